@@ -1,0 +1,132 @@
+"""Orchestrates the domain evaluators into the section-4 assessment.
+
+The order matters and is explicit: karyotype features -> genetic profile -> immunophenotype ->
+diagnosis (blast threshold, CNS) -> classification and codes -> response over time -> prognosis
+(which uses the response) -> drug safety -> follow-up -> treatment pathway -> the patient's view.
+No clinical rule lives here: this module only wires the evaluators and gathers their pending tests
+and alerts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from allnav._version import __version__
+from allnav.case import Case, load_case
+from allnav.classification import classify
+from allnav.cytogenetics import features_of
+from allnav.diagnosis import assess_diagnosis
+from allnav.followup import assess_followup
+from allnav.genetics import build_genetic_profile
+from allnav.immunophenotype import assess_immunophenotype
+from allnav.knowledge import KnowledgeBase, load_knowledge_base
+from allnav.patient_view import summarise_for_patient
+from allnav.prognosis import assess_prognosis
+from allnav.response import assess_response
+from allnav.safety import assess_safety
+from allnav.treatment import plan_treatment
+
+
+def _value(conclusion: Mapping[str, Any] | None) -> Any:
+    return None if conclusion is None else conclusion.get("value")
+
+
+def _merge_unique(target: list[dict[str, Any]], items: list[dict[str, Any]] | None) -> None:
+    seen = {_key(i) for i in target}
+    for item in items or []:
+        k = _key(item)
+        if k not in seen:
+            seen.add(k)
+            target.append(item)
+
+
+def _key(item: Mapping[str, Any]) -> str:
+    return "|".join(str(item.get(k, "")) for k in ("test", "rule", "value", "why"))
+
+
+def assess(case: Mapping[str, Any] | Case, *, kb: KnowledgeBase | None = None) -> dict[str, Any]:
+    """Assess one case (a case-file dict or a validated :class:`Case`) into the section-4 dict.
+
+    Raises :class:`allnav.errors.CaseValidationError` for an invalid case. Nothing is cached.
+    """
+    kb = kb if kb is not None else load_knowledge_base()
+    c = case if isinstance(case, Case) else load_case(case)
+    pending: list[dict[str, Any]] = []
+    alerts: list[dict[str, Any]] = []
+
+    features: dict[str, Any] | None = None
+    karyotype_out: dict[str, Any] | None = None
+    if c.karyotype:
+        karyotype_out = features_of(c.karyotype)
+        features = karyotype_out if karyotype_out.get("valid") else None
+
+    profile = build_genetic_profile(c, kb, features if features is not None else karyotype_out)
+    immuno = assess_immunophenotype(c, kb)
+    dx = assess_diagnosis(c, kb, immuno, profile)
+    diagnosis = _value(dx.diagnosis)
+    lineage = _value(immuno.lineage)
+    etp = _value(immuno.etp)
+    cls = classify(c, kb, diagnosis, lineage, etp, profile, features)
+
+    out: dict[str, Any] = {
+        "allnav_version": __version__,
+        "knowledge_version": kb.version,
+        "case_id": c.patient.id,
+        "diagnosis": dx.diagnosis,
+        "lineage": immuno.lineage,
+        "who2016": cls.who2016,
+        "who2022": cls.who2022,
+        "icc2022": cls.icc2022,
+        "icd10cm": cls.icd10cm,
+        "ph_positive": None,
+        "etp": immuno.etp,
+        "mpal": immuno.mpal,
+        "cns_disease": dx.cns_disease,
+        "cns_status": dx.cns_status,
+        "testicular": dx.testicular,
+        "ploidy": cls.ploidy,
+        "b_stage": immuno.b_stage,
+        "t_stage": immuno.t_stage,
+        "karyotype": karyotype_out,
+    }
+
+    resp = assess_response(c, kb, out)
+    prog = assess_prognosis(
+        c,
+        kb,
+        diagnosis,
+        lineage,
+        etp,
+        _value(immuno.b_stage),
+        _value(dx.cns_disease),
+        profile,
+        response=resp,
+    )
+    out["ph_positive"] = prog.ph_positive
+    out["genetic_risk"] = prog.genetic_risk
+    out["prognostic_factors"] = prog.factors
+    out["response"] = resp.get("response")
+    out["mrd"] = resp.get("mrd")
+    out["response_history"] = resp.get("history", [])
+    if resp.get("icd10cm_status") is not None:
+        out["icd10cm_status"] = resp["icd10cm_status"]
+
+    safety = assess_safety(c, kb, out)
+    out["safety"] = safety.get("safety")
+    follow = assess_followup(c, kb, out, resp)
+    out["followup"] = follow.get("followup")
+    out["survivorship"] = follow.get("survivorship")
+    plan = plan_treatment(c, kb, out, resp)
+    out["treatment_plan"] = plan.get("treatment_plan")
+
+    for part in (immuno, dx, cls, prog):
+        _merge_unique(pending, list(getattr(part, "pending", []) or []))
+        _merge_unique(alerts, list(getattr(part, "alerts", []) or []))
+    for d in (resp, safety, follow, plan):
+        _merge_unique(pending, d.get("pending"))
+        _merge_unique(alerts, d.get("alerts"))
+    out["pending"] = pending
+    out["alerts"] = alerts
+    out["patient"] = summarise_for_patient(c, kb, out).get("patient")
+    return out

@@ -1,0 +1,139 @@
+"""Human-readable text for assessments and karyotype features (the CLI's non-JSON output)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+_DIAGNOSTIC_KEYS = (
+    ("diagnosis", "Diagnosis"),
+    ("lineage", "Lineage"),
+    ("who2016", "WHO 2016"),
+    ("who2022", "WHO-HAEM5 (2022)"),
+    ("icc2022", "ICC 2022"),
+    ("icd10cm", "ICD-10-CM"),
+    ("ph_positive", "Ph-positive"),
+    ("etp", "ETP phenotype"),
+    ("mpal", "Mixed phenotype"),
+    ("b_stage", "B maturation stage"),
+    ("t_stage", "T maturation stage"),
+    ("cns_status", "CNS status"),
+    ("testicular", "Testicular involvement"),
+    ("genetic_risk", "Genetic risk"),
+    ("response", "Response"),
+    ("mrd", "MRD"),
+)
+
+
+def _is_conclusion(obj: Any) -> bool:
+    return isinstance(obj, Mapping) and "rule" in obj and "value" in obj
+
+
+def _fmt_value(obj: Any) -> str:
+    if obj is None:
+        return "unknown"
+    if isinstance(obj, bool):
+        return "yes" if obj else "no"
+    if isinstance(obj, float):
+        return f"{obj:g}"
+    if isinstance(obj, list | tuple):
+        return ", ".join(_fmt_value(v) for v in obj) or "none"
+    return str(obj)
+
+
+def _conclusion_lines(title: str, c: Mapping[str, Any], detail: bool, indent: str = "") -> list[str]:
+    value = c.get("value")
+    extra = []
+    for key in ("substatus", "icdo3", "scheme", "status", "direction", "severity", "grade"):
+        if c.get(key) not in (None, "", []):
+            extra.append(f"{key} {_fmt_value(c[key])}")
+    head = f"{indent}{title}: {_fmt_value(value)}"
+    if extra:
+        head += f"  ({'; '.join(extra)})"
+    lines = [head]
+    if detail:
+        for reason in c.get("because", []):
+            lines.append(f"{indent}    because {reason}")
+        lines.append(f"{indent}    rule {c.get('rule')} v{c.get('rule_version')}")
+        for src in c.get("sources", []):
+            lines.append(f"{indent}    source: {src}")
+    return lines
+
+
+def render_text(result: Mapping[str, Any], detail: bool = False) -> str:
+    """The assessment (or an error envelope) as plain text for people."""
+    if "error" in result:
+        return _render_error(result["error"])
+    lines = [
+        f"allnav {result.get('allnav_version')} · knowledge {result.get('knowledge_version')}"
+        f" · case {result.get('case_id')}",
+        "Decision support only: check every conclusion against its sources.",
+        "",
+    ]
+    for key, title in _DIAGNOSTIC_KEYS:
+        c = result.get(key)
+        if _is_conclusion(c):
+            lines.extend(_conclusion_lines(title, c, detail))
+        elif isinstance(c, Mapping) and c:
+            lines.append(f"{title}: " + ", ".join(f"{k} {_fmt_value(v)}" for k, v in c.items() if v is not None))
+    ploidy = result.get("ploidy")
+    if isinstance(ploidy, Mapping) and ploidy.get("modal_number") is not None:
+        lines.append(f"Ploidy: {ploidy.get('modal_number')} chromosomes ({ploidy.get('ploidy_class')})")
+    factors = result.get("prognostic_factors") or []
+    if factors:
+        lines += ["", "Prognostic factors:"]
+        for f in factors:
+            lines.extend(_conclusion_lines(f"{f.get('id')} [{f.get('direction')}]", f, detail, "  "))
+    for key, title in (("alerts", "Alerts"), ("pending", "Pending (tests that would settle open questions)")):
+        items = result.get(key) or []
+        if items:
+            lines += ["", f"{title}:"]
+            for item in items:
+                if _is_conclusion(item):
+                    lines.extend(_conclusion_lines(str(item.get("severity", "alert")), item, detail, "  "))
+                else:
+                    lines.append(f"  - {item.get('test')}: {item.get('why')}")
+    plan = result.get("treatment_plan")
+    if isinstance(plan, Mapping) and plan:
+        lines += ["", f"Treatment phase now: {_fmt_value(plan.get('phase_now'))};"
+                  f" next: {_fmt_value(plan.get('phase_next'))}"]
+    return "\n".join(lines)
+
+
+def _render_error(err: Mapping[str, Any]) -> str:
+    lines = [f"error {err.get('code')}: {err.get('message')}"]
+    if err.get("excerpt"):
+        lines.append(str(err["excerpt"]))
+    for f in err.get("fields", []) or []:
+        line = f"  {f.get('path')}: {f.get('message')} (got {f.get('value')!r})"
+        if f.get("accepted"):
+            line += f"; accepted: {f['accepted']}"
+        if f.get("suggestion"):
+            line += f"; did you mean {f['suggestion']!r}?"
+        lines.append(line)
+    return "\n".join(lines)
+
+
+def render_features(feats: Mapping[str, Any]) -> str:
+    """One karyotype's features as a small readable table."""
+    if not feats.get("valid"):
+        err = feats.get("error") or {}
+        text = f"{feats.get('input')}\n  INVALID ({err.get('code')}): {err.get('message')} at position {err.get('position')}"
+        if err.get("expected"):
+            text += f"; expected {', '.join(map(str, err['expected']))}"
+        return text
+    rec = [k for k, v in (feats.get("recurrent") or {}).items() if v]
+    rows = [
+        ("karyotype", feats.get("input")),
+        ("modal number", feats.get("modal_number")),
+        ("ploidy", feats.get("ploidy_class")),
+        ("sex chromosomes", feats.get("sex_chromosomes")),
+        ("cell lines", feats.get("clone_count")),
+        ("normal", feats.get("normal")),
+        ("abnormalities", feats.get("abnormality_count")),
+        ("complex (>= 5)", feats.get("complex")),
+        ("recurrent", rec or "none"),
+    ]
+    for w in feats.get("warnings") or []:
+        rows.append(("warning", w))
+    return "\n".join(f"  {k:<16} {_fmt_value(v)}" for k, v in rows)

@@ -1,0 +1,180 @@
+"""The `allnav` command line (contracts.md section 1): a thin shell over the service functions.
+
+Exit status: 0 when every input was processed (even if some were invalid, which the output says),
+2 for a usage error, 1 for an internal failure.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import IO, Any
+
+import click
+
+from allnav._version import __version__
+from allnav.errors import AllnavError
+
+PROGRESS_MIN_LINES = 50
+
+
+def _dump(obj: Any) -> str:
+    return json.dumps(obj, ensure_ascii=False, sort_keys=False, default=str)
+
+
+def _open_lines(path: str) -> Iterator[str]:
+    if path == "-":
+        yield from sys.stdin
+        return
+    try:
+        with Path(path).open(encoding="utf-8") as fh:
+            yield from fh
+    except OSError as exc:
+        raise click.UsageError(f"cannot read {path}: {exc.strerror}") from exc
+
+
+def _read_text(path: str) -> str:
+    if path == "-":
+        return sys.stdin.read()
+    try:
+        return Path(path).read_text(encoding="utf-8")
+    except OSError as exc:
+        raise click.UsageError(f"cannot read {path}: {exc.strerror}") from exc
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="allnav")
+def main() -> None:
+    """allnav: decision support for adult acute lymphoblastic leukemia (not a medical device)."""
+
+
+# --------------------------------------------------------------------------- karyotype
+@main.command()
+@click.argument("iscn", nargs=-1)
+@click.option("--file", "file_", metavar="PATH", help="One karyotype per line ('-' for stdin).")
+@click.option("--json", "as_json", is_flag=True, help="JSON (JSON Lines with --file) on stdout.")
+def karyotype(iscn: tuple[str, ...], file_: str | None, as_json: bool) -> None:
+    """Parse ISCN karyotypes and print their features."""
+    from allnav.assessment.render import render_features
+    from allnav.cytogenetics import features_of
+
+    if file_ is None and not iscn:
+        raise click.UsageError("give one or more karyotypes, or --file PATH")
+    if file_ is not None and iscn:
+        raise click.UsageError("give karyotypes as arguments or --file, not both")
+    texts: list[str] = list(iscn)
+    if file_ is not None:
+        texts = [line.rstrip("\r\n") for line in _open_lines(file_) if line.strip()]
+    out = sys.stdout
+    for text in texts:
+        feats = features_of(text)
+        if as_json or file_ is not None:
+            out.write(_dump(feats) + "\n")
+        else:
+            out.write(render_features(feats) + "\n")
+
+
+# --------------------------------------------------------------------------- assess / explain
+def _assess_text(text: str) -> dict[str, Any]:
+    from allnav.assessment import assess
+    from allnav.case import load_case_text
+
+    case = load_case_text(text)
+    return assess(case)
+
+
+def _error_envelope(exc: AllnavError) -> dict[str, Any]:
+    return {"error": exc.to_dict()}
+
+
+def _assess_jsonl(path: str, as_json: bool, out: IO[str]) -> None:
+    from allnav.assessment import assess
+    from allnav.assessment.render import render_text
+    from allnav.case import load_case
+
+    lines = list(_open_lines(path))
+    show_progress = len(lines) >= PROGRESS_MIN_LINES
+    with click.progressbar(
+        lines, label="assessing", file=sys.stderr if show_progress else _NullIO()
+    ) as bar:
+        for lineno, line in enumerate(bar, start=1):
+            if not line.strip():
+                out.write(_dump({"error": {"code": "V000", "message": "blank line", "line": lineno}}) + "\n")
+                continue
+            try:
+                data = json.loads(line)
+                if not isinstance(data, dict):
+                    raise ValueError("a case must be a JSON object")
+                result: dict[str, Any] = assess(load_case(data))
+            except AllnavError as exc:
+                result = _error_envelope(exc)
+                result["error"]["line"] = lineno
+            except ValueError as exc:
+                result = {"error": {"code": "V000", "type": "JSONDecodeError", "message": str(exc), "line": lineno}}
+            if as_json:
+                out.write(_dump(result) + "\n")
+            else:
+                out.write(render_text(result) + "\n\n")
+
+
+class _NullIO:
+    """A sink for the progress bar on short runs."""
+
+    def write(self, _s: str) -> int:
+        return 0
+
+    def flush(self) -> None:
+        return None
+
+    def isatty(self) -> bool:
+        return False
+
+
+@main.command()
+@click.argument("case_path", required=False, metavar="CASE")
+@click.option("--file", "file_", metavar="PATH", help="JSON Lines, one case per line ('-' for stdin).")
+@click.option("--json", "as_json", is_flag=True, help="JSON on stdout.")
+def assess(case_path: str | None, file_: str | None, as_json: bool) -> None:
+    """Assess a case file (JSON or YAML; '-' reads stdin)."""
+    from allnav.assessment.render import render_text
+
+    if (case_path is None) == (file_ is None):
+        raise click.UsageError("give exactly one of CASE or --file PATH")
+    if file_ is not None:
+        _assess_jsonl(file_, as_json, sys.stdout)
+        return
+    assert case_path is not None
+    try:
+        result = _assess_text(_read_text(case_path))
+    except AllnavError as exc:
+        result = _error_envelope(exc)
+    if as_json:
+        sys.stdout.write(_dump(result) + "\n")
+    else:
+        sys.stdout.write(render_text(result) + "\n")
+
+
+@main.command()
+@click.argument("case_path", metavar="CASE")
+def explain(case_path: str) -> None:
+    """Explain the assessment of a case: each conclusion with its reasons and sources."""
+    from allnav.assessment.render import render_text
+
+    try:
+        result = _assess_text(_read_text(case_path))
+    except AllnavError as exc:
+        result = _error_envelope(exc)
+    sys.stdout.write(render_text(result, detail=True) + "\n")
+
+
+def run() -> None:
+    """Entry point wrapper: internal failures exit 1 with a one-line message, never a traceback dump."""
+    try:
+        main.main(standalone_mode=True)
+    except SystemExit:
+        raise
+    except Exception as exc:  # pragma: no cover - last-resort guard
+        click.echo(f"allnav: internal error: {type(exc).__name__}", err=True)
+        sys.exit(1)
