@@ -92,6 +92,8 @@ class GeneticFinding(_Model):
     kind: Literal["fusion", "gene_alteration", "iscn", "copy_number", "subtype", "other"] = "other"
     genes: tuple[str, ...] = ()
     alteration: str | None = None  # 'deletion', 'p.R248Q', 'rearrangement', 'amplification', ...
+    written_as: str | None = None  # the finding as written, when it was normalised (e.g. 'BCR-ABL1')
+    notes: tuple[str, ...] = ()  # what the reader normalised ('BCR-ABL1' read as 'BCR::ABL1', p190 from 'e1a2')
 
 
 class CSF(_Model):

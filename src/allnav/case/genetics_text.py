@@ -1,0 +1,208 @@
+"""Reading a genetics finding's text (``finding``) into kind, genes and alteration.
+
+Kinds: ``fusion`` (HGNC ``::`` notation; ``BCR-ABL1`` and ``BCR/ABL`` are read as ``BCR::ABL1`` and the
+normalisation is noted), ``gene_alteration`` (``IKZF1 deletion``, ``TP53 p.R248Q``, ``KMT2A-r``),
+``iscn`` (``t(4;11)(q21;q23)``, ``+21``, ``iAMP21``), ``copy_number`` (``RUNX1 copies``), ``subtype``
+(``Ph-like``; or any finding with a classifier probability or an ALLSorts/TALLSorts-style method) and
+``other``.
+
+>>> read_finding("BCR-ABL1").finding
+'BCR::ABL1'
+>>> read_finding("IKZF1 del").alteration
+'deletion'
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+__all__ = ["ParsedFinding", "normalise_transcript", "read_finding"]
+
+Kind = Literal["fusion", "gene_alteration", "iscn", "copy_number", "subtype", "other"]
+
+# HGNC previous symbols still common in reports -> current approved symbol.
+_GENE_ALIASES = {
+    "ABL": "ABL1",
+    "MLL": "KMT2A",
+    "E2A": "TCF3",
+    "TEL": "ETV6",
+    "AML1": "RUNX1",
+    "AF4": "AFF1",
+    "ENL": "MLLT1",
+    "AF9": "MLLT3",
+    "AF10": "MLLT10",
+    "PBX": "PBX1",
+    "SIL": "STIL",
+    "TAL": "TAL1",
+    "HOX11": "TLX1",
+    "HOX11L2": "TLX3",
+    "CALM": "PICALM",
+}
+_ALTERATIONS = {
+    "deletion": "deletion",
+    "del": "deletion",
+    "deleted": "deletion",
+    "loss": "deletion",
+    "mutation": "mutation",
+    "mutated": "mutation",
+    "mut": "mutation",
+    "rearrangement": "rearrangement",
+    "rearranged": "rearrangement",
+    "r": "rearrangement",
+    "amplification": "amplification",
+    "amplified": "amplification",
+    "amp": "amplification",
+    "duplication": "duplication",
+    "dup": "duplication",
+    "overexpression": "overexpression",
+    "gain": "gain",
+    "fusion": "fusion",
+}
+_SUBTYPES = {
+    "ph-like": "Ph-like",
+    "philadelphia-like": "Ph-like",
+    "bcr::abl1-like": "Ph-like",
+    "bcr-abl1-like": "Ph-like",
+    "ph-like all": "Ph-like",
+    "etv6::runx1-like": "ETV6::RUNX1-like",
+    "etv6-runx1-like": "ETV6::RUNX1-like",
+    "pax5alt": "PAX5alt",
+    "near haploid": "near haploid",
+    "low hypodiploid": "low hypodiploid",
+    "high hyperdiploid": "high hyperdiploid",
+    "hyperdiploid": "high hyperdiploid",
+}
+_CLASSIFIER = re.compile(r"allsorts|tallsorts|classifier|rna-?seq|transcriptom|expression profil", re.I)
+_GENE = re.compile(r"^[A-Z][A-Z0-9]*(?:orf\d+)?(?:-\d+)?$")
+_GENE_ANYCASE = re.compile(r"^[A-Za-z][A-Za-z0-9]*(?:-\d+)?$")
+_ISCN = re.compile(
+    r"^(?:(?:t|der|del|inv|dup|i|idic|ider|add|ins|dic|r|trp|qdp|hsr|tas|fra|iamp|amp)\(.*\)"
+    r"|[+-](?:\d{1,2}|X|Y)(?:\s*[x×]\s*\d)?|iAMP21|\d{2,3}(?:~\d{2,3})?,.*)$",
+    re.I,
+)
+_COPIES = re.compile(r"^(?P<gene>\S+)\s+(?:copies|copy[ -]number|signals|cn)$", re.I)
+_PROTEIN = re.compile(r"^[A-Z]\d+(?:[A-Z*]|fs\S*|del|dup)$")
+_FUSION_TAIL = re.compile(r"\s+(?:fusion|rearrangement|transcript)$", re.I)
+
+
+@dataclass(frozen=True)
+class ParsedFinding:
+    """A finding text read into its parts; ``notes`` say what was normalised."""
+
+    finding: str
+    kind: Kind
+    genes: tuple[str, ...] = ()
+    alteration: str | None = None
+    notes: tuple[str, ...] = ()
+
+
+def _gene(token: str, notes: list[str]) -> str:
+    up = token if "orf" in token else token.upper()
+    current = _GENE_ALIASES.get(up)
+    if current is not None:
+        notes.append(f"{token} read as {current} (current HGNC symbol)")
+        return current
+    return up
+
+
+def _split_fusion(text: str) -> list[str] | None:
+    if "::" in text:
+        parts = [p.strip() for p in text.split("::")]
+        return parts if all(_GENE_ANYCASE.match(p) for p in parts) and len(parts) >= 2 else None
+    if "/" in text:
+        parts = [p.strip() for p in text.split("/")]
+        return parts if len(parts) == 2 and all(_GENE_ANYCASE.match(p) for p in parts) else None
+    if "-" in text and " " not in text:
+        cuts = [i for i, ch in enumerate(text) if ch == "-"]
+        splits = [
+            [text[:i], text[i + 1 :]]
+            for i in cuts
+            if _GENE_ANYCASE.match(text[:i])
+            and _GENE_ANYCASE.match(text[i + 1 :])
+            and not text[i + 1 :].isdigit()
+            and not text[:i].isdigit()
+        ]
+        return splits[0] if len(splits) == 1 else None
+    return None
+
+
+def _subtype(text: str, notes: list[str]) -> ParsedFinding:
+    label = _SUBTYPES.get(text.lower(), text)
+    if label != text:
+        notes.append(f"subtype {text!r} read as {label!r}")
+    genes: tuple[str, ...] = ()
+    fusion = _split_fusion(label.removesuffix("-like"))
+    if fusion:
+        genes = tuple(_gene(g, notes) for g in fusion)
+    elif _GENE.match(label.split()[0].removesuffix("-r").removesuffix("alt")):
+        genes = (label.split()[0].removesuffix("-r").removesuffix("alt"),)
+    return ParsedFinding(label, "subtype", genes, label, tuple(notes))
+
+
+def read_finding(text: str, *, method: str | None = None, probability: float | None = None) -> ParsedFinding:
+    """Read a finding's text; a classifier ``method`` or a ``probability`` makes it a subtype call."""
+    notes: list[str] = []
+    t = " ".join(text.split())
+    if t.lower() in _SUBTYPES or probability is not None or (method and _CLASSIFIER.search(method)):
+        return _subtype(t, notes)
+    if _ISCN.match(t):
+        return ParsedFinding(t, "iscn", (), t)
+    m = _COPIES.match(t)
+    if m and _GENE_ANYCASE.match(m["gene"]):
+        gene = _gene(m["gene"], notes)
+        return ParsedFinding(f"{gene} copies", "copy_number", (gene,), "copies", tuple(notes))
+    fusion = _split_fusion(_FUSION_TAIL.sub("", t))
+    if fusion:
+        genes = tuple(_gene(g, notes) for g in fusion)
+        normal = "::".join(genes)
+        if "::" not in t:
+            notes.append(f"{t!r} read as {normal!r} (HGNC fusion notation '::')")
+        return ParsedFinding(normal, "fusion", genes, "fusion", tuple(notes))
+    return _gene_alteration(t, notes)
+
+
+def _gene_alteration(t: str, notes: list[str]) -> ParsedFinding:
+    head, _, rest = t.partition(" ")
+    if not rest and head.endswith("-r"):
+        head, rest = head[:-2], "r"
+    if not _GENE.match(head):
+        return ParsedFinding(t, "other")
+    gene = _gene(head, notes)
+    if not rest:
+        return ParsedFinding(t, "other", (gene,), None, tuple(notes))
+    alteration = _ALTERATIONS.get(rest.lower(), rest)
+    if _PROTEIN.match(rest):
+        alteration = f"p.{rest}"
+        notes.append(f"{rest!r} read as protein change {alteration!r}")
+    finding = t if gene == head else f"{gene} {rest}"
+    return ParsedFinding(finding, "gene_alteration", (gene,), alteration, tuple(notes))
+
+
+_TRANSCRIPTS = {
+    "p190": "p190",
+    "e1a2": "p190",
+    "e1a3": "p190",
+    "minor bcr": "p190",
+    "m-bcr minor": "p190",
+    "p210": "p210",
+    "e13a2": "p210",
+    "e14a2": "p210",
+    "e13a3": "p210",
+    "e14a3": "p210",
+    "b2a2": "p210",
+    "b3a2": "p210",
+    "major bcr": "p210",
+    "p230": "p230",
+    "e19a2": "p230",
+    "c3a2": "p230",
+    "micro bcr": "p230",
+}
+
+
+def normalise_transcript(text: str) -> str:
+    """``P190``/``p 190``/``e1a2`` -> ``p190``; likewise p210 and p230; any other text is kept as written."""
+    key = re.sub(r"\s+", " ", text.strip().lower())
+    key = re.sub(r"^p ?(190|210|230)$", r"p\1", key)
+    return _TRANSCRIPTS.get(key, text.strip())

@@ -1,0 +1,107 @@
+"""Frozen domain objects for a parsed ISCN karyotype.
+
+Both parsers (the Lark grammar in ``iscn.lark`` through :mod:`allnav.cytogenetics.transform`, and the fast
+scanner in :mod:`allnav.cytogenetics.scanner`) build exactly these objects, so their results can be
+compared with ``==``. Every ``span`` is a ``(start, end)`` pair of offsets into the ORIGINAL input string.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+Span = tuple[int, int]
+
+
+@dataclass(frozen=True, slots=True)
+class Rearrangement:
+    """One structural rearrangement such as ``t(9;22)(q34;q11.2)``: type, chromosomes, breakpoint groups.
+
+    ``chromosomes`` are written forms (``"9"``, ``"?7"``, ``"17q"``); ``breakpoints`` has one tuple of
+    band texts per ``;``-separated group (``(("q34",), ("q11.2",))``); ``detailed`` is true when a group
+    is written in the detailed ``pter->q34::...`` form, kept as text.
+    """
+
+    type: str
+    chromosomes: tuple[str, ...]
+    breakpoints: tuple[tuple[str, ...], ...] | None
+    uncertain: bool = False
+    detailed: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Abnormality:
+    """One item of a cell line after the sex chromosomes.
+
+    ``kind`` is ``numerical`` (a whole chromosome gained or lost), ``structural``, ``marker``,
+    ``dmin`` or ``inc``. ``sign`` is ``"+"``, ``"-"`` or ``""``; ``copies`` comes from ``xN``;
+    ``count_range`` is the written number of markers or double minutes (``+2mar`` -> ``(2, 2)``).
+    """
+
+    kind: str
+    text: str
+    span: Span
+    sign: str = ""
+    chromosome: str | None = None
+    rearrangement: Rearrangement | None = None
+    derivations: tuple[Rearrangement, ...] = ()
+    copies: int = 1
+    uncertain: bool = False
+    constitutional: str | None = None
+    count_range: tuple[int, int] | None = None
+    marker_number: int | None = None
+
+    @property
+    def type(self) -> str:
+        """Contract ``type``: ``gain``/``loss`` for whole chromosomes, else the ISCN abbreviation."""
+        if self.kind == "numerical":
+            return "gain" if self.sign == "+" else "loss"
+        if self.rearrangement is not None:
+            return self.rearrangement.type
+        return self.kind if self.kind != "marker" else "mar"
+
+
+@dataclass(frozen=True, slots=True)
+class CellLine:
+    """One clone (cell line): chromosome count, ploidy level, sex chromosomes or reference, items, cells."""
+
+    text: str
+    span: Span
+    count: tuple[int, int]
+    count_uncertain: bool = False
+    ploidy: int | None = None
+    sex: str | None = None
+    sex_constitutional: str | None = None
+    reference: str | None = None
+    reference_copies: int = 1
+    abnormalities: tuple[Abnormality, ...] = ()
+    cells: int | None = None
+    composite: bool = False
+    separator: str = ""
+
+    @property
+    def count_is_range(self) -> bool:
+        """True for a written range such as ``45~47``."""
+        return self.count[0] != self.count[1]
+
+
+@dataclass(frozen=True, slots=True)
+class SetAside:
+    """A trailing in situ hybridisation (``nuc ish``/``ish``) or microarray (``arr``) result."""
+
+    text: str
+    kind: str
+    span: Span
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready form."""
+        return {"text": self.text, "kind": self.kind, "span": list(self.span)}
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedKaryotype:
+    """The grammar-level result shared by both parsers (before features)."""
+
+    chimerism: str | None
+    cell_lines: tuple[CellLine, ...]
+    set_aside: SetAside | None

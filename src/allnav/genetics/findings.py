@@ -1,0 +1,163 @@
+"""Reading one genetics finding: fusions, gene alterations, ISCN text, copy numbers, subtype calls.
+
+The case validator fills ``GeneticFinding.kind``/``genes``/``alteration``; when it says ``other`` (or
+left the genes empty) the text is parsed here, so the profile never depends on who parsed it.
+
+>>> parse_finding_text("BCR::ABL1").genes
+('BCR', 'ABL1')
+>>> parse_finding_text("TP53 p.R248Q").alteration
+'p.R248Q'
+>>> parse_finding_text("CDKN2A/B deletion").genes
+('CDKN2A', 'CDKN2B')
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from allnav.case.model import GeneticFinding
+
+#: Subtype labels (classifier calls such as ALLSorts, or named entities) -> canonical label.
+SUBTYPE_ALIASES: dict[str, str] = {
+    "ph-like": "ph_like",
+    "phlike": "ph_like",
+    "bcr::abl1-like": "ph_like",
+    "bcr-abl1-like": "ph_like",
+    "bcr-abl1 like": "ph_like",
+    "bcr::abl1 like": "ph_like",
+    "iamp21": "iamp21",
+    "pax5alt": "pax5alt",
+    "pax5 alt": "pax5alt",
+    "ikzf1plus": "ikzf1plus",
+    "ikzf1 plus": "ikzf1plus",
+    "dux4": "dux4_r",
+    "dux4r": "dux4_r",
+    "high hyperdiploid": "high_hyperdiploid",
+    "high hyperdiploidy": "high_hyperdiploid",
+    "hyperdiploid": "high_hyperdiploid",
+    "near haploid": "near_haploid",
+    "near-haploid": "near_haploid",
+    "low hypodiploid": "low_hypodiploid",
+    "masked hypodiploid": "masked_hypodiploid",
+    "masked hypodiploidy": "masked_hypodiploid",
+    "doubled hypodiploid": "masked_hypodiploid",
+    "complex karyotype": "complex_karyotype",
+    "etv6::runx1-like": "etv6_runx1_like",
+    "etv6-runx1-like": "etv6_runx1_like",
+}
+
+_ISCN = re.compile(r"^(?:der\([^)]*\))?(?P<type>t|ins|inv|del|dup|i|add)\((?P<chroms>[^)]*)\)(?:\((?P<bands>[^)]*)\))?")
+_GENE = r"[A-Z][A-Z0-9-]*[A-Z0-9]|[A-Z]"
+_FUSION = re.compile(rf"^(?P<a>{_GENE})\s*(?:::|/|-)\s*(?P<b>{_GENE})(?:\s+fusion)?$")
+_PROTEIN = re.compile(r"\b(p\.\(?[A-Za-z*0-9_]+\)?|c\.[\w>+*_-]+)")
+_REARR = re.compile(r"^(?P<g>[A-Z][A-Z0-9]*?)(?:-?r|\s+(?:rearrangement|rearranged|break-?apart|translocation))$")
+_ALTERATION_WORDS: tuple[tuple[str, str], ...] = (
+    ("wild type", "wild_type"),
+    ("wild-type", "wild_type"),
+    ("wildtype", "wild_type"),
+    ("unmutated", "wild_type"),
+    ("deletion", "deletion"),
+    ("deleted", "deletion"),
+    ("del", "deletion"),
+    ("loss", "deletion"),
+    ("mutation", "mutation"),
+    ("mutated", "mutation"),
+    ("variant", "mutation"),
+    ("amplification", "amplification"),
+    ("amplified", "amplification"),
+    ("copies", "copies"),
+    ("copy number", "copies"),
+    ("overexpression", "overexpression"),
+    ("over-expression", "overexpression"),
+    ("rearrangement", "rearrangement"),
+    ("rearranged", "rearrangement"),
+    ("fusion", "rearrangement"),
+)
+
+
+@dataclass(frozen=True)
+class ParsedFinding:
+    """The shape of a finding: kind, genes (upper case HGNC symbols), alteration, ISCN details."""
+
+    kind: str
+    genes: tuple[str, ...] = ()
+    alteration: str | None = None
+    subtype: str | None = None
+    chromosomes: tuple[str, ...] = ()
+    bands: tuple[str, ...] = ()
+
+
+def _split_genes(token: str) -> tuple[str, ...]:
+    """'CDKN2A/B' -> CDKN2A, CDKN2B; 'CDKN2A' -> CDKN2A."""
+    m = re.fullmatch(r"([A-Z][A-Z0-9]*?)([A-Z0-9])/([A-Z0-9])", token)
+    if m:
+        return (m.group(1) + m.group(2), m.group(1) + m.group(3))
+    return (token,)
+
+
+def _iscn(text: str) -> ParsedFinding | None:
+    m = _ISCN.match(text.replace(" ", ""))
+    if not m:
+        return None
+    chroms = tuple(c for c in m.group("chroms").split(";") if c)
+    bands_raw = m.group("bands") or ""
+    bands = tuple(f"{c}{b}" for c, b in zip(chroms, bands_raw.split(";"), strict=False) if b)
+    return ParsedFinding(kind="iscn", alteration=m.group("type"), chromosomes=chroms, bands=bands)
+
+
+def parse_finding_text(text: str) -> ParsedFinding:
+    """Parse a finding as written in a case file (never raises; unknown text gives kind 'other')."""
+    raw = " ".join(text.strip().split())
+    low = raw.lower()
+    for prefix in ("allsorts:", "allsorts", "tallsorts:", "subtype:", "gex:"):
+        if low.startswith(prefix):
+            low = low[len(prefix) :].strip(" :")
+            return ParsedFinding(kind="subtype", subtype=SUBTYPE_ALIASES.get(low, low))
+    if low in SUBTYPE_ALIASES:
+        return ParsedFinding(kind="subtype", subtype=SUBTYPE_ALIASES[low])
+    iscn = _iscn(raw)
+    if iscn is not None:
+        return iscn
+    head, _, rest = raw.partition(" ")
+    fusion = _FUSION.match(raw) or (
+        _FUSION.match(head) if "::" in head or rest.lower() in ("fusion", "") else None
+    )
+    if fusion:
+        a, b = fusion.group("a"), fusion.group("b")
+        if len(b) > 1 and a != b:
+            return ParsedFinding(kind="fusion", genes=(a.upper(), b.upper()), alteration="fusion")
+    rearr = _REARR.match(raw)
+    if rearr:
+        return ParsedFinding(kind="gene_alteration", genes=(rearr.group("g"),), alteration="rearrangement")
+    genes = _split_genes(head.upper()) if re.fullmatch(r"[A-Za-z][A-Za-z0-9/-]*", head) else ()
+    protein = _PROTEIN.search(raw)
+    if genes and protein:
+        return ParsedFinding(kind="gene_alteration", genes=genes, alteration=protein.group(1))
+    rest_low = rest.lower()
+    for word, alteration in _ALTERATION_WORDS:
+        if genes and re.search(rf"\b{re.escape(word)}\b", rest_low):
+            kind = "copy_number" if alteration in ("copies", "amplification") else "gene_alteration"
+            return ParsedFinding(kind=kind, genes=genes, alteration=alteration)
+    m = re.fullmatch(r"(?:deletion|loss) of ([A-Za-z0-9]+)", raw, flags=re.IGNORECASE)
+    if m:
+        return ParsedFinding(kind="gene_alteration", genes=(m.group(1).upper(),), alteration="deletion")
+    return ParsedFinding(kind="other")
+
+
+def normalise_finding(f: GeneticFinding) -> ParsedFinding:
+    """The validator's parse when it is usable, else our own parse of ``finding``."""
+    if f.kind not in ("other", "subtype") and f.genes:
+        own = parse_finding_text(f.finding)
+        genes = tuple(g.upper() for g in f.genes)
+        alteration = (f.alteration or own.alteration or "").strip() or None
+        if alteration is not None and not alteration.startswith(("p.", "c.")):
+            alteration = alteration.lower()
+        return ParsedFinding(
+            kind=f.kind,
+            genes=genes,
+            alteration=alteration,
+            chromosomes=own.chromosomes,
+            bands=own.bands,
+        )
+    return parse_finding_text(f.finding)

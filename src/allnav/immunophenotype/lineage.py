@@ -1,0 +1,137 @@
+"""Lineage criteria (WHO 2016 with the WHO-HAEM5/ICC 2022 refinements, clinical_rules.md C1-C2).
+
+Each lineage test is three-valued: True (criteria met), False (not met), None (its defining marker -
+CD19 for B, CD3 for T, MPO for myeloid - was not tested). Supportive markers that were not tested
+count as not shown: the CD19-negative B route and the monocytic route need positive findings.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from allnav.immunophenotype.panel import Panel
+
+B_SUPPORT: tuple[tuple[str, ...], ...] = (("cCD79a",), ("cCD22", "CD22"), ("CD10",))
+T_MARKERS = ("cCD3", "sCD3", "CD3")
+MONOCYTIC = ("NSE", "CD11c", "CD14", "CD64", "lysozyme")
+LINEAGE_MARKERS = ("CD19", "cCD79a", "cCD22", "CD22", "CD10", *T_MARKERS, "MPO", *MONOCYTIC)
+
+
+@dataclass
+class Criterion:
+    """One lineage test: the answer and the inputs it used."""
+
+    met: bool | None
+    because: list[str] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)
+
+
+def _strong_any(p: Panel, names: tuple[str, ...]) -> bool | None:
+    calls = [p.strong(n) for n in names]
+    if any(c is True for c in calls):
+        return True
+    if all(c is None for c in calls):
+        return None
+    return False
+
+
+def b_criterion(p: Panel) -> Criterion:
+    """B lineage: strong CD19 + 1, weak CD19 + 2, CD19 absent + 3 of {CD79a, CD22, CD10} strong."""
+    lines = [p.describe("CD19")]
+    n = 0
+    tested = 0
+    for names in B_SUPPORT:
+        call = _strong_any(p, names)
+        shown = [p.describe(x) for x in names if x in p.values] or [f"{names[0]} not reported"]
+        lines.extend(shown)
+        if call is not None:
+            tested += 1
+        if call:
+            n += 1
+    cd19 = p.positive("CD19")
+    lines.append(f"strongly expressed of CD79a/CD22/CD10: {n}")
+    if cd19 is None:
+        if n >= 3:
+            return Criterion(True, [*lines, "3 of 3 suffice whatever CD19"])
+        if tested == 0 or n >= 1:
+            return Criterion(None, [*lines, "CD19 not reported"], ["CD19"])
+        return Criterion(False, [*lines, "no CD79a/CD22/CD10 expression"])
+    if cd19:
+        need = 2 if p.dim("CD19") else 1
+        kind = "weak CD19" if need == 2 else "CD19 positive (strong or intensity not stated)"
+    else:
+        need, kind = 3, "CD19 negative"
+    met = n >= need
+    return Criterion(met, [*lines, f"{kind}: needs {need}, has {n} -> {'met' if met else 'not met'}"])
+
+
+def t_criterion(p: Panel, *, strict: bool) -> Criterion:
+    """T lineage: cytoplasmic or surface CD3; for MPAL (strict) cCD3 must be strong (C1, C2, B3)."""
+    shown = [p.describe(n) for n in T_MARKERS if n in p.values]
+    calls = {n: p.positive(n) for n in T_MARKERS}
+    if all(c is None for c in calls.values()):
+        return Criterion(None, ["cCD3/sCD3 not reported"], ["cCD3"])
+    if not any(calls.values()):
+        return Criterion(False, shown)
+    if not strict or calls["sCD3"] or p.strong("cCD3") or p.strong("CD3"):
+        how = "strong cCD3 or sCD3 (MPAL criterion)" if strict else "CD3 expressed (no intensity needed)"
+        return Criterion(True, [*shown, how])
+    return Criterion(False, [*shown, "only dim/weak cCD3: too weak to assign T lineage in MPAL"])
+
+
+def myeloid_criterion(p: Panel) -> Criterion:
+    """Myeloid: MPO positive, or monocytic differentiation (>= 2 of NSE, CD11c, CD14, CD64, lysozyme)."""
+    lines = [p.describe("MPO")]
+    mono = [n for n in MONOCYTIC if p.positive(n)]
+    if mono:
+        lines.append(f"monocytic markers positive: {', '.join(mono)} ({len(mono)}; >= 2 needed)")
+    mpo = p.positive("MPO")
+    if mpo or len(mono) >= 2:
+        return Criterion(True, lines)
+    if mpo is None:
+        return Criterion(None, [*lines, "MPO not reported"], ["MPO"])
+    return Criterion(False, lines)
+
+
+def aul_criterion(p: Panel) -> Criterion:
+    """AUL: <= 1 membrane marker of any lineage; no cCD3, MPO, cCD22, cCD79a or strong CD19 (C2)."""
+    lines: list[str] = []
+    decisive = ("cCD3", "MPO", "cCD22", "cCD79a")
+    missing = [n for n in ("cCD3", "MPO", "CD19") if p.positive(n) is None]
+    if p.positive("cCD79a") is None and p.positive("cCD22") is None:
+        missing.append("cCD79a")
+    for n in decisive:
+        if p.positive(n):
+            return Criterion(False, [f"{p.describe(n)}: excludes AUL"])
+    if p.strong("CD19"):
+        return Criterion(False, [f"{p.describe('CD19')}: strong CD19 excludes AUL"])
+    for lin in ("B", "T", "myeloid"):
+        membrane = [
+            n
+            for n, row in p.info.items()
+            if lin in row.lineages and row.compartment == "surface" and p.positive(n)
+        ]
+        lines.append(f"{lin} membrane markers positive: {', '.join(membrane) or 'none'}")
+        if len(membrane) > 1:
+            return Criterion(False, [*lines, f"more than one {lin} membrane marker: not AUL"])
+    if missing:
+        return Criterion(None, [*lines, f"not reported: {', '.join(missing)}"], missing)
+    return Criterion(True, [*lines, "no lineage-defining marker, <= 1 membrane marker per lineage"])
+
+
+def markers_available(p: Panel) -> bool:
+    """Whether any lineage-defining marker was reported (else the lab's reported lineage is used)."""
+    return any(p.tested(n) for n in LINEAGE_MARKERS)
+
+
+def egil_scores(p: Panel, points: dict[str, dict[str, float]]) -> dict[str, float]:
+    """EGIL 1995 points per lineage (historical; positivity by the lab call or the EGIL % convention)."""
+    out: dict[str, float] = {}
+    for lin, table in points.items():
+        total = 0.0
+        for name, pts in table.items():
+            names = T_MARKERS if name == "CD3" else (name,)
+            if any(p.positive(n) for n in names):
+                total += pts
+        out[lin] = total
+    return out

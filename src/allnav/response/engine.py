@@ -1,0 +1,216 @@
+"""``assess_response``: response over time, MRD, CNS status, time to CR, late relapse and ICD-10-CM status."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from allnav.case.model import Case
+from allnav.knowledge import KnowledgeBase, RuleRef
+from allnav.response.findings import read_findings
+from allnav.response.mrd import assess_mrd
+from allnav.response.status import REMISSION, Course, Status
+from allnav.response.timeline import as_of_day, dated_entries, diag_value, therapy_start_day
+
+TIME_TO_CR = RuleRef("resp.time_to_cr")
+LATE_RELAPSE = RuleRef("resp.late_relapse")
+CNS_STATUS = RuleRef("resp.cns_status")
+ICD10CM = RuleRef("resp.icd10cm_status")
+NO_RESPONSE_DATA = RuleRef("resp.no_data")
+
+LATE_RELAPSE_DAYS = 1095  # 3 years x 365 days; late relapse is strictly later
+SEED_WEEKS_LO, SEED_WEEKS_HI = 4, 5
+ICD_BY_STATUS = {"remission": "C91.01", "relapse": "C91.02", "active": "C91.00"}
+_LYMPHOMA = ("B-LBL", "T-LBL")
+
+
+def _conclusion(kb: KnowledgeBase, s: Status) -> dict[str, Any]:
+    extra = dict(s.extra)
+    extra["timepoint"] = s.day
+    extra["reported"] = s.reported
+    return kb.conclude(s.rule, s.value, list(s.because), **extra)
+
+
+def _emd_at_diagnosis(case: Case, cns_dx: Any) -> bool:
+    p = case.presentation
+    flags = (p.testicular_involvement, p.lymphoblastic_mass, p.mediastinal_mass, p.cns_mass)
+    return any(f is True for f in flags) or cns_dx == "CNS3"
+
+
+def _time_to_cr(kb: KnowledgeBase, case: Case, history: list[Status]) -> dict[str, Any] | None:
+    first = next((s for s in history if s.value == "CR"), None)
+    if first is None:
+        return None
+    start, start_why = therapy_start_day(case)
+    weeks = (first.day - start) / 7.0
+    within = weeks <= SEED_WEEKS_HI
+    band = "within 4 weeks" if weeks <= SEED_WEEKS_LO else ("within 4 to 5 weeks" if within else "after 5 weeks")
+    return kb.conclude(
+        TIME_TO_CR,
+        first.day,
+        [
+            f"first CR on day {first.day} (days from diagnosis)",
+            f"{weeks:.1f} weeks from the start of treatment ({start_why}): {band}",
+            "seed: CR within 4 to 5 weeks of starting treatment goes with a better prognosis; UKALL XII's "
+            "> 4 weeks high-risk cut was not independently prognostic (clinical_rules F2)",
+        ],
+        weeks_from_treatment_start=round(weeks, 2),
+        within_4_to_5_weeks=within,
+    )
+
+
+def _cns(kb: KnowledgeBase, cns_dx: Any, latest: Status | None, course: Course, csf_days: list[tuple[int, str]]) -> dict[str, Any]:
+    if latest is not None and latest.value == "relapse" and "CNS" in latest.extra.get("sites", []):
+        return kb.conclude(CNS_STATUS, "relapse", [f"relapse on day {latest.day} involves the CNS"])
+    if cns_dx in ("CNS2", "CNS3") and csf_days:
+        day, last = csf_days[-1]
+        if last == "CNS1":
+            return kb.conclude(
+                CNS_STATUS, "remission", [f"CNS status at diagnosis {cns_dx}; CSF on day {day} is CNS1 (no blasts)"]
+            )
+        return kb.conclude(CNS_STATUS, None, [f"CNS status at diagnosis {cns_dx}; CSF on day {day} is {last}"])
+    why = f"CNS status at diagnosis {cns_dx or 'unknown'}" + ("" if csf_days else "; no follow-up CSF")
+    return kb.conclude(CNS_STATUS, None, [why])
+
+
+def _icd(kb: KnowledgeBase, diagnosis: Any, history: list[Status]) -> dict[str, Any]:
+    established = [s for s in history if s.value != "not evaluable"]
+    if diagnosis in _LYMPHOMA:
+        return kb.conclude(ICD10CM, None, [f"{diagnosis}: lymphoma codes (C83.5x) go by site, not by remission status"])
+    if diagnosis is not None and diagnosis not in ("B-ALL", "T-ALL", "MPAL", "AUL", "indeterminate"):
+        return kb.conclude(ICD10CM, None, [f"diagnosis {diagnosis}: no ALL status code"])
+    if not established:
+        return kb.conclude(ICD10CM, "C91.00", ["no remission documented yet (new diagnosis)"])
+    last = established[-1]
+    if last.value in REMISSION:
+        return kb.conclude(ICD10CM, "C91.01", [f"{last.value} on day {last.day}: in remission"])
+    if last.value == "relapse":
+        return kb.conclude(ICD10CM, "C91.02", [f"relapse on day {last.day}"])
+    return kb.conclude(ICD10CM, "C91.00", [f"{last.value} on day {last.day}: not having achieved remission"])
+
+
+def assess_response(case: Case, kb: KnowledgeBase, diagnostic: Mapping[str, Any]) -> dict[str, Any]:
+    """Response at each timepoint and now, with MRD, CNS, time to CR, late relapse and ICD-10-CM status.
+
+    Returns ``{"response", "mrd", "icd10cm_status", "history", "pending", "alerts", "cns"}``.
+    """
+    cns_dx = diag_value(diagnostic, "cns_status")
+    ph = diag_value(diagnostic, "ph_positive")
+    course = Course(
+        baseline_marrow=case.marrow.blasts_pct,
+        baseline_blood=case.blood.blasts_pct,
+        baseline_wbc=case.blood.wbc,
+        emd_at_diagnosis=_emd_at_diagnosis(case, cns_dx),
+    )
+    csf_days: list[tuple[int, str]] = []
+    for day, i, entry in dated_entries(case):
+        f = read_findings(day, i, entry)
+        course.step(f)
+        if f.cns is not None:
+            csf_days.append((day, f.cns))
+    history = course.history
+    pending: list[dict[str, Any]] = []
+    alerts: list[dict[str, Any]] = []
+    evaluable = [s for s in history if s.value != "not evaluable"]
+    latest = history[-1] if history else None
+    if latest is None:
+        response = kb.conclude(
+            NO_RESPONSE_DATA,
+            "not evaluable",
+            [f"no response assessment on the timeline up to day {as_of_day(case)}"],
+            timepoint=None,
+            reported=False,
+        )
+    else:
+        response = _conclusion(kb, latest)
+        if latest.value == "not evaluable" and evaluable:
+            response["last_established"] = {"value": evaluable[-1].value, "timepoint": evaluable[-1].day}
+    ttc = _time_to_cr(kb, case, history)
+    response["time_to_cr_days"] = ttc["value"] if ttc else None
+    response["time_to_cr"] = ttc
+    relapses = [s for s in history if s.value == "relapse"]
+    response.setdefault("relapse_site", None)
+    response["late_relapse"] = None
+    if relapses:
+        r = relapses[-1]
+        late = r.day > LATE_RELAPSE_DAYS
+        response["late_relapse"] = late
+        response["late_relapse_detail"] = kb.conclude(
+            LATE_RELAPSE,
+            late,
+            [f"relapse on day {r.day} from diagnosis ({'>' if late else '<='} 1095 days = 3 years)"],
+        )
+        response["relapse_site"] = r.extra.get("relapse_site")
+    remissions = sum(
+        1 for a, b in zip([None, *history], history, strict=False) if b.value in REMISSION and (a is None or a.value not in REMISSION)
+    )
+    response["remission_number"] = remissions or None
+    cns = _cns(kb, cns_dx, latest, course, csf_days)
+    response["cns"] = cns["value"]
+    mrd = assess_mrd(kb, case, ph if isinstance(ph, bool) else None)
+    alerts += mrd.pop("_alerts")
+    icd = _icd(kb, diag_value(diagnostic, "diagnosis"), history)
+    _pending_and_alerts(kb, latest, mrd, ph, pending, alerts)
+    return {
+        "response": response,
+        "mrd": mrd,
+        "icd10cm_status": icd,
+        "cns": cns,
+        "history": [_conclusion(kb, s) for s in history],
+        "pending": pending,
+        "alerts": alerts,
+    }
+
+
+def _pending_and_alerts(
+    kb: KnowledgeBase,
+    latest: Status | None,
+    mrd: dict[str, Any],
+    ph: Any,
+    pending: list[dict[str, Any]],
+    alerts: list[dict[str, Any]],
+) -> None:
+    value = latest.value if latest else None
+    if latest is not None and latest.extra.get("repeat_marrow"):
+        pending.append({"test": "repeat marrow aspirate", "why": "; ".join(latest.because)})
+    if value in REMISSION and mrd["status"] == "not done":
+        pending.append({"test": "MRD (NGS, flow or PCR; sensitivity <= 1e-4)", "why": "NCCN: MRD after induction and after consolidation"})
+    if mrd["status"] == "negative_insufficient_sensitivity":
+        pending.append({"test": "MRD with an assay reaching 1e-4", "why": "the last MRD assay could not reach 1e-4"})
+    if ph is True:
+        pending.append({"test": "BCR::ABL1 transcript quantification", "why": "Ph+ ALL: periodic monitoring during and after therapy (NCCN)"})
+    if latest is not None and latest.value == "relapse":
+        alerts.append(
+            kb.conclude(
+                latest.rule,
+                "relapse",
+                list(latest.because),
+                severity="critical",
+                action="Relapse: repeat the diagnostic work-up (flow, cytogenetics, molecular) and review "
+                "relapsed/refractory options (NCCN ALL-8), including clinical trials.",
+            )
+        )
+    if latest is not None and latest.value in ("refractory", "progressive"):
+        alerts.append(
+            kb.conclude(
+                latest.rule,
+                latest.value,
+                list(latest.because),
+                severity="critical",
+                action=f"{latest.value.capitalize()} disease: review relapsed/refractory options (NCCN ALL-8) "
+                "and eligibility for clinical trials.",
+            )
+        )
+    if ph is True and value in ("relapse", "refractory", "progressive"):
+        pending.append({"test": "ABL1 kinase-domain mutation analysis", "why": f"Ph+ ALL with {value} (NCCN)"})
+    if value in REMISSION and mrd["status"] == "positive":
+        alerts.append(
+            kb.conclude(
+                mrd["rule"],
+                "MRD positive in remission",
+                list(mrd["because"]),
+                severity="warning",
+                action="MRD-positive in remission: NCCN prefers blinatumomab (CD19+ B-ALL) with continued therapy; "
+                "slow or incomplete MRD clearance favours allogeneic HCT.",
+            )
+        )

@@ -1,0 +1,134 @@
+"""What one timeline entry says about the disease: marrow, blood, CSF, extramedullary sites, a reported status."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from allnav.case.model import TimelineEntry
+from allnav.errors import CaseValidationError, FieldProblem
+
+#: Written statuses accepted in ``reported_status`` (lower-cased) and the response value they mean.
+REPORTED_STATUS: dict[str, str] = {
+    "cr": "CR",
+    "cr1": "CR",
+    "cr2": "CR",
+    "cr3": "CR",
+    "complete remission": "CR",
+    "remission": "CR",
+    "in remission": "CR",
+    "mrd-negative cr": "CR",
+    "cri": "CRi",
+    "cr with incomplete recovery": "CRi",
+    "partial": "partial",
+    "partial response": "partial",
+    "pr": "partial",
+    "refractory": "refractory",
+    "primary refractory": "refractory",
+    "induction failure": "refractory",
+    "progressive": "progressive",
+    "progressive disease": "progressive",
+    "pd": "progressive",
+    "relapse": "relapse",
+    "relapsed": "relapse",
+    "in relapse": "relapse",
+}
+
+
+@dataclass(frozen=True)
+class Findings:
+    """The response-relevant findings of one timeline entry (``None`` = not examined / unknown)."""
+
+    day: int
+    index: int
+    phase: str | None
+    marrow_blasts: float | None
+    trilineage: bool | None
+    blood_blasts: float | None
+    wbc: float | None
+    anc: float | None
+    platelets: float | None
+    cns: str | None  # "CNS1" | "CNS2" | "CNS3" | "clinical" (cranial nerve palsy) | None
+    emd_sites: tuple[str, ...]
+    emd_examined: bool
+    reported: str | None
+
+    @property
+    def cns_disease(self) -> bool:
+        """CNS disease by the relapse definition: CNS3 or clinical signs (clinical_rules G2)."""
+        return self.cns in ("CNS3", "clinical")
+
+    @property
+    def emd(self) -> bool:
+        """Extramedullary disease outside the CNS."""
+        return bool(self.emd_sites)
+
+    @property
+    def evaluable(self) -> bool:
+        """Whether the entry carries anything the response engine reads."""
+        return (
+            self.marrow_blasts is not None
+            or self.blood_blasts is not None
+            or self.cns is not None
+            or self.emd_examined
+            or self.reported is not None
+        )
+
+
+def _cns(entry: TimelineEntry) -> str | None:
+    if entry.cranial_nerve_palsy:
+        return "clinical"
+    csf = entry.csf
+    if csf is None or csf.blasts is None:
+        return None
+    if not csf.blasts:
+        return "CNS1"
+    if csf.wbc_per_ul is not None and csf.wbc_per_ul >= 5:
+        return "CNS3"
+    return "CNS2"
+
+
+def read_findings(day: int, index: int, entry: TimelineEntry) -> Findings:
+    """Collect the findings of a timeline entry; refuse an unknown ``reported_status``."""
+    sites: list[str] = list(entry.extramedullary_sites or [])
+    if entry.testicular_involvement and "testis" not in sites:
+        sites.append("testis")
+    if entry.extramedullary_disease and not sites:
+        sites.append("extramedullary (site not stated)")
+    examined = (
+        entry.extramedullary_disease is not None
+        or entry.extramedullary_sites is not None
+        or entry.testicular_involvement is not None
+    )
+    reported = None
+    if entry.reported_status is not None:
+        key = entry.reported_status.strip().lower()
+        if key not in REPORTED_STATUS:
+            raise CaseValidationError(
+                "unknown reported status",
+                [
+                    FieldProblem(
+                        f"timeline[{index}].reported_status",
+                        "not a response status",
+                        entry.reported_status,
+                        accepted="CR, CRi, partial, refractory, progressive, relapse",
+                    )
+                ],
+            )
+        reported = REPORTED_STATUS[key]
+    blood = entry.blood
+    marrow = entry.marrow
+    return Findings(
+        day=day,
+        index=index,
+        phase=entry.phase.strip().lower() if entry.phase else None,
+        marrow_blasts=marrow.blasts_pct if marrow else None,
+        trilineage=marrow.trilineage_hematopoiesis if marrow else None,
+        blood_blasts=blood.blasts_pct if blood else None,
+        wbc=blood.wbc if blood else None,
+        anc=blood.anc if blood else None,
+        platelets=blood.platelets if blood else None,
+        cns=_cns(entry),
+        emd_sites=tuple(sites),
+        emd_examined=examined,
+        reported=reported,
+    )

@@ -1,0 +1,75 @@
+"""Shared helpers for the care engine: timeline ordering, days, and defensive reads of the diagnosis.
+
+Day 0 is the day of diagnosis. A timeline entry may give ``day`` or an ISO ``date``; a date counts from
+``patient.diagnosis_date``. Entries after ``case.as_of_day`` are ignored: the assessment speaks for that day.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from collections.abc import Mapping
+from typing import Any
+
+from allnav.case.model import Case, TimelineEntry
+from allnav.errors import CaseValidationError, FieldProblem
+
+
+def diag_value(diagnostic: Mapping[str, Any], key: str) -> Any:
+    """The plain value of a diagnostic key, whether stored bare or as a conclusion ``{"value": ...}``."""
+    raw = diagnostic.get(key)
+    if isinstance(raw, Mapping):
+        return raw.get("value")
+    return raw
+
+
+def _date_day(date_text: str, case: Case, path: str) -> int:
+    if case.patient.diagnosis_date is None:
+        raise CaseValidationError(
+            "a timeline date needs patient.diagnosis_date",
+            [FieldProblem(path, "date given without patient.diagnosis_date", date_text)],
+        )
+    try:
+        d = _dt.date.fromisoformat(date_text)
+        d0 = _dt.date.fromisoformat(case.patient.diagnosis_date)
+    except ValueError as exc:
+        raise CaseValidationError(
+            "a date is not ISO 8601", [FieldProblem(path, str(exc), date_text, accepted="YYYY-MM-DD")]
+        ) from exc
+    return (d - d0).days
+
+
+def entry_day(entry: TimelineEntry, case: Case, index: int) -> int | None:
+    """The day of a timeline entry (days since diagnosis), from ``day`` or ``date``."""
+    if entry.day is not None:
+        return entry.day
+    if entry.date is not None:
+        return _date_day(entry.date, case, f"timeline[{index}].date")
+    return None
+
+
+def as_of_day(case: Case) -> int:
+    """The day the assessment speaks for: ``as_of_day``, else the latest timeline day, else 0."""
+    if case.as_of_day is not None:
+        return case.as_of_day
+    days = [d for i, e in enumerate(case.timeline) if (d := entry_day(e, case, i)) is not None]
+    return max(days, default=0)
+
+
+def dated_entries(case: Case) -> list[tuple[int, int, TimelineEntry]]:
+    """``(day, index, entry)`` for every dated entry up to the as-of day, in day order (stable)."""
+    limit = as_of_day(case)
+    out = []
+    for i, e in enumerate(case.timeline):
+        d = entry_day(e, case, i)
+        if d is not None and d <= limit:
+            out.append((d, i, e))
+    out.sort(key=lambda t: (t[0], t[1]))
+    return out
+
+
+def therapy_start_day(case: Case) -> tuple[int, str]:
+    """Day therapy started: the first given medication day, else diagnosis (day 0); with a reason."""
+    days = [m.day for m in case.medications if m.day is not None and m.status == "given"]
+    if days:
+        return min(days), f"first medication given on day {min(days)}"
+    return 0, "no dated medication: day 0 (diagnosis) used as the start of therapy"

@@ -1,0 +1,192 @@
+"""Drug facts and pathway approaches, read from the package's YAML data files.
+
+``drugs.yaml`` holds each agent's labelled (FDA) and guideline uses with age, Ph, marker and situational
+criteria; ``pathway.yaml`` holds what each treatment approach is and where it is written. Both are
+validated into frozen models that forbid unknown keys, and state their source, version and date.
+"""
+
+from __future__ import annotations
+
+import functools
+import importlib.resources
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from allnav.errors import KnowledgeBaseError
+
+Setting = Literal["frontline", "consolidation", "maintenance", "relapsed_refractory"]
+Requirement = Literal[
+    "in_remission", "mrd_ge_1e3", "refractory_or_second_relapse", "two_prior_regimens", "t315i_positive"
+]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class AgeBounds(_Model):
+    """Age limits: ``min_age_years`` and ``min_age_months`` inclusive, ``below_age_years`` exclusive,
+    ``max_age_years`` on completed years (``floor(age) <= max``)."""
+
+    min_age_years: float | None = None
+    min_age_months: float | None = None
+    below_age_years: float | None = None
+    max_age_years: int | None = None
+
+
+class Use(AgeBounds):
+    """One labelled or guideline use of a drug in one setting."""
+
+    basis: Literal["label", "guideline"]
+    setting: Setting
+    text: str
+    ph: Literal["positive", "negative", "any"] = "any"
+    requires: tuple[Requirement, ...] = ()
+    approved: str | None = None
+    verify: bool = False
+    sources: tuple[str, ...] = Field(min_length=1)
+
+
+class DoseSchedule(AgeBounds):
+    """A dose schedule that depends on age."""
+
+    text: str
+    sources: tuple[str, ...] = Field(min_length=1)
+
+
+class Drug(_Model):
+    """An ALL-specific agent and its uses."""
+
+    id: str
+    name: str
+    brand: str | None = None
+    kind: Literal["tki", "bispecific_antibody", "antibody_drug_conjugate", "car_t", "chemotherapy"]
+    target: Literal["CD19", "CD22"] | None = None
+    lineage: Literal["B", "T", "any"] = "any"
+    ph_required: bool = False
+    status: Literal["approved", "withdrawn"] = "approved"
+    withdrawn: str | None = None
+    rule: str
+    uses: tuple[Use, ...] = ()
+    dose_schedules: tuple[DoseSchedule, ...] = ()
+    notes: tuple[str, ...] = ()
+    safety: tuple[str, ...] = ()
+
+    @property
+    def label(self) -> str:
+        """``name (Brand)``."""
+        return f"{self.name} ({self.brand})" if self.brand else self.name
+
+
+class DrugTable(_Model):
+    source: str
+    version: str
+    date: str
+    drugs: tuple[Drug, ...]
+
+
+class Approach(_Model):
+    """A treatment approach named by the sources (not a protocol)."""
+
+    text: str
+    sources: tuple[str, ...] = Field(min_length=1)
+
+
+class PathwayTable(_Model):
+    source: str
+    version: str
+    date: str
+    approaches: dict[str, Approach]
+
+
+def _load(name: str) -> Any:
+    res = importlib.resources.files("allnav.treatment").joinpath(name)
+    try:
+        return yaml.safe_load(res.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as exc:  # pragma: no cover - packaging error
+        raise KnowledgeBaseError(f"allnav.treatment/{name} cannot be read: {exc}") from exc
+
+
+@functools.cache
+def drug_table() -> DrugTable:
+    """The validated drug table (read once)."""
+    try:
+        table = DrugTable.model_validate(_load("drugs.yaml"))
+    except ValidationError as exc:
+        raise KnowledgeBaseError(f"allnav.treatment/drugs.yaml: {exc}") from exc
+    ids = [d.id for d in table.drugs]
+    if len(ids) != len(set(ids)):
+        raise KnowledgeBaseError("allnav.treatment/drugs.yaml: duplicate drug id")
+    return table
+
+
+@functools.cache
+def pathway_table() -> PathwayTable:
+    """The validated pathway approaches (read once)."""
+    try:
+        return PathwayTable.model_validate(_load("pathway.yaml"))
+    except ValidationError as exc:
+        raise KnowledgeBaseError(f"allnav.treatment/pathway.yaml: {exc}") from exc
+
+
+def drug(drug_id: str) -> Drug:
+    """One drug by id (a missing id is a programming error)."""
+    for d in drug_table().drugs:
+        if d.id == drug_id:
+            return d
+    raise KnowledgeBaseError(f"allnav.treatment/drugs.yaml has no drug {drug_id!r}")
+
+
+def approach(approach_id: str) -> Approach:
+    """One approach by id (a missing id is a programming error)."""
+    try:
+        return pathway_table().approaches[approach_id]
+    except KeyError:
+        raise KnowledgeBaseError(f"allnav.treatment/pathway.yaml has no approach {approach_id!r}") from None
+
+
+TKI_IDS: tuple[str, ...] = ("imatinib", "dasatinib", "nilotinib", "ponatinib", "bosutinib")
+
+#: Names under which agents appear in case files (generic, brand, common short forms), lower case.
+ALIASES: dict[str, str] = {
+    "gleevec": "imatinib",
+    "glivec": "imatinib",
+    "sprycel": "dasatinib",
+    "tasigna": "nilotinib",
+    "iclusig": "ponatinib",
+    "bosulif": "bosutinib",
+    "blincyto": "blinatumomab",
+    "besponsa": "inotuzumab_ozogamicin",
+    "inotuzumab": "inotuzumab_ozogamicin",
+    "inotuzumab ozogamicin": "inotuzumab_ozogamicin",
+    "kymriah": "tisagenlecleucel",
+    "tisa-cel": "tisagenlecleucel",
+    "tecartus": "brexucabtagene_autoleucel",
+    "brexu-cel": "brexucabtagene_autoleucel",
+    "brexucabtagene": "brexucabtagene_autoleucel",
+    "brexucabtagene autoleucel": "brexucabtagene_autoleucel",
+    "aucatzyl": "obecabtagene_autoleucel",
+    "obe-cel": "obecabtagene_autoleucel",
+    "obecabtagene": "obecabtagene_autoleucel",
+    "obecabtagene autoleucel": "obecabtagene_autoleucel",
+    "arranon": "nelarabine",
+    "clolar": "clofarabine",
+    "marqibo": "vincristine_liposome",
+    "liposomal vincristine": "vincristine_liposome",
+    "vincristine sulfate liposome": "vincristine_liposome",
+}
+
+
+def normalise_drug(name: str | None) -> str | None:
+    """The drug-table id for a case-file drug or product name, or the lower-cased name."""
+    if not name:
+        return None
+    key = name.strip().lower()
+    if key in ALIASES:
+        return ALIASES[key]
+    key_id = key.replace(" ", "_").replace("-", "_")
+    if any(d.id == key_id for d in drug_table().drugs):
+        return key_id
+    return key
