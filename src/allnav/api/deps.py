@@ -55,6 +55,8 @@ def client_address(request: Request) -> str:
 
 State = Annotated[AppState, Depends(app_state)]
 DB = Annotated[Session, Depends(get_session, scope="function")]
+
+
 def clinical_core(request: Request) -> ClinicalCore:
     """The clinical engine of this application."""
     return app_state(request).core

@@ -136,7 +136,9 @@ def _patient_entry_problem(
         return f"home counts are limited to {', '.join(sorted(PATIENT_BLOOD_KEYS))}"
     if record_key is not None:
         assert grant.patient is not None
-        authors = {r.author_id for r in records.all_versions(session, grant.patient.id) if r.record_key == record_key}
+        authors = {
+            r.author_id for r in records.all_versions(session, grant.patient.id) if r.record_key == record_key
+        }
         if authors != {grant.user.id}:
             return "patients may only correct their own entries"
     return None

@@ -140,7 +140,9 @@ def assess_response(case: Case, kb: KnowledgeBase, diagnostic: Mapping[str, Any]
             late,
             [f"relapse on day {r.day} from diagnosis ({'>' if late else '<='} 1095 days = 3 years)"],
         )
-        response["relapse_site"] = r.extra.get("relapse_site")
+        response["last_relapse"] = {"day": r.day, "relapse_site": r.extra.get("relapse_site"), "late": late}
+        if latest is not None and latest.value == "relapse":
+            response["relapse_site"] = r.extra.get("relapse_site")
     remissions = sum(
         1 for a, b in zip([None, *history], history, strict=False) if b.value in REMISSION and (a is None or a.value not in REMISSION)
     )
@@ -150,7 +152,8 @@ def assess_response(case: Case, kb: KnowledgeBase, diagnostic: Mapping[str, Any]
     mrd = assess_mrd(kb, case, ph if isinstance(ph, bool) else None)
     alerts += mrd.pop("_alerts")
     icd = _icd(kb, diag_value(diagnostic, "diagnosis"), history)
-    _pending_and_alerts(kb, latest, mrd, ph, pending, alerts)
+    last_relapse_day = relapses[-1].day if relapses else -1
+    _pending_and_alerts(kb, latest, mrd, ph, pending, alerts, last_relapse_day)
     return {
         "response": response,
         "mrd": mrd,
@@ -169,6 +172,7 @@ def _pending_and_alerts(
     ph: Any,
     pending: list[dict[str, Any]],
     alerts: list[dict[str, Any]],
+    last_relapse_day: int,
 ) -> None:
     value = latest.value if latest else None
     if latest is not None and latest.extra.get("repeat_marrow"):
@@ -203,7 +207,7 @@ def _pending_and_alerts(
         )
     if ph is True and value in ("relapse", "refractory", "progressive"):
         pending.append({"test": "ABL1 kinase-domain mutation analysis", "why": f"Ph+ ALL with {value} (NCCN)"})
-    if value in REMISSION and mrd["status"] == "positive":
+    if value in REMISSION and mrd["status"] == "positive" and (mrd["day"] or 0) >= last_relapse_day:
         alerts.append(
             kb.conclude(
                 mrd["rule"],

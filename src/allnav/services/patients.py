@@ -83,12 +83,19 @@ def create_patient(
     core.assess(given)  # validates the whole case file before anything is stored
     now = utcnow()
     patient = Patient(
-        id=pid, name=name.strip(), team_id=team(session, team_name).id, version=1, created_at=now, updated_at=now
+        id=pid,
+        name=name.strip(),
+        team_id=team(session, team_name).id,
+        version=1,
+        created_at=now,
+        updated_at=now,
     )
     session.add(patient)
     session.flush()
     for kind, key, payload in _split_case(given):
-        records.add_record(session, pid, 1, kind=kind, record_key=key, payload=payload, author_id=actor.user_id)
+        records.add_record(
+            session, pid, 1, kind=kind, record_key=key, payload=payload, author_id=actor.user_id
+        )
     audit.record(session, actor, "write", "patient", patient_id=pid, detail="created")
     return patient, recompute(session, core, patient)
 

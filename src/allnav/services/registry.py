@@ -11,7 +11,16 @@ from allnav.services.patients import current_case, latest_assessment
 from allnav.services.security import pseudonym
 from allnav.store.models import Patient
 
-CODED_KEYS = ("diagnosis", "lineage", "icd10cm", "ph_positive", "etp", "cns_status", "genetic_risk", "response")
+CODED_KEYS = (
+    "diagnosis",
+    "lineage",
+    "icd10cm",
+    "ph_positive",
+    "etp",
+    "cns_status",
+    "genetic_risk",
+    "response",
+)
 
 
 def _value(obj: Any) -> Any:

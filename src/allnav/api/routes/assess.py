@@ -13,11 +13,16 @@ router = APIRouter(tags=["assess"])
 
 CaseBody = Annotated[
     dict[str, Any],
-    Body(description="a case file (contract section 3)", examples=[{"patient": {"id": "demo", "age_years": 40}}]),
+    Body(
+        description="a case file (contract section 3)",
+        examples=[{"patient": {"id": "demo", "age_years": 40}}],
+    ),
 ]
 
 
 @router.post("/api/assess")
-def assess(case: CaseBody, core: Core, _: Annotated[Grant, Depends(require(Action.ASSESS))]) -> dict[str, Any]:
+def assess(
+    case: CaseBody, core: Core, _: Annotated[Grant, Depends(require(Action.ASSESS))]
+) -> dict[str, Any]:
     """The same output as ``allnav assess --json``; invalid cases give 422 with the field paths."""
     return core.assess(case)
