@@ -89,7 +89,8 @@ class TestMcodeExamples:
         assert ("Observation/white-blood-cell-brian-l", "reference") in why  # range copied from hematocrit
         assert ("Observation/all-risk-assessment-standard-brian-l", "dated") in why  # before the diagnosis
         dose = [i["why"] for i in brian.inconsistent if "prednisone" in i["resource"]]
-        assert dose and "36.01 mg/m2 x BSA 0.59" in dose[0]
+        assert dose
+        assert "36.01 mg/m2 x BSA 0.59" in dose[0]
 
     def test_fulfilled_requests_are_not_counted_twice(self) -> None:
         brian = _patient(import_fhir(read_fhir_texts(_mcode())), "cancer-patient-brian-l")
@@ -182,4 +183,5 @@ class TestOwnBundles:
 
     def test_unsupported_bundle_type_is_reported(self) -> None:
         r = read_fhir_text(json.dumps({"resourceType": "Bundle", "type": "history", "entry": []}))
-        assert r.invalid and "unsupported Bundle type" in r.invalid[0]["why"]
+        assert r.invalid
+        assert "unsupported Bundle type" in r.invalid[0]["why"]

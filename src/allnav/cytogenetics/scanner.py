@@ -1,0 +1,200 @@
+"""A fast scanner for the common part of the ISCN grammar, checked against the Lark grammar.
+
+The scanner accepts a strict subset of ``iscn.lark`` and builds the same frozen objects as the Lark
+transformer. Whenever it meets anything outside that subset (a rare construct, an uncertain chromosome,
+a value a semantic check would refuse, a syntax error) it returns ``None`` and the caller falls back to
+the Lark parser, which is the reference and the only source of error messages. The tests assert, on the
+golden table, the corpora, generated and fuzzed strings, that a scanner result is always equal to the
+Lark result.
+"""
+
+from __future__ import annotations
+
+import re
+
+from allnav.cytogenetics.model import Abnormality, CellLine, ParsedKaryotype, Rearrangement, SetAside
+from allnav.cytogenetics.normalise import Normalised
+from allnav.cytogenetics.transform import set_aside_kind
+
+_TYPES = "der|ider|idic|dic|del|dup|ins|inv|add|hsr|trp|qdp|fra|rob|t|i|r"
+_DERIVED = frozenset({"der", "ider"})
+_LINE = re.compile(r"([0-9]+)(?:~([0-9]+))?(<[1-9]?n>)?,(?:([XY]+)|(idem|sl|sdl[0-9]*))")
+_ITEM = re.compile(
+    r"([+-]?)(?:"
+    r"([0-9]+|X|Y)"
+    r"|([0-9]+)?(?:~([0-9]+))?(mar|dmin)([0-9]+)?"
+    r"|(inc)"
+    rf"|(\?)?({_TYPES})\(([^()]*)\)(?:\(([^()]*)\))?((?:\??(?:{_TYPES})\([^()]*\)(?:\([^()]*\))?)*)"
+    r")(?:x([0-9]+))?(c)?(?=[,\[/.]|$)"
+)
+_DERIVATION = re.compile(rf"(\?)?({_TYPES})\(([^()]*)\)(?:\(([^()]*)\))?")
+_CHROMOSOME = re.compile(r"\??([0-9]+|X|Y)[pq]?|\?")
+_BAND = r"[pq](?:ter|[0-9][0-9?]*(?:\.[0-9?]+)?|\?[0-9?]*)?|cen"
+_BAND_RE = re.compile(_BAND)
+_GROUP = re.compile(f"(?:{_BAND})+")
+_CELLS = re.compile(r"\[(cp)?([0-9]+)\]")
+_ASIDE = re.compile(r"\.(?:nuc ?ish|ish|arr|rsa|mlpa)\b")
+
+
+class _Fallback(Exception):
+    """Internal: the scanner leaves this string to the Lark parser."""
+
+
+def _chromosomes(inner: str) -> tuple[str, ...]:
+    out = tuple(inner.split(";"))
+    for item in out:
+        m = _CHROMOSOME.fullmatch(item)
+        if m is None:
+            raise _Fallback
+        name = m.group(1)
+        if name is not None and name.isdigit() and not 1 <= int(name) <= 22:
+            raise _Fallback
+    return out
+
+
+def _rearrangement(type_: str, chroms: str, bps: str | None, unc: bool = False) -> Rearrangement:
+    chromosomes = _chromosomes(chroms)
+    groups = None
+    if bps is not None:
+        parts = bps.split(";")
+        if len(parts) != len(chromosomes):
+            raise _Fallback
+        gl = []
+        for part in parts:
+            if _GROUP.fullmatch(part) is None:
+                raise _Fallback
+            gl.append(tuple(_BAND_RE.findall(part)))
+        groups = tuple(gl)
+    return Rearrangement(type_, chromosomes, groups, unc, False)
+
+
+def _item(m: re.Match[str], norm: Normalised) -> Abnormality:
+    sign, num, mlo, mhi, mk, mnum, inc, unc, type_, chs, bps, ders, mult, con = m.groups()
+    text = m.group(0)
+    span = (norm.orig(m.start()), norm.orig_end(m.end()))
+    copies = int(mult) if mult is not None else 1
+    if copies < 1:
+        raise _Fallback
+    if num is not None:
+        if not sign or (num.isdigit() and not 1 <= int(num) <= 22):
+            raise _Fallback
+        return Abnormality("numerical", text, span, sign=sign, chromosome=num, copies=copies, constitutional=con)
+    if mk is not None:
+        lo = int(mlo) if mlo is not None else 1
+        hi = int(mhi) if mhi is not None else lo
+        if (mlo is None and mhi is not None) or not 1 <= lo <= hi <= 400:
+            raise _Fallback
+        if mk == "dmin":
+            if sign or mnum is not None or mult is not None or con is not None:
+                raise _Fallback
+            return Abnormality("dmin", text, span, count_range=(lo, hi))
+        if not sign and (mult is not None or con is not None):
+            raise _Fallback
+        return Abnormality(
+            "marker",
+            text,
+            span,
+            sign=sign,
+            copies=copies,
+            constitutional=con,
+            count_range=(lo, hi),
+            marker_number=int(mnum) if mnum is not None else None,
+        )
+    if inc is not None:
+        if sign or mult is not None or con is not None:
+            raise _Fallback
+        return Abnormality("inc", text, span)
+    core = _rearrangement(type_, chs, bps)
+    derivs: tuple[Rearrangement, ...] = ()
+    if ders:
+        if type_ not in _DERIVED:
+            raise _Fallback
+        derivs = tuple(
+            _rearrangement(d.group(2), d.group(3), d.group(4), d.group(1) is not None)
+            for d in _DERIVATION.finditer(ders)
+        )
+    return Abnormality(
+        "structural",
+        text,
+        span,
+        sign=sign,
+        rearrangement=core,
+        derivations=derivs,
+        copies=copies,
+        uncertain=unc is not None,
+        constitutional=con,
+    )
+
+
+def _scan(norm: Normalised) -> ParsedKaryotype:
+    t = norm.text
+    n = len(t)
+    pos = 0
+    chim = None
+    if t.startswith(("mos", "chi")):
+        chim, pos = t[:3], 3
+    lines: list[CellLine] = []
+    aside = None
+    sep = ""
+    while True:
+        start = pos
+        m = _LINE.match(t, pos)
+        if m is None:
+            raise _Fallback
+        lo = int(m.group(1))
+        hi = int(m.group(2)) if m.group(2) is not None else lo
+        if not 1 <= lo <= hi <= 400:
+            raise _Fallback
+        ploidy_text = m.group(3)
+        ploidy = None if ploidy_text is None else int(ploidy_text[1:-2] or "1")
+        pos = m.end()
+        items = []
+        while pos < n and t[pos] == ",":
+            im = _ITEM.match(t, pos + 1)
+            if im is None:
+                raise _Fallback
+            items.append(_item(im, norm))
+            pos = im.end()
+        cells = None
+        composite = False
+        if pos < n and t[pos] == "[":
+            cm = _CELLS.match(t, pos)
+            if cm is None or cm.group(2) == "0" or int(cm.group(2)) < 1:
+                raise _Fallback
+            composite = cm.group(1) is not None
+            cells = int(cm.group(2))
+            pos = cm.end()
+        lines.append(
+            CellLine(
+                text=t[start:pos],
+                span=(norm.orig(start), norm.orig_end(pos)),
+                count=(lo, hi),
+                ploidy=ploidy,
+                sex=m.group(4),
+                reference=m.group(5),
+                abnormalities=tuple(items),
+                cells=cells,
+                composite=composite,
+                separator=sep,
+            )
+        )
+        if pos == n:
+            break
+        if t[pos] == "/":
+            sep = "//" if t.startswith("//", pos) else "/"
+            pos += len(sep)
+            continue
+        if _ASIDE.match(t, pos):
+            body = t[pos:]
+            aside = SetAside(body[1:], set_aside_kind(body), (norm.orig(pos), norm.orig_end(n)))
+            break
+        raise _Fallback
+    return ParsedKaryotype(chim, tuple(lines), aside)
+
+
+def scan(norm: Normalised) -> ParsedKaryotype | None:
+    """The parsed karyotype, or ``None`` when the Lark parser must decide."""
+    try:
+        return _scan(norm)
+    except _Fallback:
+        return None
