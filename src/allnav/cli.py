@@ -96,9 +96,7 @@ def _assess_jsonl(path: str, as_json: bool, out: IO[str]) -> None:
 
     lines = list(_open_lines(path))
     show_progress = len(lines) >= PROGRESS_MIN_LINES
-    with click.progressbar(
-        lines, label="assessing", file=sys.stderr if show_progress else _NullIO()
-    ) as bar:
+    with click.progressbar(lines, label="assessing", file=sys.stderr if show_progress else _NullIO()) as bar:
         for lineno, line in enumerate(bar, start=1):
             if not line.strip():
                 out.write(_dump({"error": {"code": "V000", "message": "blank line", "line": lineno}}) + "\n")
@@ -112,7 +110,9 @@ def _assess_jsonl(path: str, as_json: bool, out: IO[str]) -> None:
                 result = _error_envelope(exc)
                 result["error"]["line"] = lineno
             except ValueError as exc:
-                result = {"error": {"code": "V000", "type": "JSONDecodeError", "message": str(exc), "line": lineno}}
+                result = {
+                    "error": {"code": "V000", "type": "JSONDecodeError", "message": str(exc), "line": lineno}
+                }
             if as_json:
                 out.write(_dump(result) + "\n")
             else:
@@ -178,3 +178,39 @@ def run() -> None:
     except Exception as exc:  # pragma: no cover - last-resort guard
         click.echo(f"allnav: internal error: {type(exc).__name__}", err=True)
         sys.exit(1)
+
+
+# --------------------------------------------------------------------------- import
+@main.command(name="import")
+@click.argument("files", nargs=-1, required=True, metavar="FILE...")
+@click.option("--json", "as_json", is_flag=True, help="JSON on stdout.")
+def import_(files: tuple[str, ...], as_json: bool) -> None:
+    """Read FHIR R4 Bundles or Bulk NDJSON: per patient, the case file made and the mapping report."""
+    from allnav.interop import import_fhir, read_fhir_texts
+
+    try:
+        read = read_fhir_texts((f, _read_text(f)) for f in files)
+    except AllnavError as exc:
+        if as_json:
+            sys.stdout.write(_dump(_error_envelope(exc)) + "\n")
+            return
+        raise click.ClickException(str(exc)) from exc
+    result = import_fhir(read)
+    if as_json:
+        sys.stdout.write(_dump(result.to_dict()) + "\n")
+        return
+    for p in result.patients:
+        click.echo(
+            f"patient {p.id}: {len(p.mapped)} mapped, {len(p.unmapped)} not mapped, "
+            f"{len(p.inconsistent)} inconsistent"
+        )
+        for note in p.notes:
+            click.echo(f"  note: {note}")
+        for item in p.inconsistent:
+            click.echo(f"  inconsistent {item['resource']}: {item['why']}")
+        for item in p.unmapped:
+            click.echo(f"  not mapped {item['resource']}: {item['why']}")
+        click.echo("  case file:")
+        click.echo("    " + json.dumps(p.case, ensure_ascii=False, indent=2).replace("\n", "\n    "))
+    for item in result.unassigned:
+        click.echo(f"not part of any patient {item['resource']}: {item['why']}")

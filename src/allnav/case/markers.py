@@ -20,11 +20,11 @@ import math
 import re
 from typing import Any, Literal
 
-from allnav.case.model import MarkerValue
+from allnav.case.model import Case, MarkerValue
 from allnav.case.tables import Compartment, markers_table
 from allnav.errors import KnowledgeBaseError
 
-__all__ = ["MarkerTextError", "canonical_marker", "compartment", "parse_marker_value"]
+__all__ = ["MarkerTextError", "canonical_marker", "compartment", "parse_marker_value", "unknown_markers"]
 
 _STRIP = re.compile(r"[\s\-_.()/\[\],]+")
 _CD = re.compile(r"^(?P<pre>c|cy|cyt|cyto|cytoplasmic|ic|i|s|m|surface|membrane)?cd(?P<num>\d+)(?P<suf>[a-z]*)$")
@@ -177,3 +177,13 @@ def _parse_text(canonical: str, text: str) -> MarkerValue:
     if positive is False:
         intensity = None
     return MarkerValue(raw=raw, positive=positive, percent=percent, intensity=intensity)
+
+
+def unknown_markers(case: Case) -> list[str]:
+    """Marker names in the case (diagnosis and timeline panels) not in the canonical table, in order.
+
+    Unknown markers are kept in the case, never refused; this lists them for the output.
+    """
+    known = markers_table().markers
+    panels = [case.immunophenotype, *(e.immunophenotype for e in case.timeline if e.immunophenotype)]
+    return list(dict.fromkeys(name for panel in panels for name in panel if name not in known))

@@ -85,7 +85,7 @@ class _Walker:
             return sections.finish_medication(out, path, self.problems)
         if cls is TimelineEntry:
             sections.resolve_day(out, path, self.diagnosis_date, self.problems, required=True)
-            if "day" in out and "date" in out:
+            if "day" in out and "date" in out and not self.problems.covers(f"{path}.day"):
                 checked = check_number(out["day"], f"{path}.day", "timeline.day", self.problems, integer=True)
                 if checked is DROP:
                     out.pop("day")

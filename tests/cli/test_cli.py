@@ -1,0 +1,95 @@
+"""The command line (contracts.md section 1): outputs, JSON Lines, exit codes."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from allnav.cli import main
+
+EXAMPLES = Path(__file__).parents[2] / "examples"
+
+
+def run(*args: str, stdin: str | None = None) -> tuple[int, str]:
+    result = CliRunner().invoke(main, list(args), input=stdin)
+    return result.exit_code, result.output
+
+
+def test_karyotype_json_matches_contract_keys() -> None:
+    code, out = run("karyotype", "46,XX,t(9;22)(q34;q11.2)[18]/46,XX[2]", "--json")
+    assert code == 0
+    feats = json.loads(out)
+    for key in ("input", "valid", "error", "modal_number", "ploidy_class", "sex_chromosomes", "clone_count",
+                "normal", "abnormality_count", "complex", "recurrent", "clones"):
+        assert key in feats, key
+    assert feats["recurrent"]["t_9_22"] is True
+
+
+def test_karyotype_file_gives_one_line_per_nonblank_input_and_goes_on_after_errors() -> None:
+    text = "46,XY[20]\n\n46,XX,t(9;22)(q34;q11.2\n47,XY,+21[10]\n"
+    code, out = run("karyotype", "--file", "-", stdin=text)
+    assert code == 0
+    lines = [json.loads(line) for line in out.splitlines()]
+    assert [x["valid"] for x in lines] == [True, False, True]
+    assert lines[1]["error"]["position"] >= 0
+    assert lines[1]["error"]["code"]
+
+
+def test_karyotype_without_arguments_is_a_usage_error() -> None:
+    assert run("karyotype")[0] == 2
+
+
+def test_assess_json_and_explain_agree(tmp_path: Path) -> None:
+    case = EXAMPLES / "ph-positive-b-all.json"
+    code, out = run("assess", str(case), "--json")
+    assert code == 0
+    result = json.loads(out)
+    assert result["diagnosis"]["value"] == "B-ALL"
+    code, text = run("explain", str(case))
+    assert code == 0
+    assert "B-ALL" in text
+    assert result["diagnosis"]["rule"] in text
+
+
+def test_assess_from_stdin_yaml() -> None:
+    code, out = run("assess", "-", "--json", stdin="patient: {id: y1, age_years: 40}\nmarrow: {blasts_pct: 50}\n")
+    assert code == 0
+    assert json.loads(out)["case_id"] == "y1"
+
+
+def test_assess_file_jsonl_keeps_order_and_reports_invalid_lines() -> None:
+    good = json.loads((EXAMPLES / "etp-t-all.json").read_text())
+    bad = {"patient": {"id": "bad"}, "blood": {"wbc": 3000}}
+    text = "\n".join([json.dumps(good), json.dumps(bad), "{not json", json.dumps(good)]) + "\n"
+    code, out = run("assess", "--file", "-", "--json", stdin=text)
+    assert code == 0
+    rows = [json.loads(line) for line in out.splitlines()]
+    assert len(rows) == 4
+    assert rows[0]["case_id"] == "example-etp"
+    assert rows[1]["error"]["fields"][0]["path"] == "blood.wbc"
+    assert rows[2]["error"]["line"] == 3
+    assert rows[3]["case_id"] == "example-etp"
+
+
+def test_invalid_case_gives_error_object_and_exit_zero(tmp_path: Path) -> None:
+    p = tmp_path / "bad.json"
+    p.write_text(json.dumps({"patient": {"id": "x"}, "marrow": {"blasts_pct": 140}}))
+    code, out = run("assess", str(p), "--json")
+    assert code == 0
+    err = json.loads(out)["error"]
+    assert err["fields"][0]["path"] == "marrow.blasts_pct"
+    assert err["fields"][0]["value"] == 140
+
+
+def test_missing_file_is_a_usage_error() -> None:
+    assert run("assess", "/nonexistent/case.json")[0] == 2
+
+
+def test_import_json_shape() -> None:
+    data = Path(__file__).parents[1] / "interop" / "data" / "Patient-cancer-patient-brian-l.json"
+    code, out = run("import", str(data), "--json")
+    assert code == 0
+    result = json.loads(out)
+    assert set(result["patients"][0]) >= {"id", "case", "mapped", "unmapped", "inconsistent"}
