@@ -48,10 +48,7 @@ class Problems:
 
     def covers(self, path: str) -> bool:
         """True when a problem was already recorded at ``path`` or at one of its parents."""
-        for p in self.items:
-            if path == p.path or path.startswith(p.path + ".") or path.startswith(p.path + "["):
-                return True
-        return False
+        return any(path == p.path or path.startswith((p.path + ".", p.path + "[")) for p in self.items)
 
 
 def _jsonable(value: Any) -> Any:
@@ -96,14 +93,14 @@ def check_number(value: Any, path: str, key: str, problems: Problems, *, integer
     return _plausible(value, value, path, key, problems)
 
 
-def _plausible(converted: float, given: Any, path: str, key: str, problems: Problems, hint: str | None = None) -> Any:
+def _plausible(
+    converted: float, given: Any, path: str, key: str, problems: Problems, hint: str | None = None
+) -> Any:
     r = plausible_range(key)
     if r is None or r.min <= converted <= r.max:
         return converted
     shown = _fmt(converted) + (f" {units.default_unit(key)}" if units.is_quantity_field(key) else "")
-    msg = f"implausible value {shown} (accepted {_range_text(key, r)}: {r.why})"
-    if hint:
-        msg += f"; did you mean {hint}?"
+    msg = f"implausible value {shown} ({r.why})"
     return problems.add(path, msg, given, kind="implausible", accepted=_range_text(key, r), suggestion=hint)
 
 
@@ -132,11 +129,16 @@ def check_quantity(value: Any, path: str, key: str, problems: Problems) -> Any:
         if isinstance(number, bool) or not isinstance(number, int | float) or not math.isfinite(number):
             return problems.add(f"{path}.value", "expected a finite number", number, kind="type")
         if not isinstance(unit, str):
-            return problems.add(f"{path}.unit", "expected a UCUM unit (text)", unit, kind="unit", accepted=accepted)
+            return problems.add(
+                f"{path}.unit", "expected a UCUM unit (text)", unit, kind="unit", accepted=accepted
+            )
         try:
             converted = units.convert(key, float(number), unit)
         except UnitError as exc:
-            return problems.add(f"{path}.unit", exc.message, unit, kind="unit", accepted=accepted)
+            what = "unknown unit" if units.normalise_unit(unit) is None else "unit of the wrong dimension"
+            if not math.isfinite(number) or units.normalise_unit(unit) in units.accepted_units(key):
+                what = exc.message
+            return problems.add(f"{path}.unit", f"{what} {unit!r}", unit, kind="unit", accepted=accepted)
         return _plausible(converted, value, path, key, problems)
     if isinstance(value, bool) or not isinstance(value, int | float):
         what = "text" if isinstance(value, str) else type(value).__name__

@@ -149,6 +149,8 @@ def read_finding(text: str, *, method: str | None = None, probability: float | N
         return _subtype(t, notes)
     if _ISCN.match(t):
         return ParsedFinding(t, "iscn", (), t)
+    if re.fullmatch(r"[A-Z][A-Z0-9]*-r", t):
+        return _gene_alteration(t, notes)
     m = _COPIES.match(t)
     if m and _GENE_ANYCASE.match(m["gene"]):
         gene = _gene(m["gene"], notes)

@@ -75,7 +75,7 @@ def _parse(text: str, fmt: Format) -> Any:
         except ValueError as exc:
             raise _syntax("json", str(exc)) from None
     try:
-        return yaml.load(text, Loader=_UniqueKeyLoader)  # noqa: S506 - a SafeLoader subclass
+        return yaml.load(text, Loader=_UniqueKeyLoader)  # a SafeLoader subclass
     except yaml.YAMLError as exc:
         raise _syntax("yaml", str(exc).replace("\n", " ")) from None
     except RecursionError:
@@ -88,8 +88,9 @@ def load_case_text(text: str, fmt: Format | None = None) -> Case:
         fmt = "json" if text.lstrip().startswith("{") else "yaml"
     data = _parse(text, fmt)
     if not isinstance(data, Mapping):
-        problem = FieldProblem("(case)", "a case file is an object with at least `patient`", None,
-                               None, None, {"kind": "type"})
+        problem = FieldProblem(
+            "(case)", "a case file is an object with at least `patient`", None, None, None, {"kind": "type"}
+        )
         raise CaseValidationError("case file refused: not an object", [problem])
     return validate_case(data)
 

@@ -27,13 +27,26 @@ from allnav.errors import KnowledgeBaseError
 __all__ = ["MarkerTextError", "canonical_marker", "compartment", "parse_marker_value", "unknown_markers"]
 
 _STRIP = re.compile(r"[\s\-_.()/\[\],]+")
-_CD = re.compile(r"^(?P<pre>c|cy|cyt|cyto|cytoplasmic|ic|i|s|m|surface|membrane)?cd(?P<num>\d+)(?P<suf>[a-z]*)$")
+_CD = re.compile(
+    r"^(?P<pre>c|cy|cyt|cyto|cytoplasmic|ic|i|s|m|surface|membrane)?cd(?P<num>\d+)(?P<suf>[a-z]*)$"
+)
 _CYTO_PREFIXES = {"c", "cy", "cyt", "cyto", "cytoplasmic", "ic", "i"}
 
 Intensity = Literal["dim", "weak", "strong", "bright", "partial"]
 _POSITIVE = {"pos", "positive", "+", "present", "expressed", "yes", "++", "+++"}
 _NEGATIVE = {"neg", "negative", "-", "absent", "no", "notexpressed"}
-_UNKNOWN = {"equivocal", "indeterminate", "inconclusive", "borderline", "?", "+/-", "nd", "notdone", "na", "unknown"}
+_UNKNOWN = {
+    "equivocal",
+    "indeterminate",
+    "inconclusive",
+    "borderline",
+    "?",
+    "+/-",
+    "nd",
+    "notdone",
+    "na",
+    "unknown",
+}
 _INTENSITY: dict[str, Intensity] = {
     "dim": "dim",
     "weak": "weak",

@@ -93,7 +93,7 @@ class GeneticFinding(_Model):
     genes: tuple[str, ...] = ()
     alteration: str | None = None  # 'deletion', 'p.R248Q', 'rearrangement', 'amplification', ...
     written_as: str | None = None  # the finding as written, when it was normalised (e.g. 'BCR-ABL1')
-    notes: tuple[str, ...] = ()  # what the reader normalised ('BCR-ABL1' read as 'BCR::ABL1', p190 from 'e1a2')
+    notes: tuple[str, ...] = ()  # what was normalised: 'BCR-ABL1' read as 'BCR::ABL1', 'e1a2' as p190
 
 
 class CSF(_Model):

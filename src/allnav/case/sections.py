@@ -69,7 +69,11 @@ def finish_genetics(entry: dict[str, Any], path: str, problems: Problems) -> dic
     """Fill ``kind``/``genes``/``alteration``/``notes`` from ``finding``; normalise result and transcript."""
     notes: list[str] = list(entry.get("notes") or ())
     result = entry.get("result")
-    if isinstance(result, str) and result.strip().lower() in _RESULTS and result != _RESULTS[result.strip().lower()]:
+    if (
+        isinstance(result, str)
+        and result.strip().lower() in _RESULTS
+        and result != _RESULTS[result.strip().lower()]
+    ):
         entry["result"] = _RESULTS[result.strip().lower()]
         notes.append(f"result {result!r} read as {entry['result']!r}")
     transcript = entry.get("transcript")
@@ -87,7 +91,9 @@ def finish_genetics(entry: dict[str, Any], path: str, problems: Problems) -> dic
     for name, value in derived.items():
         given = entry.get(name)
         if given is not None and (tuple(given) if isinstance(given, list) else given) != value:
-            problems.add(f"{path}.{name}", f"disagrees with the reading of finding {finding!r}: {value!r}", given)
+            problems.add(
+                f"{path}.{name}", f"disagrees with the reading of finding {finding!r}: {value!r}", given
+            )
         entry[name] = value
     if parsed.finding != finding:
         entry["finding"] = parsed.finding
@@ -142,7 +148,9 @@ def read_levels(value: Any, path: str, problems: Problems) -> Any:
         level: dict[str, float] = {}
         for k, v in item.items():
             if k not in ("hours", "umol_per_l"):
-                sugg = "umol_per_l" if "umol" in str(k).lower() else ("hours" if "h" in str(k).lower() else None)
+                sugg = (
+                    "umol_per_l" if "umol" in str(k).lower() else ("hours" if "h" in str(k).lower() else None)
+                )
                 problems.add(f"{p}.{k}", "unknown field", v, kind="unknown_field", suggestion=sugg)
                 continue
             checked = check_number(v, f"{p}.{k}", f"medications.levels.{k}", problems)
@@ -152,21 +160,31 @@ def read_levels(value: Any, path: str, problems: Problems) -> Any:
     return out
 
 
-def resolve_day(entry: dict[str, Any], path: str, diagnosis: str | None, problems: Problems, *, required: bool) -> None:
+def resolve_day(
+    entry: dict[str, Any], path: str, diagnosis: str | None, problems: Problems, *, required: bool
+) -> None:
     """Set ``day`` from ``date`` and the diagnosis date; check both agree; require one when ``required``."""
     date, day = entry.get("date"), entry.get("day")
     if date is None:
         if day is None and required and not problems.covers(f"{path}.day"):
-            problems.add(path, "a timeline entry needs a day (or a date with patient.diagnosis_date)", None,
-                         kind="missing", accepted="day: integer days from diagnosis, or date: YYYY-MM-DD")
+            problems.add(
+                path,
+                "a timeline entry needs a day (or a date with patient.diagnosis_date)",
+                None,
+                kind="missing",
+                accepted="day: integer days from diagnosis, or date: YYYY-MM-DD",
+            )
         return
     if diagnosis is None:
         if day is None:
-            problems.add(f"{path}.date", "a date needs patient.diagnosis_date to count days from", date,
-                         kind="missing")
+            problems.add(
+                f"{path}.date", "a date needs patient.diagnosis_date to count days from", date, kind="missing"
+            )
         return
     computed = (dt.date.fromisoformat(date) - dt.date.fromisoformat(diagnosis)).days
     if day is None:
         entry["day"] = computed
     elif day != computed:
-        problems.add(f"{path}.day", f"day {day} disagrees with date {date} (day {computed} from diagnosis)", day)
+        problems.add(
+            f"{path}.day", f"day {day} disagrees with date {date} (day {computed} from diagnosis)", day
+        )

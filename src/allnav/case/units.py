@@ -19,7 +19,14 @@ from typing import Any
 from allnav.case.tables import FieldUnits, units_table
 from allnav.errors import UnitError
 
-__all__ = ["accepted_units", "convert", "convert_between", "default_unit", "is_quantity_field", "normalise_unit"]
+__all__ = [
+    "accepted_units",
+    "convert",
+    "convert_between",
+    "default_unit",
+    "is_quantity_field",
+    "normalise_unit",
+]
 
 
 @functools.cache
@@ -118,11 +125,16 @@ def convert_between(key: str, value: float, src: str, dst: str) -> float:
             raise UnitError(f"{key}: unknown unit {unit!r}", path=key, unit=unit, accepted=accepted)
         if code not in accepted:
             raise UnitError(
-                f"{key}: unit {unit!r} has the wrong dimension for this field", path=key, unit=unit, accepted=accepted
+                f"{key}: unit {unit!r} has the wrong dimension for this field",
+                path=key,
+                unit=unit,
+                accepted=accepted,
             )
         codes.append(code)
     if not math.isfinite(value):
-        raise UnitError(f"{key}: value {value!r} is not a finite number", path=key, unit=src, accepted=accepted)
+        raise UnitError(
+            f"{key}: value {value!r} is not a finite number", path=key, unit=src, accepted=accepted
+        )
     if codes[0] == codes[1]:
         return float(value)
     a, b = _linear(key, codes[0], codes[1])

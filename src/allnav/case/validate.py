@@ -45,9 +45,14 @@ class _Walker:
             p = _join(path, str(name))
             if not isinstance(name, str) or name not in kinds:
                 sugg = suggest_field(cls, str(name))
-                msg = "unknown field" + (f"; did you mean {sugg!r}?" if sugg else "")
-                self.problems.add(p, msg, value, kind="unknown_field", suggestion=sugg,
-                                  accepted=", ".join(kinds))
+                self.problems.add(
+                    p,
+                    "unknown field",
+                    value,
+                    kind="unknown_field",
+                    suggestion=sugg,
+                    accepted=", ".join(kinds),
+                )
                 continue
             if value is None:
                 continue  # null = unknown, same as absent
@@ -94,22 +99,23 @@ class _Walker:
         return out
 
 
+_TAGS = ("literal[", "function-", "tagged-union", "list[", "dict[", "tuple[")
+
+
 def _loc_path(loc: tuple[int | str, ...]) -> str:
     path = ""
     for part in loc:
         if isinstance(part, int):
             path += f"[{part}]"
-        elif part.startswith(("literal[", "function-", "tagged-union", "list[", "dict[", "tuple[")) or part in (
-            "bool",
-            "int",
-            "float",
-            "str",
-            "none",
-        ):
+        elif part.startswith(_TAGS) or part in ("bool", "int", "float", "str", "none"):
             continue
         else:
             path = _join(path, part)
     return path
+
+
+def _under(path: str, parent: str) -> bool:
+    return path == parent or path.startswith((parent + ".", parent + "["))
 
 
 def _pydantic_problems(exc: ValidationError, problems: Problems) -> None:
@@ -117,7 +123,7 @@ def _pydantic_problems(exc: ValidationError, problems: Problems) -> None:
     already = list(problems.items)
     for err in exc.errors():
         path = _loc_path(err["loc"])
-        if path in seen or any(path == p.path or path.startswith((p.path + ".", p.path + "[")) for p in already):
+        if path in seen or any(_under(path, p.path) for p in already):
             continue
         seen.add(path)
         ctx = err.get("ctx") or {}

@@ -24,7 +24,6 @@ IMPLIES: dict[str, tuple[str, ...]] = {
     "t_4_11": ("kmt2a_r",),
     "t_8_14": ("myc_r", "igh_r"),
     "igh_il3": ("igh_r",),
-    "ikzf1_deletion": ("ikzf1_alteration",),
 }
 
 #: B5: IKZF1plus co-deletions (any one) and the exclusion.

@@ -118,13 +118,18 @@ def _lineage(
                 "flow cytometry immunophenotyping (B, T and myeloid panels)", "lineage cannot be assigned"
             )
             return kb.conclude(REPORTED, None, [*because, "no reported_lineage"], basis="none")
-        value = _REPORTED_AS.get(reported, reported)
         because.append(f"reported_lineage = {reported}: used because marker data are missing")
-        return kb.conclude(REPORTED, value, because, basis="reported_lineage", reported_lineage=reported)
+        return kb.conclude(
+            REPORTED,
+            _REPORTED_AS.get(reported, reported),
+            because,
+            basis="reported_lineage",
+            reported_lineage=reported,
+        )
     sub = {k: kb.conclude(_RULE_OF[k], c.met, c.because) for k, c in crit.items() if k != "T_single"}
     met = frozenset(k for k in ("B", "T", "myeloid") if crit[k].met)
     extra: dict[str, Any] = {}
-    because = [f"{k}: {_word(c.met)}" for k, c in sub.items()]
+    because = [f"{k}: {_word(c['value'])}" for k, c in sub.items()]
     because += list(p.notes)
     value: str | None
     if len(met) >= 2:
@@ -194,7 +199,9 @@ def _mpal(
     if aberrant and value in ("B", "T") and not p.positive("MPO"):
         line = f"{', '.join(aberrant)} positive without MPO: aberrant myeloid antigens do not make MPAL"
         because.append(line)
-        out.alerts.append(kb.conclude(ABERRANT, line, [p.describe(n) for n in (*aberrant, "MPO")], severity="info"))
+        out.alerts.append(
+            kb.conclude(ABERRANT, line, [p.describe(n) for n in (*aberrant, "MPO")], severity="info")
+        )
     if lineage["basis"] != "markers":
         mixed = value in MIXED_VALUES if value is not None else None
         return kb.conclude(MPAL, mixed, [*because, "from the reported lineage"], egil=egil)
@@ -217,7 +224,9 @@ def _etp(p: Panel, lineage: Conclusion, reported: str | None, kb: KnowledgeBase,
         if reported == "ETP":
             return kb.conclude(ETP, True, ["reported_lineage = ETP (no marker data)"], near_etp=None)
         if value == "T":
-            out.need("CD1a, CD8, CD5, CD117, CD34, HLA-DR, CD13, CD33, CD11b, CD65, MPO (% of blasts)", "ETP-ALL")
+            out.need(
+                "CD1a, CD8, CD5, CD117, CD34, HLA-DR, CD13, CD33, CD11b, CD65, MPO (% of blasts)", "ETP-ALL"
+            )
             return kb.conclude(ETP, None, ["T lineage reported without marker data"], near_etp=None)
     if value == "T/myeloid":
         return kb.conclude(ETP, False, ["T/myeloid MPAL, not T-ALL (C4 item 5)"], near_etp=False)
@@ -229,7 +238,12 @@ def _etp(p: Panel, lineage: Conclusion, reported: str | None, kb: KnowledgeBase,
         out.need(_join(c.missing), "ETP-ALL / near-ETP criteria (C4)")
     if reported == "ETP" and result is False:
         out.alerts.append(
-            kb.conclude(REPORTED, "flow lab reported ETP; marker criteria not met; markers win", c.because, severity="warning")
+            kb.conclude(
+                REPORTED,
+                "flow lab reported ETP; marker criteria not met; markers win",
+                c.because,
+                severity="warning",
+            )
         )
     return kb.conclude(ETP, result, c.because, near_etp=near)
 
@@ -242,7 +256,12 @@ def _expression(p: Panel, kb: KnowledgeBase, names: tuple[str, ...]) -> Conclusi
         value = "negative" if not pos else ("dim" if p.dim(name) else "positive")
         compartment = p.info[name].compartment
         return kb.conclude(
-            EXPRESSION, value, [p.describe(name)], marker=name, percent=p.percent(name), compartment=compartment
+            EXPRESSION,
+            value,
+            [p.describe(name)],
+            marker=name,
+            percent=p.percent(name),
+            compartment=compartment,
         )
     return kb.conclude(
         EXPRESSION, None, [f"{'/'.join(names)} not reported"], marker=names[0], percent=None, compartment=None

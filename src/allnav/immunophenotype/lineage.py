@@ -7,6 +7,7 @@ count as not shown: the CD19-negative B route and the monocytic route need posit
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from allnav.immunophenotype.panel import Panel
@@ -124,7 +125,7 @@ def markers_available(p: Panel) -> bool:
     return any(p.tested(n) for n in LINEAGE_MARKERS)
 
 
-def egil_scores(p: Panel, points: dict[str, dict[str, float]]) -> dict[str, float]:
+def egil_scores(p: Panel, points: Mapping[str, Mapping[str, float]]) -> dict[str, float]:
     """EGIL 1995 points per lineage (historical; positivity by the lab call or the EGIL % convention)."""
     out: dict[str, float] = {}
     for lin, table in points.items():

@@ -51,7 +51,7 @@ class MarkerTable(_Frozen):
     date: str
     positivity: Positivity
     markers: tuple[MarkerInfo, ...]
-    egil_points: dict[LineageName, dict[str, float]]
+    egil_points: dict[str, dict[str, float]]
 
     def lookup(self) -> dict[str, MarkerInfo]:
         """Case-insensitive map from every accepted spelling to its row."""

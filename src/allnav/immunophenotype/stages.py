@@ -24,7 +24,9 @@ def surface_ig(p: Panel) -> Finding:
         return Finding(False, [*shown, "kappa and lambda both positive: not restricted"])
     if k is True or lam is True:
         other = lam if k is True else k
-        note = "light-chain restricted" if other is False else "one light chain positive, the other not reported"
+        note = (
+            "light-chain restricted" if other is False else "one light chain positive, the other not reported"
+        )
         return Finding(True, [*shown, note])
     if sig is True:
         return Finding(True, shown)

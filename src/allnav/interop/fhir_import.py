@@ -15,6 +15,7 @@ Quantities are passed on as UCUM quantities and converted by the case loader.
 
 from __future__ import annotations
 
+import json
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -31,6 +32,14 @@ PRE_DIAGNOSIS_DAYS = 30
 #: Relative tolerance when checking an administered dose against dose-per-m2 x BSA.
 DOSE_TOLERANCE = 0.10
 ADULT_AGE_YEARS = 18
+BASE = "http://allnav.org/fhir"
+LOCAL_FINDING = f"{BASE}/CodeSystem/finding"
+EXT_STUDY_DAY = f"{BASE}/StructureDefinition/study-day"
+EXT_AGE = f"{BASE}/StructureDefinition/age-at-diagnosis"
+EXT_FINDING = f"{BASE}/StructureDefinition/genetic-finding"
+EXT_MED_DETAIL = f"{BASE}/StructureDefinition/medication-detail"
+#: Local finding codes whose value is a JSON object (lists of structured entries).
+_JSON_LISTS = {"prior_anthracyclines", "crs_icans"}
 
 _DOSE_PER_M2 = re.compile(r"(\d+(?:\.\d+)?)\s*(mg|g|mcg|ug|U|IU)\s*/\s*m\s*(?:2|²)", re.IGNORECASE)
 _MARKER = re.compile(r"\b(c|cy|s)?(CD\d+[a-z]?|TdT|MPO|HLA-?DR|cIgM|sIg|kappa|lambda)\b", re.IGNORECASE)
@@ -122,6 +131,32 @@ def _subject_id(res: dict[str, Any]) -> str | None:
     return None
 
 
+def _observation_value(res: dict[str, Any]) -> Any:
+    if "valueBoolean" in res:
+        return bool(res["valueBoolean"])
+    if "valueInteger" in res:
+        return res["valueInteger"]
+    if "valueString" in res:
+        return res["valueString"]
+    q = res.get("valueQuantity")
+    if isinstance(q, dict) and isinstance(q.get("value"), int | float):
+        unit = q.get("code") or q.get("unit")
+        return {"value": q["value"], "unit": str(unit)} if unit else q["value"]
+    return None
+
+
+def _typed(key: str, raw: str) -> Any:
+    """Component strings back to their case types (MRD details)."""
+    if raw in ("True", "False"):
+        return raw == "True"
+    if key in ("sensitivity", "level"):
+        try:
+            return float(raw)
+        except ValueError:
+            return raw
+    return raw
+
+
 class _PatientMapper:
     """Maps one patient's resources; keeps the report as it goes."""
 
@@ -200,6 +235,10 @@ class _PatientMapper:
             )
 
     def _day(self, res: dict[str, Any]) -> int | None:
+        for holder in (res, res.get("effectivePeriod") or {}):
+            for ext in holder.get("extension") or []:
+                if ext.get("url") == EXT_STUDY_DAY and isinstance(ext.get("valueInteger"), int):
+                    return int(ext["valueInteger"])
         d = _effective(res)
         if d is None or self.dx_date is None:
             return None
@@ -227,7 +266,12 @@ class _PatientMapper:
                         "and do not fully apply to children"
                     )
         elif birth is None:
-            self.out.notes.append("no birth date: age at diagnosis unknown")
+            age_ext = next((e for e in res.get("extension") or [] if e.get("url") == EXT_AGE), None)
+            age_q = (age_ext or {}).get("valueAge") or {}
+            if isinstance(age_q.get("value"), int | float):
+                pat["age_years"] = age_q["value"]
+            else:
+                self.out.notes.append("no birth date: age at diagnosis unknown")
         self.mapped(res, "patient", fields=sorted(k for k in pat if k != "id"))
 
     # ------------------------------------------------------------------ Condition
@@ -280,6 +324,19 @@ class _PatientMapper:
         if self.table.genomics.variant_code in codes:
             self._genomic_variant(res)
             return
+        local = next(
+            (str(c.get("code")) for c in _codings(res.get("code")) if c.get("system") == LOCAL_FINDING), None
+        )
+        if local is not None and local != "timeline.mrd":
+            self._local(res, local)
+            return
+        if local == "timeline.mrd":
+            mrd = self._mrd_components(res, {})
+            q = res.get("valueQuantity") or {}
+            if isinstance(q.get("value"), int | float):
+                mrd["level"] = float(q["value"]) / 100.0
+            self._place(res, "mrd", mrd)
+            return
         spec = next((self.table.observations[c] for c in codes if c in self.table.observations), None)
         self._check_part_of(res, codes, spec)
         if spec is None:
@@ -322,7 +379,7 @@ class _PatientMapper:
                 if spec.transcript:
                     mrd["transcript"] = spec.transcript
                 mrd["international_scale"] = bool(spec.international_scale)
-                return mrd
+                return self._mrd_components(res, mrd)
             if spec.analyte == "bsa":
                 return float(q["value"])
             return {"value": float(q["value"]), "unit": str(unit)} if unit else float(q["value"])
@@ -338,6 +395,16 @@ class _PatientMapper:
         return None
 
     def _immunophenotype_text(self, res: dict[str, Any]) -> dict[str, str] | None:
+        from_components = {
+            str(c.get("code")).removeprefix("immunophenotype."): str(comp.get("valueString"))
+            for comp in res.get("component") or []
+            for c in _codings(comp.get("code"))
+            if c.get("system") == LOCAL_FINDING
+            and str(c.get("code")).startswith("immunophenotype.")
+            and isinstance(comp.get("valueString"), str)
+        }
+        if from_components:
+            return from_components
         text = res.get("valueString")
         if not isinstance(text, str):
             self.unmapped(res, "immunophenotype without a text result")
@@ -392,6 +459,53 @@ class _PatientMapper:
                 return
             sect[key] = value
         self.mapped(res, where, day=day)
+
+    def _mrd_components(self, res: dict[str, Any], mrd: dict[str, Any]) -> dict[str, Any]:
+        for comp in res.get("component") or []:
+            for c in _codings(comp.get("code")):
+                code = str(c.get("code"))
+                if c.get("system") == LOCAL_FINDING and code.startswith("timeline.mrd."):
+                    key, raw = code.removeprefix("timeline.mrd."), str(comp.get("valueString"))
+                    mrd[key] = _typed(key, raw)
+        return mrd
+
+    def _local(self, res: dict[str, Any], path: str) -> None:
+        """An Observation coded with allnav's local finding code system: its code is the case path."""
+        value = _observation_value(res)
+        if value is None:
+            self.unmapped(res, f"{path}: no value")
+            return
+        if path in _JSON_LISTS:
+            try:
+                value = json.loads(str(value))
+            except json.JSONDecodeError:
+                self.unmapped(res, f"{path}: value is not JSON")
+                return
+            self.out.case.setdefault(path, []).append(value)
+            self.mapped(res, path)
+            return
+        if path.startswith("timeline."):
+            day = self._day(res)
+            if day is None:
+                self.unmapped(res, f"{path}: a timeline finding without a date or study day")
+                return
+            entry = self.timeline[day]
+            rest = path.removeprefix("timeline.")
+            section, _, key = rest.partition(".")
+            if section == "events":
+                entry.setdefault("events", []).append(value)
+            elif key:
+                entry.setdefault(section, {})[key] = value
+            else:
+                entry[section] = value
+            self.mapped(res, f"timeline day {day} {rest}", day=day)
+            return
+        section, _, key = path.partition(".")
+        if key:
+            self.out.case.setdefault(section, {})[key] = value
+        else:
+            self.out.case[section] = value
+        self.mapped(res, path)
 
     def _check_reference_range(self, res: dict[str, Any], spec: ObservationMap) -> None:
         if spec.analyte not in self.table.reference_intervals:
@@ -449,6 +563,25 @@ class _PatientMapper:
 
     # ------------------------------------------------------------------ GenomicVariant
     def _genomic_variant(self, res: dict[str, Any]) -> None:
+        ext = next((e for e in res.get("extension") or [] if e.get("url") == EXT_FINDING), None)
+        if ext is not None:
+            try:
+                found: dict[str, Any] = json.loads(str(ext.get("valueString")))
+            except json.JSONDecodeError:
+                self.inconsistent(
+                    res, "allnav genetic-finding extension is not JSON: read from the components"
+                )
+            else:
+                in_timeline = bool(found.pop("timeline", False))
+                day = self._day(res)
+                if in_timeline and day is not None:
+                    self.timeline[day].setdefault("genetics", []).append(found)
+                    self.mapped(res, f"timeline day {day} genetics", finding=found.get("finding"))
+                else:
+                    self.out.case.setdefault("genetics", []).append(found)
+                    index = len(self.out.case["genetics"]) - 1
+                    self.mapped(res, f"genetics[{index}]", finding=found.get("finding"))
+                return
         g = self.table.genomics
         genes: list[str] = []
         iscn: str | None = None
@@ -511,6 +644,12 @@ class _PatientMapper:
         day = self._day(res)
         if day is not None:
             med["day"] = day
+        for e in res.get("extension") or []:
+            if e.get("url") == EXT_MED_DETAIL:
+                try:
+                    med.update(json.loads(str(e.get("valueString"))))
+                except json.JSONDecodeError:
+                    self.inconsistent(res, "allnav medication-detail extension is not JSON: ignored")
         extra = self._check_dose_vs_bsa(res, med, text)
         self.out.case.setdefault("medications", []).append(med)
         self.mapped(res, f"medications[{len(self.out.case['medications']) - 1}]", drug=drug, **extra)

@@ -33,6 +33,8 @@ KNOWLEDGE_VERSION = "2026.11.1"
 RULE_PACKAGES: tuple[str, ...] = (
     "allnav.cytogenetics",
     "allnav.immunophenotype",
+    "allnav.diagnosis",
+    "allnav.genetics",
     "allnav.classification",
     "allnav.prognosis",
     "allnav.response",

@@ -9,7 +9,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from allnav.case.model import Case, Medication
-from allnav.errors import FieldProblem, KnowledgeBaseError, UnitError
+from allnav.errors import KnowledgeBaseError, UnitError
 
 
 class _M(BaseModel):
@@ -159,4 +159,4 @@ def dose_mg_m2(case: Case, med: Medication, index: int) -> float | None:
     )
 
 
-__all__ = ["DrugTable", "FieldProblem", "canonical", "dose_mg_m2", "drug_table", "has_class", "resolve"]
+__all__ = ["DrugTable", "canonical", "dose_mg_m2", "drug_table", "has_class", "resolve"]

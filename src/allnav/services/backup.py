@@ -17,7 +17,7 @@ from sqlalchemy import Engine, func, insert, select, text
 from allnav.errors import StoreError, UsageError
 from allnav.store.engine import is_sqlite
 from allnav.store.migrate import current_revision, upgrade
-from allnav.store.models import Assessment, AuditEntry, Base, Patient, RecordVersion, Team, User
+from allnav.store.models import Assessment, AuditEntry, Base, Patient, RecordVersion, Team, User, UTCDateTime
 
 FORMAT = "allnav-backup/1"
 TABLES = (Team, Patient, User, RecordVersion, Assessment, AuditEntry)  # foreign-key order
@@ -64,7 +64,7 @@ def _parse_row(model: type[Base], row: dict[str, Any]) -> dict[str, Any]:
     out = dict(row)
     for column in model.__table__.columns:
         value = out.get(column.name)
-        if isinstance(value, str) and column.type.python_type is datetime:
+        if isinstance(value, str) and isinstance(column.type, UTCDateTime):
             out[column.name] = datetime.fromisoformat(value)
     return out
 

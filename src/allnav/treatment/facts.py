@@ -94,10 +94,19 @@ class Approach(_Model):
     sources: tuple[str, ...] = Field(min_length=1)
 
 
+class Threshold(_Model):
+    """A numeric threshold with its sources (and older values kept visible)."""
+
+    value: float | tuple[float, float]
+    sources: tuple[str, ...] = Field(min_length=1)
+    history: tuple[str, ...] = ()
+
+
 class PathwayTable(_Model):
     source: str
     version: str
     date: str
+    thresholds: dict[str, Threshold]
     approaches: dict[str, Approach]
 
 
@@ -145,6 +154,22 @@ def approach(approach_id: str) -> Approach:
         return pathway_table().approaches[approach_id]
     except KeyError:
         raise KnowledgeBaseError(f"allnav.treatment/pathway.yaml has no approach {approach_id!r}") from None
+
+
+def threshold(name: str) -> float:
+    """A scalar threshold from ``pathway.yaml``."""
+    t = pathway_table().thresholds.get(name)
+    if t is None or isinstance(t.value, tuple):
+        raise KnowledgeBaseError(f"allnav.treatment/pathway.yaml has no scalar threshold {name!r}")
+    return float(t.value)
+
+
+def band(name: str) -> tuple[float, float]:
+    """A (low, high) band from ``pathway.yaml``."""
+    t = pathway_table().thresholds.get(name)
+    if t is None or not isinstance(t.value, tuple):
+        raise KnowledgeBaseError(f"allnav.treatment/pathway.yaml has no band {name!r}")
+    return t.value
 
 
 TKI_IDS: tuple[str, ...] = ("imatinib", "dasatinib", "nilotinib", "ponatinib", "bosutinib")

@@ -1,0 +1,270 @@
+"""Contract section-2 features from a parsed karyotype: clones and roles, modal number, ploidy class,
+abnormality count, complex flag, recurrent abnormalities with evidence spans, and the count check."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from allnav.cytogenetics.model import Abnormality, CellLine, ParsedKaryotype
+from allnav.cytogenetics.recurrent import (
+    RECURRENT_KEYS,
+    breakpoint_pairs,
+    chromosome_name,
+    components,
+    iamp21_evidence,
+    structural_flags,
+)
+from allnav.knowledge import RuleRef
+
+PLOIDY_RULE = RuleRef("cyto.ploidy.class_bands")
+COMPLEX_RULE = RuleRef("cyto.complex.threshold")
+
+#: (lowest count, class) in ascending order; contract section 2.
+PLOIDY_BANDS: tuple[tuple[int, str], ...] = (
+    (0, "near_haploid"),  # below 24 is outside every source's bands; reported as near-haploid + warning
+    (32, "low_hypodiploid"),
+    (40, "high_hypodiploid"),
+    (44, "hypodiploid_44_45"),
+    (46, "diploid"),
+    (47, "low_hyperdiploid"),
+    (51, "high_hyperdiploid"),
+    (68, "near_triploid"),
+    (81, "near_tetraploid"),
+)
+COMPLEX_THRESHOLD = 5
+COMPLEX_CONVENTION = (
+    f"complex = {COMPLEX_THRESHOLD} or more acquired abnormalities in the stemline (NCCN ALL v2.2026, "
+    "clinical_rules.md B5; seed §Prognostic factors, line 287); each whole-chromosome gain or loss, each "
+    "marker and each structural rearrangement counts one, constitutional (c) changes do not; in a "
+    "high-hyperdiploid stemline (51-67) the whole-chromosome gains are not counted, so high "
+    f"hyperdiploidy alone is never complex (rules {COMPLEX_RULE}, {PLOIDY_RULE})"
+)
+
+
+def ploidy_class(count: int) -> str:
+    """Contract ploidy class of a chromosome count (``46`` -> ``"diploid"``)."""
+    name = PLOIDY_BANDS[0][1]
+    for low, label in PLOIDY_BANDS:
+        if count >= low:
+            name = label
+    return name
+
+
+def count_of(a: Abnormality) -> int:
+    """How many abnormalities an item stands for (``+21x2`` two gains, ``+3mar`` three markers)."""
+    if a.kind == "inc" or a.constitutional:
+        return 0
+    if a.kind == "marker" and a.count_range:
+        return a.count_range[0] * a.copies
+    if a.kind == "dmin":
+        return 1
+    return a.copies
+
+
+def abnormality_dict(a: Abnormality) -> dict[str, Any]:
+    """The contract's abnormality object plus sign, copies, uncertain, constitutional."""
+    chroms: list[str] = []
+    bps: list[str] = []
+    if a.chromosome is not None:
+        chroms.append(chromosome_name(a.chromosome))
+    for r in components(a):
+        for c in r.chromosomes:
+            name = chromosome_name(c)
+            if name not in chroms:
+                chroms.append(name)
+        bps.extend(c + b for c, b in breakpoint_pairs(r))
+    return {
+        "type": a.type,
+        "text": a.text,
+        "chromosomes": chroms,
+        "breakpoints": bps,
+        "span": list(a.span),
+        "sign": a.sign or None,
+        "copies": a.copies,
+        "uncertain": a.uncertain,
+        "constitutional": a.constitutional,
+    }
+
+
+@dataclass(frozen=True)
+class _Clone:
+    line: CellLine
+    items: tuple[Abnormality, ...]
+    sex: str | None
+    normal: bool
+
+
+def _acquired(items: tuple[Abnormality, ...]) -> list[Abnormality]:
+    return [a for a in items if not a.constitutional and a.kind != "inc"]
+
+
+def resolve_clones(k: ParsedKaryotype, warnings: list[str]) -> list[_Clone]:
+    """Expand idem/sl/sdl references into each clone's full list of abnormalities."""
+    clones: list[_Clone] = []
+    sidelines: list[int] = []
+    for i, line in enumerate(k.cell_lines):
+        base: _Clone | None = None
+        ref = line.reference
+        if ref is not None:
+            abnormal = [c for c in clones if not c.normal]
+            if ref in ("idem", "sl"):
+                base = abnormal[0] if abnormal else (clones[0] if clones else None)
+            elif ref == "sdl":
+                base = clones[sidelines[-1]] if sidelines else None
+            else:
+                num = int(ref[3:])
+                base = clones[sidelines[num - 1]] if num <= len(sidelines) else None
+            if base is None:
+                warnings.append(f"cell line {i + 1} refers to {ref!r} but no such earlier clone is written")
+        items = (base.items if base else ()) + line.abnormalities
+        sex = line.sex if line.sex is not None else (base.sex if base else None)
+        normal = (
+            not _acquired(items)
+            and line.reference is None
+            and line.ploidy in (None, 2)
+            and (line.count == (46, 46) or all(a.constitutional for a in items))
+        )
+        clones.append(_Clone(line, items, sex, normal))
+        if not normal and any(not c.normal for c in clones[:-1]):
+            sidelines.append(i)
+    return clones
+
+
+def _level(count: int, ploidy: int | None) -> int:
+    if ploidy is not None:
+        return 23 * ploidy
+    if count <= 34:
+        return 23
+    if count <= 57:
+        return 46
+    if count <= 80:
+        return 69
+    if count <= 103:
+        return 92
+    return 23 * round(count / 23)
+
+
+def count_warning(index: int, clone: _Clone) -> str | None:
+    """A warning when the written count disagrees with the listed gains and losses (ISCN ploidy level)."""
+    line = clone.line
+    if line.reference_copies != 1 or any(a.kind == "inc" for a in clone.items):
+        return None
+    auto_lo = auto_hi = sex_net = 0
+    for a in clone.items:
+        if a.sign:
+            sgn = 1 if a.sign == "+" else -1
+            lo, hi = a.count_range if a.kind == "marker" and a.count_range else (1, 1)
+            if a.kind == "numerical" and a.chromosome in ("X", "Y"):
+                sex_net += sgn * a.copies
+                continue
+            d_lo, d_hi = sgn * lo * a.copies, sgn * hi * a.copies
+            auto_lo += min(d_lo, d_hi)
+            auto_hi += max(d_lo, d_hi)
+        elif a.kind == "structural" and a.rearrangement is not None:
+            r = a.rearrangement
+            if r.type in ("dic", "rob") or (r.type == "der" and len(r.chromosomes) > 1):
+                auto_lo -= a.copies
+                auto_hi -= a.copies
+    sex_len = len(clone.sex or "")
+    expected: list[tuple[int, int, int]] = []
+    for level in {_level(line.count[0], line.ploidy), 46} if line.ploidy is None else {23 * line.ploidy}:
+        autos = level - 2 * (level // 46) if level >= 46 else level - 1
+        for extra in {sex_net, 0}:
+            expected.append((level, autos + sex_len + auto_lo + extra, autos + sex_len + auto_hi + extra))
+    lo, hi = line.count
+    if any(e_lo <= hi and lo <= e_hi for _, e_lo, e_hi in expected):
+        return None
+    level, e_lo, e_hi = expected[0]
+    want = str(e_lo) if e_lo == e_hi else f"{e_lo}-{e_hi}"
+    written = str(lo) if lo == hi else f"{lo}~{hi}"
+    return (
+        f"cell line {index + 1} ({line.text}): the written count {written} does not match the "
+        f"{want} chromosomes implied by the listed changes relative to the {level}-chromosome level"
+    )
+
+
+def compute(k: ParsedKaryotype, original: str, notes: tuple[str, ...]) -> dict[str, Any]:
+    """The full feature dict for a parsed karyotype (contract section 2 plus documented extras)."""
+    warnings: list[str] = []
+    clones = resolve_clones(k, warnings)
+    stem_i = next((i for i, c in enumerate(clones) if not c.normal), 0)
+    stem = clones[stem_i]
+    lo, hi = stem.line.count
+    modal: int | list[int] = lo if lo == hi else [lo, hi]
+    basis = (lo + hi) // 2
+    if lo != hi:
+        warnings.append(f"the stemline count is a range {lo}~{hi}; its midpoint {basis} gives the ploidy class")
+    if basis < 24:
+        warnings.append(f"a stemline count of {basis} is below every near-haploid band (24-31)")
+    roles = [
+        "stemline" if i == stem_i and not c.normal else ("normal" if c.normal else "sideline")
+        for i, c in enumerate(clones)
+    ]
+    for i, c in enumerate(clones):
+        w = count_warning(i, c)
+        if w:
+            warnings.append(w)
+    stem_items = _acquired(stem.items) if not stem.normal else []
+    abn_count = sum(count_of(a) for a in stem_items)
+    hyper = 51 <= basis <= 67
+    complex_count = sum(
+        count_of(a) for a in stem_items if not (hyper and a.kind == "numerical" and a.sign == "+")
+    )
+    evidence: dict[str, list[tuple[tuple[int, int], str]]] = structural_flags(
+        [a for c in clones for a in c.line.abnormalities]
+    )
+    iamp = iamp21_evidence(k.set_aside)
+    if iamp:
+        evidence["iamp21"] = iamp
+    count_ev = [(_count_span(stem.line), stem.line.text.split(",", 1)[0])]
+    for key, cond in (
+        ("high_hyperdiploid", hyper),
+        ("hypodiploid_lt44", basis < 44),
+        ("near_haploid", 24 <= basis <= 31),
+        ("low_hypodiploid", 32 <= basis <= 39),
+    ):
+        if cond:
+            evidence[key] = count_ev
+    recurrent = {key: key in evidence for key in RECURRENT_KEYS}
+    return {
+        "input": original,
+        "valid": True,
+        "error": None,
+        "modal_number": modal,
+        "ploidy_class": ploidy_class(basis),
+        "sex_chromosomes": stem.sex,
+        "clone_count": len(clones),
+        "normal": all(c.normal for c in clones),
+        "abnormality_count": abn_count,
+        "complex": complex_count >= COMPLEX_THRESHOLD,
+        "recurrent": recurrent,
+        "clones": [
+            {
+                "text": c.line.text,
+                "cells": c.line.cells,
+                "chromosome_count": c.line.count[0] if not c.line.count_is_range else list(c.line.count),
+                "role": roles[i],
+                "abnormalities": [abnormality_dict(a) for a in c.line.abnormalities],
+                "reference": c.line.reference,
+                "composite": c.line.composite,
+                "span": list(c.line.span),
+            }
+            for i, c in enumerate(clones)
+        ],
+        "recurrent_evidence": {
+            key: [{"span": list(span), "text": text} for span, text in evidence[key]]
+            for key in RECURRENT_KEYS
+            if key in evidence
+        },
+        "warnings": warnings,
+        "normalised": list(notes),
+        "set_aside": k.set_aside.to_dict() if k.set_aside else None,
+        "complex_convention": COMPLEX_CONVENTION,
+        "abnormalities": [abnormality_dict(a) for a in stem_items],
+    }
+
+
+def _count_span(line: CellLine) -> tuple[int, int]:
+    head = line.text.split(",", 1)[0]
+    return (line.span[0], line.span[0] + len(head))

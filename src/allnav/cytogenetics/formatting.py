@@ -1,0 +1,66 @@
+"""Canonical ISCN text from the domain objects (parse -> format -> parse gives the same features)."""
+
+from __future__ import annotations
+
+from allnav.cytogenetics.model import Abnormality, CellLine, ParsedKaryotype, Rearrangement
+
+
+def format_rearrangement(r: Rearrangement) -> str:
+    """``t(9;22)(q34;q11.2)``; a ring with nothing written stays ``r``."""
+    out = ("?" if r.uncertain else "") + r.type
+    if r.chromosomes:
+        out += "(" + ";".join(r.chromosomes) + ")"
+    if r.breakpoints is not None:
+        out += "(" + ";".join("".join(g) for g in r.breakpoints) + ")"
+    return out
+
+
+def format_abnormality(a: Abnormality) -> str:
+    """One item in canonical form, e.g. ``+der(22)t(9;22)(q34;q11.2)x2``."""
+    if a.kind == "inc":
+        return "inc"
+    if a.kind in ("marker", "dmin"):
+        lo, hi = a.count_range or (1, 1)
+        num = "" if (lo, hi) == (1, 1) else (str(lo) if lo == hi else f"{lo}~{hi}")
+        core = num + ("mar" if a.kind == "marker" else "dmin")
+        if a.marker_number is not None:
+            core += str(a.marker_number)
+    elif a.kind == "numerical":
+        core = ("?" if a.uncertain else "") + (a.chromosome or "?")
+        if core == "??":
+            core = "?"
+    else:
+        assert a.rearrangement is not None
+        core = ("?" if a.uncertain else "") + format_rearrangement(a.rearrangement)
+        core += "".join(format_rearrangement(d) for d in a.derivations)
+    mult = f"x{a.copies}" if a.copies != 1 else ""
+    return f"{a.sign}{core}{mult}{a.constitutional or ''}"
+
+
+def format_cell_line(line: CellLine) -> str:
+    """One cell line in canonical form."""
+    lo, hi = line.count
+    out = str(lo) + ("?" if line.count_uncertain and lo == hi else "")
+    if hi != lo:
+        out += f"~{hi}" + ("?" if line.count_uncertain else "")
+    if line.ploidy is not None:
+        out += "<n>" if line.ploidy == 1 else f"<{line.ploidy}n>"
+    if line.sex is not None:
+        head = line.sex + (line.sex_constitutional or "")
+    else:
+        head = (line.reference or "") + (f"x{line.reference_copies}" if line.reference_copies != 1 else "")
+    parts = [out, head] + [format_abnormality(a) for a in line.abnormalities]
+    text = ",".join(parts)
+    if line.cells is not None:
+        text += f"[{'cp' if line.composite else ''}{line.cells}]"
+    return text
+
+
+def format_karyotype(k: ParsedKaryotype) -> str:
+    """The whole karyotype in canonical ISCN form (the set-aside in situ result is kept as written)."""
+    out = k.chimerism or ""
+    for line in k.cell_lines:
+        out += line.separator + format_cell_line(line)
+    if k.set_aside is not None:
+        out += "." + k.set_aside.text
+    return out

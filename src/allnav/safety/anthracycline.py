@@ -1,0 +1,131 @@
+"""Cumulative anthracycline dose as doxorubicin equivalents (clinical_rules I1, L8).
+
+Both ratio sets are computed: the current cardiotoxicity ratios (Feijen 2019 / IGHG; idarubicin not
+estimable, flagged) are followed; the older COG haematological substitution is reported alongside.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from allnav.case.model import Case
+from allnav.knowledge import KnowledgeBase, RuleRef
+from allnav.safety.drugs import RatioSet, canonical, dose_mg_m2, drug_table, has_class
+
+DOXO_EQUIV = RuleRef("safety.anthracycline_dose")
+LIMIT = RuleRef("safety.anthracycline_limit")
+
+
+def cumulative_by_drug(case: Case, pending: list[dict[str, Any]]) -> dict[str, float]:
+    """mg/m2 per anthracycline: doses given up to the assessment day plus ``prior_anthracyclines``."""
+    from allnav.response.timeline import as_of_day
+
+    limit = as_of_day(case)
+    totals: dict[str, float] = {}
+    for p in case.prior_anthracyclines:
+        name = canonical(p.drug)
+        totals[name] = totals.get(name, 0.0) + p.cumulative_mg_m2
+    for i, m in enumerate(case.medications):
+        if not has_class(m.drug, "anthracycline") or m.status != "given":
+            continue
+        if m.day is not None and m.day > limit:
+            continue
+        d = dose_mg_m2(case, m, i)
+        if d is None:
+            pending.append(
+                {"test": "body surface area / dose unit", "why": f"medications[{i}] {m.drug}: dose not convertible to mg/m2"}
+            )
+            continue
+        name = canonical(m.drug)
+        totals[name] = totals.get(name, 0.0) + d
+    return totals
+
+
+def _total(ratios: RatioSet, totals: dict[str, float], bound: int) -> tuple[float, list[str]]:
+    out, missing = 0.0, []
+    for drug, mg in totals.items():
+        r = ratios.ratios.get(drug)
+        if r is None:
+            missing.append(drug)
+            continue
+        out += mg * r[bound]
+    return out, missing
+
+
+def assess_anthracycline(kb: KnowledgeBase, case: Case, pending: list[dict[str, Any]]) -> dict[str, Any]:
+    """Doxorubicin-equivalent total (current set followed, legacy shown), against the 400 / 450-500 limits."""
+    table = drug_table()
+    totals = cumulative_by_drug(case, pending)
+    cur, cur_missing = _total(table.anthracycline_ratios.current, totals, 0)
+    leg_lo, leg_missing = _total(table.anthracycline_ratios.legacy, totals, 0)
+    leg_hi, _ = _total(table.anthracycline_ratios.legacy, totals, 1)
+    lim = table.anthracycline_limits
+    why = [f"{d}: {mg:g} mg/m2" for d, mg in sorted(totals.items())] or ["no anthracycline given or recorded"]
+    why.append(f"current ratios ({table.anthracycline_ratios.current.name}): {cur:.1f} mg/m2 doxorubicin-equivalent")
+    if cur_missing:
+        why.append(
+            f"{', '.join(cur_missing)}: no current cardiotoxicity ratio (not estimable); legacy set gives "
+            f"{leg_lo:.1f}-{leg_hi:.1f} mg/m2 including it"
+        )
+    frac = cur / lim.warning_mg_m2
+    return kb.conclude(
+        DOXO_EQUIV,
+        round(cur, 1),
+        why,
+        doxorubicin_equivalent_mg_m2=round(cur, 1),
+        ratio_set="current",
+        ratio_set_name=table.anthracycline_ratios.current.name,
+        by_drug={d: round(v, 1) for d, v in sorted(totals.items())},
+        not_estimable=cur_missing,
+        legacy={
+            "ratio_set_name": table.anthracycline_ratios.legacy.name,
+            "doxorubicin_equivalent_mg_m2": [round(leg_lo, 1), round(leg_hi, 1)],
+            "not_estimable": leg_missing,
+        },
+        limit_mg_m2={"warning": lim.warning_mg_m2, "cap": list(lim.cap_mg_m2)},
+        fraction_of_limit=round(frac, 3),
+        fraction_of_cap=round(cur / lim.cap_mg_m2[0], 3),
+        limit_sources=lim.sources,
+    )
+
+
+def anthracycline_alerts(kb: KnowledgeBase, result: dict[str, Any]) -> list[dict[str, Any]]:
+    """Alerts at the 400 mg/m2 warning point and the 450-500 mg/m2 protocol cap; and for a non-estimable drug."""
+    lim = drug_table().anthracycline_limits
+    total = result["doxorubicin_equivalent_mg_m2"]
+    alerts = []
+    if total >= lim.cap_mg_m2[0]:
+        alerts.append(
+            kb.conclude(
+                LIMIT,
+                "anthracycline cap reached",
+                [f"{total:g} mg/m2 doxorubicin-equivalent >= {lim.cap_mg_m2[0]:g} (protocol caps 450-500)"],
+                severity="critical",
+                action="Cumulative anthracycline at the usual protocol cap (450-500 mg/m2): do not give more "
+                "without cardiology review and a current echo/MUGA.",
+            )
+        )
+    elif total >= lim.warning_mg_m2:
+        alerts.append(
+            kb.conclude(
+                LIMIT,
+                "anthracycline warning point",
+                [f"{total:g} mg/m2 doxorubicin-equivalent >= {lim.warning_mg_m2:g} (heart-failure risk ~5%)"],
+                severity="warning",
+                action="Cumulative anthracycline >= 400 mg/m2 (about 5% heart-failure risk): check LVEF "
+                "(echo/MUGA) before any further anthracycline.",
+            )
+        )
+    if result["not_estimable"]:
+        alerts.append(
+            kb.conclude(
+                DOXO_EQUIV,
+                "anthracycline total incomplete",
+                [f"{', '.join(result['not_estimable'])}: no current cardiotoxicity equivalence ratio"],
+                severity="warning",
+                action="The doxorubicin-equivalent total leaves out "
+                f"{', '.join(result['not_estimable'])}; use the legacy estimate "
+                f"{result['legacy']['doxorubicin_equivalent_mg_m2']} mg/m2 as a guide and monitor cardiac function.",
+            )
+        )
+    return alerts

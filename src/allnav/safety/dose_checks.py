@@ -1,0 +1,261 @@
+"""Per-drug checks: vincristine cap and route, 6-MP start by TPMT/NUDT15, HD-MTX glucarpidase, watch lists.
+
+Every threshold comes from ``data/drugs.yaml`` (clinical_rules I2-I5, I8).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from allnav.case.model import Case, Medication
+from allnav.knowledge import KnowledgeBase, RuleRef
+from allnav.response.timeline import dated_entries
+from allnav.safety.drugs import MpRow, canonical, dose_mg_m2, drug_table, has_class
+
+VCR_CAP = RuleRef("safety.vcr_cap")
+VCR_ROUTE = RuleRef("safety.vcr_route")
+MP6_START = RuleRef("safety.mp6_start")
+MTX_GLUCARPIDASE = RuleRef("safety.mtx_glucarpidase")
+ASP_WATCH = RuleRef("safety.asparaginase_watch")
+AGENT_WATCH = RuleRef("safety.agent_watch")
+ECHO = RuleRef("safety.echo_before_anthracycline")
+
+_IV = {"iv", "intravenous", "iv push", "ivp", "ivpb", "iv infusion", "iv minibag"}
+
+Out = tuple[list[dict[str, Any]], list[dict[str, Any]], list[dict[str, Any]]]  # checks, alerts, pending
+
+
+def vincristine(kb: KnowledgeBase, case: Case, i: int, m: Medication, out: Out) -> None:
+    """Route (IV only: fatal intrathecally) and the 2 mg per-dose cap."""
+    checks, alerts, pending = out
+    vt = drug_table().vincristine
+    route = (m.route or "").strip().lower()
+    where = f"medications[{i}] {m.drug} ({m.status}, day {m.day})"
+    if route and route not in _IV:
+        alerts.append(
+            kb.conclude(
+                VCR_ROUTE,
+                "vincristine by a route other than IV",
+                [f"{where}: route {m.route}"],
+                severity="critical",
+                action=f"STOP: vincristine is for intravenous use only - fatal if given intrathecally or by any "
+                f"other route. Do not give it {m.route}; correct the order and dispense it in an IV minibag "
+                "labelled 'for intravenous use only'.",
+                medication=i,
+            )
+        )
+    elif not route:
+        checks.append(kb.conclude(VCR_ROUTE, "route not stated", [f"{where}: no route; vincristine is IV only"], check="vincristine_route", medication=i))
+    if canonical(m.drug) != "vincristine" or m.dose is None:
+        return
+    unit = (m.unit or "").replace(" ", "").lower()
+    bsa = case.patient.bsa_m2
+    cap = vt.max_single_dose_mg
+    if unit == "mg/m2":
+        if bsa is None:
+            pending.append({"test": "body surface area", "why": f"{where}: {m.dose:g} mg/m2 needs BSA for the 2 mg cap"})
+            return
+        planned = bsa * m.dose
+        dose = min(planned, cap)
+        why = [f"{m.dose:g} mg/m2 x {bsa:g} m2 = {planned:.2f} mg", f"per-dose cap {cap:g} mg -> {dose:.2f} mg"]
+        value = "capped" if planned > cap else "within cap"
+        checks.append(kb.conclude(VCR_CAP, value, why, check="vincristine_cap", medication=i, dose_mg=round(dose, 2), planned_mg=round(planned, 2)))
+    elif unit == "mg":
+        why = [f"{where}: {m.dose:g} mg ({'>' if m.dose > cap else '<='} {cap:g} mg cap)"]
+        value = "exceeds cap" if m.dose > cap else "within cap"
+        checks.append(kb.conclude(VCR_CAP, value, why, check="vincristine_cap", medication=i, dose_mg=m.dose))
+        if m.dose > cap:
+            alerts.append(
+                kb.conclude(
+                    VCR_CAP,
+                    "vincristine dose above 2 mg",
+                    why,
+                    severity="warning",
+                    action=f"Cap vincristine at {cap:g} mg per dose unless the protocol explicitly uncaps it.",
+                    medication=i,
+                )
+            )
+
+
+def _mp_row(tpmt: str | None, nudt15: str | None) -> MpRow | None:
+    rows = drug_table().mercaptopurine.rows
+    for r in rows:
+        t_ok = r.tpmt == "any" or r.tpmt == tpmt
+        n_ok = r.nudt15 == "any" or r.nudt15 == nudt15
+        if t_ok and n_ok:
+            return r
+    return None
+
+
+def mercaptopurine(kb: KnowledgeBase, case: Case, i: int, m: Medication, out: Out) -> None:
+    """CPIC starting dose by TPMT and NUDT15 phenotype; the ordered dose compared with it."""
+    checks, alerts, pending = out
+    pgx = case.pharmacogenomics
+    known = ("normal", "intermediate", "poor")
+    tp, nu = pgx.TPMT, pgx.NUDT15
+    why = [f"TPMT {tp or 'unknown'}, NUDT15 {nu or 'unknown'}"]
+    row = None
+    if tp == "poor" or nu == "poor" or (tp in known and nu in known):
+        row = _mp_row(tp, nu)
+    if row is None:
+        if tp not in known:
+            pending.append({"test": "TPMT genotype or erythrocyte TPMT activity", "why": "6-MP starting dose (CPIC)"})
+        if nu not in known:
+            pending.append({"test": "NUDT15 genotype", "why": "6-MP starting dose (CPIC); if unknown monitor counts closely"})
+        checks.append(kb.conclude(MP6_START, "phenotype needed", why, check="mercaptopurine_start", medication=i))
+        return
+    why.append(f"CPIC start: {row.start}")
+    full = drug_table().mercaptopurine.full_dose_mg_m2_day
+    d = dose_mg_m2(case, m, i) if m.dose is not None else None
+    extra: dict[str, Any] = {"check": "mercaptopurine_start", "medication": i, "recommended": row.start, "percent_of_full": None}
+    if d is not None:
+        pct = 100.0 * d / full
+        extra["percent_of_full"] = round(pct, 1)
+        why.append(f"dose {d:g} mg/m2 = {pct:.0f}% of {full:g} mg/m2/day")
+        if row.pct is None:
+            too_high = True  # poor metabolizer: any dose is flagged for confirmation of the reduced schedule
+        else:
+            too_high = row.pct != (100.0, 100.0) and pct > row.pct[1]
+        if too_high:
+            alerts.append(
+                kb.conclude(
+                    MP6_START,
+                    "6-MP dose to check against the CPIC start for this phenotype",
+                    why,
+                    severity="warning",
+                    action=f"Check the 6-MP starting dose: {row.start}. In myelosuppression reduce the "
+                    "thiopurine before other drugs.",
+                    medication=i,
+                )
+            )
+    checks.append(kb.conclude(MP6_START, row.start, why, **extra))
+
+
+def _creatinine_around(case: Case, day: int | None) -> tuple[float | None, float | None]:
+    """(baseline, highest in the 3 days after the dose) creatinine around an HD-MTX day."""
+    base = case.labs.creatinine_baseline
+    series = [(0, case.labs.creatinine)] + [(d, e.labs.creatinine) for d, _, e in dated_entries(case) if e.labs]
+    series = [(d, c) for d, c in series if c is not None]
+    if day is None:
+        return base, None
+    if base is None:
+        before = [c for d, c in series if d <= day]
+        base = before[-1] if before else None
+    after = [c for d, c in series if day < d <= day + 3 and c is not None]
+    return base, max(after) if after else None
+
+
+def methotrexate(kb: KnowledgeBase, case: Case, i: int, m: Medication, out: Out) -> None:
+    """High-dose MTX (>= 500 mg/m2): Ramsey 2018 glucarpidase thresholds by infusion length."""
+    checks, alerts, pending = out
+    mt = drug_table().methotrexate
+    if (m.route or "").strip().lower() in ("it", "intrathecal"):
+        return
+    d = dose_mg_m2(case, m, i)
+    if d is None or d < mt.high_dose_mg_m2:
+        return
+    where = f"medications[{i}] methotrexate {d:g} mg/m2 on day {m.day}"
+    hrs = m.infusion_hours
+    levels = {float(lv["hours"]): float(lv["umol_per_l"]) for lv in (m.levels or []) if "hours" in lv and "umol_per_l" in lv}
+    why = [where]
+    if hrs is None:
+        pending.append({"test": "HD-MTX infusion length", "why": "the glucarpidase thresholds depend on it"})
+        checks.append(kb.conclude(MTX_GLUCARPIDASE, "insufficient data", [*why, "infusion length not given"], check="hd_mtx_glucarpidase", medication=i))
+        return
+    if hrs <= mt.short_infusion_max_h:
+        thresholds, needs_creat = mt.short_thresholds_umol_l, True
+    elif mt.long_infusion_h[0] <= hrs <= mt.long_infusion_h[1]:
+        thresholds, needs_creat = mt.long_thresholds_umol_l, False
+    else:
+        why.append(f"{hrs:g} h infusion: no consensus threshold (Ramsey covers <= 24 h and 36-42 h)")
+        checks.append(kb.conclude(MTX_GLUCARPIDASE, "no consensus threshold", why, check="hd_mtx_glucarpidase", medication=i))
+        return
+    over = [f"{h:g} h level {levels[float(h)]:g} umol/L > {t:g}" for h, t in ((float(k), v) for k, v in thresholds.items()) if float(h) in levels and levels[float(h)] > t]
+    shown = [f"{h:g} h: {v:g} umol/L" for h, v in sorted(levels.items())]
+    why.append(f"{hrs:g} h infusion; levels " + (", ".join(shown) if shown else "not reported"))
+    if not levels:
+        pending.append({"test": "methotrexate levels at 24/36/42/48 h", "why": where})
+        checks.append(kb.conclude(MTX_GLUCARPIDASE, "insufficient data", why, check="hd_mtx_glucarpidase", medication=i))
+        return
+    if not over:
+        why.append("no level above the consensus thresholds")
+        checks.append(kb.conclude(MTX_GLUCARPIDASE, "not indicated", why, check="hd_mtx_glucarpidase", medication=i))
+        return
+    why += over
+    value = "indicated"
+    if needs_creat:
+        base, peak = _creatinine_around(case, m.day)
+        if base is None or peak is None:
+            value = "insufficient data"
+            why.append("creatinine and its baseline needed (<= 24 h infusion)")
+            pending.append({"test": "serum creatinine and baseline", "why": f"{where}: glucarpidase decision"})
+        elif peak <= base:
+            value = "not indicated"
+            why.append(f"creatinine {peak:g} not above baseline {base:g}: delayed clearance without kidney injury")
+        else:
+            why.append(
+                f"creatinine {peak:g} vs baseline {base:g} ({peak / base:.2f} x): the consensus asks for a "
+                "'significant' rise, which it does not quantify [VERIFY]"
+            )
+    checks.append(kb.conclude(MTX_GLUCARPIDASE, value, why, check="hd_mtx_glucarpidase", medication=i))
+    sev = "critical" if value == "indicated" else "warning"
+    alerts.append(
+        kb.conclude(
+            MTX_GLUCARPIDASE,
+            f"glucarpidase {value}",
+            why,
+            severity=sev,
+            action="Delayed methotrexate clearance: intensify hydration, alkalinisation and leucovorin; "
+            "glucarpidase may be indicated with kidney injury - give it within 48-60 h of the infusion start.",
+            medication=i,
+        )
+    )
+
+
+def watch_lists(kb: KnowledgeBase, case: Case, out: Out) -> None:
+    """Asparaginase toxicities and agent-specific label points for the drugs given or ordered."""
+    checks, alerts, pending = out
+    table = drug_table()
+    names = [m.drug for m in case.medications]
+    asp = sorted({canonical(n) for n in names if has_class(n, "asparaginase")})
+    if asp:
+        checks.append(kb.conclude(ASP_WATCH, table.asparaginase_watch.items, [f"asparaginase product: {', '.join(asp)}"], check="asparaginase_watch"))
+    for cls, watch in table.agent_watch.items():
+        given = sorted({canonical(n) for n in names if has_class(n, cls)})
+        if not given:
+            continue
+        checks.append(kb.conclude(AGENT_WATCH, watch.text, [f"{', '.join(given)} given or ordered"], check=f"{cls}_watch", sources_detail=watch.sources))
+        if cls in ("t_cell_engager", "car_t") and not case.crs_icans:
+            pending.append({"test": "daily CRS and ICANS assessment (ASTCT 2019)", "why": f"{', '.join(given)}"})
+        if cls == "nelarabine":
+            it = [m.drug for m in case.medications if (m.route or "").lower() in ("it", "intrathecal")]
+            rt = [n for n in names if has_class(n, "cranial_rt")]
+            if it or rt:
+                alerts.append(
+                    kb.conclude(
+                        AGENT_WATCH,
+                        "nelarabine with intrathecal chemotherapy or craniospinal radiation",
+                        [f"nelarabine with {', '.join(it + rt)}"],
+                        severity="warning",
+                        action="Higher risk of nelarabine neurotoxicity: check neurological status before each "
+                        "dose and stop at grade 2 or worse.",
+                    )
+                )
+    if any(has_class(n, "anthracycline") for n in names):
+        pending.append({"test": "echocardiogram or MUGA", "why": "NCCN: cardiac function before anthracyclines"})
+        checks.append(kb.conclude(ECHO, "echo/MUGA before anthracyclines", ["anthracycline given or ordered"], check="cardiac_function"))
+
+
+def dose_checks(kb: KnowledgeBase, case: Case) -> Out:
+    """All per-drug checks for the case's medications: (checks, alerts, pending)."""
+    out: Out = ([], [], [])
+    for i, m in enumerate(case.medications):
+        name = canonical(m.drug)
+        if has_class(m.drug, "vinca"):
+            vincristine(kb, case, i, m, out)
+        elif name == "mercaptopurine":
+            mercaptopurine(kb, case, i, m, out)
+        elif name == "methotrexate":
+            methotrexate(kb, case, i, m, out)
+    watch_lists(kb, case, out)
+    return out

@@ -1,0 +1,207 @@
+"""Front-line phases: induction, CNS prophylaxis or treatment, consolidation and maintenance.
+
+Which options apply is decided here (each decision a rule in ``rules.yaml``); what each option is, and
+where it is written, comes from ``pathway.yaml`` and ``drugs.yaml``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from allnav.knowledge import KnowledgeBase, RuleRef
+from allnav.treatment.context import PlanContext
+from allnav.treatment.facts import Setting, approach, band, threshold
+from allnav.treatment.labels import check, option
+
+INDUCTION_PH_POS = RuleRef("tx.induction_ph_pos")
+INDUCTION_PH_NEG_B = RuleRef("tx.induction_ph_neg_b")
+INDUCTION_T = RuleRef("tx.induction_t")
+INDUCTION_MIXED = RuleRef("tx.induction_mixed")
+REDUCED = RuleRef("tx.induction_reduced_intensity")
+FITNESS = RuleRef("tx.fitness_input")
+CNS_PROPHYLAXIS = RuleRef("tx.cns_prophylaxis")
+CNS_TREATMENT = RuleRef("tx.cns_treatment")
+CONSOLIDATION_PH_NEG = RuleRef("tx.consolidation_ph_neg_blinatumomab")
+CONSOLIDATION_PH_POS = RuleRef("tx.consolidation_ph_pos")
+CONSOLIDATION_T = RuleRef("tx.consolidation_t_nelarabine")
+MAINTENANCE = RuleRef("tx.maintenance_pomp")
+MAINTENANCE_TKI = RuleRef("tx.maintenance_tki")
+
+Found = tuple[dict[str, Any], list[dict[str, str]]]
+
+
+def regimen(approach_id: str, why: list[str]) -> dict[str, Any]:
+    """An option that is an approach (not a single labelled drug)."""
+    a = approach(approach_id)
+    return {"regimen": a.text, "approach": approach_id, "why": why, "sources": list(a.sources)}
+
+
+def phase_dict(
+    kb: KnowledgeBase, rule: str, name: str, reasons: list[str], options: list[dict[str, Any]]
+) -> dict[str, Any]:
+    """One phase of the plan as a conclusion carrying ``phase``, ``options`` and ``reasons``."""
+    out = kb.conclude(rule, name, reasons)
+    out.update(phase=name, options=options, reasons=reasons)
+    return out
+
+
+def _drugs(kb: KnowledgeBase, ids: tuple[str, ...], setting: Setting, ctx: PlanContext) -> tuple[
+    list[dict[str, Any]], list[dict[str, Any]], list[dict[str, str]]
+]:
+    opts: list[dict[str, Any]] = []
+    excluded: list[dict[str, Any]] = []
+    pending: list[dict[str, str]] = []
+    for i in ids:
+        lc = check(kb, i, setting, ctx)
+        target = excluded if lc.status == "excluded" else opts
+        target.append(option(kb, lc))
+        pending.extend(lc.pending)
+    return opts, excluded, pending
+
+
+def older_or_unfit(kb: KnowledgeBase, ctx: PlanContext) -> tuple[bool, list[str]]:
+    """Reduced-intensity flag by age (> 65, seed 543) and the fitness note (ECOG is a clinician input)."""
+    limit = threshold("older_age_gt_years")
+    lo, hi = band("aya_years")
+    why: list[str] = []
+    older = False
+    if ctx.age_years is None:
+        why.append("age unknown: cannot apply the seed's 'older (typically over 65)'")
+    elif ctx.age_years > limit:
+        older = True
+        why.append(f"age {ctx.age_years:g} y > {limit:g}: older patient, doses may need to be reduced (seed 543)")
+    else:
+        why.append(f"age {ctx.age_years:g} y (not > {limit:g}): full-intensity induction unless health conditions say otherwise")
+        if lo <= ctx.age_years <= hi:
+            why.append(f"AYA ({lo:g}-{hi:g} y, NCCN definition)")
+    why.append("advanced age by itself is not a barrier to chemotherapy (seed 345)")
+    fit = kb.rule(FITNESS)
+    if ctx.ecog is not None:
+        why.append(f"ECOG {ctx.ecog} recorded: fitness for intensive therapy is a clinician judgement; "
+                   f"no source in the knowledge base maps an ECOG value to reduced intensity ({fit.id})")
+    else:
+        why.append(f"fitness (serious health conditions, ECOG) not recorded: a clinician judgement input ({fit.id})")
+    return older, why
+
+
+def induction(kb: KnowledgeBase, ctx: PlanContext) -> tuple[dict[str, Any], list[dict[str, Any]], list[dict[str, str]]]:
+    """The induction phase: options by subtype and fitness; returns (phase, excluded, pending)."""
+    opts: list[dict[str, Any]] = [regimen("clinical_trial", ["preferred by NCCN for induction"])]
+    excluded: list[dict[str, Any]] = []
+    pending: list[dict[str, str]] = []
+    reasons: list[str] = []
+    if ctx.lineage in ("mixed", "undifferentiated"):
+        rule = INDUCTION_MIXED
+        reasons.append(f"diagnosis = {ctx.diagnosis}: ambiguous lineage, no single agreed regimen")
+        opts.append(regimen("induction_mixed", reasons[:]))
+        if ctx.ph_positive:
+            o, e, p = _drugs(kb, ("ponatinib", "dasatinib", "imatinib"), "frontline", ctx)
+            opts.extend(o)
+            excluded.extend(e)
+            pending.extend(p)
+    elif ctx.ph_positive:
+        rule = INDUCTION_PH_POS
+        reasons.append("Ph+ (BCR::ABL1): systemic therapy + TKI")
+        opts.append(regimen("induction_tki", ["Ph+"]))
+        o, e, p = _drugs(kb, ("ponatinib", "dasatinib", "imatinib"), "frontline", ctx)
+        opts.extend(o)
+        excluded.extend(e)
+        pending.extend(p)
+    elif ctx.lineage == "T":
+        rule = INDUCTION_T
+        reasons.append(f"{ctx.diagnosis}: multi-agent systemic therapy with CNS prophylaxis")
+        opts.append(regimen("induction_multiagent", ["T-lineage"]))
+    else:
+        rule = INDUCTION_PH_NEG_B
+        if ctx.ph_positive is None:
+            reasons.append("Ph status unknown: multi-agent therapy; a TKI is added if BCR::ABL1 is found")
+            pending.append({"test": "BCR::ABL1 (FISH or RT-PCR)", "why": "Ph+ ALL needs a TKI from induction (NCCN ALL-4)"})
+        else:
+            reasons.append("Ph-negative B-lineage: multi-agent systemic therapy including CNS prophylaxis")
+        opts.append(regimen("induction_multiagent", [f"lineage {ctx.lineage or 'unknown'}"]))
+    older, fit_why = older_or_unfit(kb, ctx)
+    red = kb.rule(REDUCED)
+    if older:
+        o = regimen("induction_reduced", fit_why[:1])
+        o["rule"] = red.id
+        opts.append(o)
+    reasons.extend(f"{w} ({red.id})" if i == 0 else w for i, w in enumerate(fit_why))
+    return phase_dict(kb, rule, "induction", reasons, opts), excluded, pending
+
+
+def cns(kb: KnowledgeBase, ctx: PlanContext) -> tuple[dict[str, Any], list[dict[str, str]]]:
+    """CNS prophylaxis (CNS1 or unknown) or CNS treatment (CNS2/CNS3, or an isolated CNS relapse)."""
+    status = ctx.cns_status
+    pending: list[dict[str, str]] = []
+    if (status or "").startswith(("CNS2", "CNS3")) or ctx.relapse_site in ("isolated CNS", "combined") and ctx.relapsed_or_refractory:
+        reasons = [f"CNS status = {status}" if status else f"relapse site = {ctx.relapse_site}",
+                   "leukaemia cells in the CSF: CNS-directed treatment (seed 531, 546)"]
+        if (status or "").startswith("CNS2"):
+            reasons.append("CNS2 intensity is protocol-dependent; no source in the knowledge base sets it")
+        return phase_dict(kb, CNS_TREATMENT, "cns_treatment", reasons, [regimen("cns_treatment", reasons[:1])]), pending
+    reasons = [f"CNS status = {status}" if status else "CNS status unknown",
+               "CNS prophylaxis started in induction and continued through all phases (seed 532, 546, 559)"]
+    if status is None:
+        pending.append({"test": "lumbar puncture with CSF cytospin at the first intrathecal dose",
+                        "why": "CNS status decides prophylaxis vs treatment (NCCN ALL-3)"})
+    return phase_dict(kb, CNS_PROPHYLAXIS, "cns_prophylaxis", reasons, [regimen("cns_prophylaxis", reasons[:1])]), pending
+
+
+def consolidation(kb: KnowledgeBase, ctx: PlanContext) -> tuple[dict[str, Any], list[dict[str, Any]], list[dict[str, str]]]:
+    """Consolidation by subtype; blinatumomab label checked (2024 Ph- label irrespective of MRD)."""
+    mrd = ctx.mrd_status or "unknown"
+    opts: list[dict[str, Any]] = []
+    excluded: list[dict[str, Any]] = []
+    pending: list[dict[str, str]] = []
+    if ctx.ph_positive and ctx.lineage != "T":
+        rule = CONSOLIDATION_PH_POS
+        reasons = [f"Ph+ in CR, MRD {mrd}: " + ("blinatumomab + TKI preferred" if mrd == "positive" else "blinatumomab + TKI, multi-agent + TKI, TKI, or alloHCT")]
+        opts.append(regimen("consolidation_ph_pos", reasons[:]))
+        ids: tuple[str, ...] = ("blinatumomab", *(t for t in ("ponatinib", "dasatinib", "imatinib")))
+        o, e, p = _drugs(kb, ids, "consolidation", ctx)
+    elif ctx.lineage == "T":
+        rule = CONSOLIDATION_T
+        reasons = [f"{ctx.diagnosis}: consolidation with CNS prophylaxis; nelarabine may be added (NCCN ALL-6)"]
+        opts.append(regimen("consolidation_t", reasons[:]))
+        o, e, p = _drugs(kb, ("nelarabine",), "consolidation", ctx)
+    else:
+        rule = CONSOLIDATION_PH_NEG
+        reasons = [f"B-lineage, Ph {'negative' if ctx.ph_positive is False else 'unknown'}, MRD {mrd}: "
+                   "blinatumomab (preferred) + continued multi-agent therapy, irrespective of MRD"]
+        opts.append(regimen("consolidation_ph_neg", reasons[:]))
+        o, e, p = _drugs(kb, ("blinatumomab",), "consolidation", ctx)
+    opts.extend(o)
+    excluded.extend(e)
+    pending.extend(p)
+    opts.append(regimen("consolidation_chemo", ["consolidation follows remission (seed 553)"]))
+    if ctx.mrd_status in (None, "not done"):
+        pending.append({"test": "MRD quantification after induction (NGS of IG/TCR preferred)",
+                        "why": "MRD decides consolidation and the transplant question (NCCN ALL-4/ALL-5)"})
+    return phase_dict(kb, rule, "consolidation", reasons, opts), excluded, pending
+
+
+def maintenance(kb: KnowledgeBase, ctx: PlanContext, pgx_known: bool) -> tuple[dict[str, Any], list[dict[str, Any]], list[dict[str, str]]]:
+    """POMP maintenance (~2 years); TKI for Ph+; 6-MP start by TPMT/NUDT15 (safety section)."""
+    reasons = ["after consolidation: 6-MP and methotrexate, sometimes vincristine and prednisone (POMP), about 2 years"]
+    opts = [regimen("maintenance_pomp", reasons[:])]
+    excluded: list[dict[str, Any]] = []
+    pending: list[dict[str, str]] = []
+    rule = MAINTENANCE
+    if ctx.ph_positive:
+        rule = MAINTENANCE_TKI
+        reasons.append("Ph+: TKI maintenance (with or after POMP; after HCT: post-HCT TKI)")
+        opts.append(regimen("maintenance_tki", ["Ph+"]))
+        o, e, p = _drugs(kb, ("imatinib", "dasatinib", "ponatinib"), "maintenance", ctx)
+        opts.extend(o)
+        excluded.extend(e)
+        pending.extend(p)
+    elif ctx.lineage == "B":
+        o, e, p = _drugs(kb, ("blinatumomab",), "maintenance", ctx)
+        opts.extend(o)
+        excluded.extend(e)
+        pending.extend(p)
+    reasons.append("6-MP starting dose by TPMT/NUDT15 (see safety.dose_checks)")
+    if not pgx_known:
+        pending.append({"test": "TPMT and NUDT15 genotype (or TPMT activity)",
+                        "why": "sets the 6-mercaptopurine starting dose (CPIC; clinical_rules.md I5)"})
+    return phase_dict(kb, rule, "maintenance", reasons, opts), excluded, pending
