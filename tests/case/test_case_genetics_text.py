@@ -31,7 +31,13 @@ from allnav.errors import CaseValidationError
         ("KMT2A-r", "KMT2A-r", "gene_alteration", ("KMT2A",), "rearrangement"),
         ("MLL rearrangement", "KMT2A rearrangement", "gene_alteration", ("KMT2A",), "rearrangement"),
         ("NOTCH1 mutation", "NOTCH1 mutation", "gene_alteration", ("NOTCH1",), "mutation"),
-        ("IKZF1 exon 4-7 deletion", "IKZF1 exon 4-7 deletion", "gene_alteration", ("IKZF1",), "exon 4-7 deletion"),
+        (
+            "IKZF1 exon 4-7 deletion",
+            "IKZF1 exon 4-7 deletion",
+            "gene_alteration",
+            ("IKZF1",),
+            "exon 4-7 deletion",
+        ),
         ("t(4;11)(q21;q23)", "t(4;11)(q21;q23)", "iscn", (), "t(4;11)(q21;q23)"),
         ("t(9;22)", "t(9;22)", "iscn", (), "t(9;22)"),
         ("del(9p)", "del(9p)", "iscn", (), "del(9p)"),
@@ -45,7 +51,12 @@ from allnav.errors import CaseValidationError
 )
 def test_findings(text: str, finding: str, kind: str, genes: tuple[str, ...], alteration: str | None) -> None:
     parsed = read_finding(text)
-    assert (parsed.finding, parsed.kind, parsed.genes, parsed.alteration) == (finding, kind, genes, alteration)
+    assert (parsed.finding, parsed.kind, parsed.genes, parsed.alteration) == (
+        finding,
+        kind,
+        genes,
+        alteration,
+    )
 
 
 def test_classifier_calls_are_subtypes() -> None:
@@ -82,7 +93,12 @@ def test_genetics_in_a_case() -> None:
         }
     )
     bcr = case.genetics[0]
-    assert (bcr.finding, bcr.written_as, bcr.result, bcr.transcript) == ("BCR::ABL1", "BCR-ABL1", "detected", "p190")
+    assert (bcr.finding, bcr.written_as, bcr.result, bcr.transcript) == (
+        "BCR::ABL1",
+        "BCR-ABL1",
+        "detected",
+        "p190",
+    )
     assert len(bcr.notes) == 3
     assert case.genetics[1].copies == 5
     assert case.genetics[2].kind == "subtype"

@@ -68,7 +68,9 @@ def test_canonical_names(name: str, canonical: str, known: bool) -> None:
         (False, False, None, None),
     ],
 )
-def test_marker_values(text: object, positive: bool | None, percent: float | None, intensity: str | None) -> None:
+def test_marker_values(
+    text: object, positive: bool | None, percent: float | None, intensity: str | None
+) -> None:
     mv = parse_marker_value("CD34", text)
     assert mv is not None
     assert (mv.positive, mv.percent, mv.intensity) == (positive, percent, intensity)
@@ -76,11 +78,19 @@ def test_marker_values(text: object, positive: bool | None, percent: float | Non
 
 @pytest.mark.parametrize(
     ("marker", "below", "at"),
-    [("CD34", 19.9, 20), ("CD19", 19.99, 20), ("cCD3", 9.9, 10), ("MPO", 9.99, 10), ("TdT", 9.9, 10), ("CD3", 19.9, 20)],
+    [
+        ("CD34", 19.9, 20),
+        ("CD19", 19.99, 20),
+        ("cCD3", 9.9, 10),
+        ("MPO", 9.99, 10),
+        ("TdT", 9.9, 10),
+        ("CD3", 19.9, 20),
+    ],
 )
 def test_percent_thresholds_by_compartment(marker: str, below: float, at: float) -> None:
     low, high = parse_marker_value(marker, below), parse_marker_value(marker, at)
-    assert low is not None and high is not None
+    assert low is not None
+    assert high is not None
     assert (low.positive, high.positive) == (False, True)
     assert low.percent == below
 

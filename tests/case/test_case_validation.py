@@ -51,7 +51,12 @@ def test_all_problems_are_collected() -> None:
         "blood": {"wbc": "abc", "hemoglobin": {"value": 8, "unit": "furlong"}},
         "marrow": {"blasts_pct": 140},
         "immunophenotype": {"CD19": "maybe"},
-        "timeline": [{"day": 2}, {"day": 3}, {"day": 29, "marrow": {"blasts_pct": -1}}, {"phase": "induction"}],
+        "timeline": [
+            {"day": 2},
+            {"day": 3},
+            {"day": 29, "marrow": {"blasts_pct": -1}},
+            {"phase": "induction"},
+        ],
         "as_of_day": -1,
         "medications": [{"drug": "x", "dose": 1, "unit": "spoons", "route": "nasal"}],
     }
@@ -120,7 +125,11 @@ def test_timeline_days_from_dates_and_sorted() -> None:
     case = load_case(
         {
             "patient": {"id": "p", "diagnosis_date": "2024-01-01"},
-            "timeline": [{"date": "2024-01-30", "phase": "induction"}, {"day": 2}, {"day": 29, "date": "2024-01-30"}],
+            "timeline": [
+                {"date": "2024-01-30", "phase": "induction"},
+                {"day": 2},
+                {"day": 29, "date": "2024-01-30"},
+            ],
             "medications": [{"drug": "vincristine", "dose": 1.4, "unit": "mg/m2", "date": "2024-01-09"}],
         }
     )
@@ -192,7 +201,10 @@ def test_medication_problems() -> None:
 
 def test_methotrexate_levels() -> None:
     case = load_case(
-        {"patient": {"id": "p"}, "medications": [{"drug": "methotrexate", "levels": [{"hours": 42, "umol_per_l": 12}]}]}
+        {
+            "patient": {"id": "p"},
+            "medications": [{"drug": "methotrexate", "levels": [{"hours": 42, "umol_per_l": 12}]}],
+        }
     )
     assert case.medications[0].levels == [{"hours": 42.0, "umol_per_l": 12.0}]
     problems = _problems(

@@ -1,33 +1,15 @@
-"""Fixtures: a knowledge base of the immunophenotype rules only, and a case builder using load_case."""
+"""Fixtures: a knowledge base of the immunophenotype rules only and an assessment runner."""
 
 from __future__ import annotations
 
-import importlib
-import importlib.resources
 from collections.abc import Callable
 from typing import Any
 
 import pytest
+from ip_helpers import PACKAGES, build_case, package_kb
 
-from allnav.case import Case, load_case
 from allnav.immunophenotype import ImmunophenotypeAssessment, assess_immunophenotype
-from allnav.knowledge import KnowledgeBase, RuleRef
-from allnav.knowledge.rules import _read_records, build_knowledge_base
-
-PACKAGES = ("allnav.immunophenotype",)
-
-
-def package_kb(packages: tuple[str, ...]) -> KnowledgeBase:
-    """Records of these packages, checked against the RuleRefs their modules declare."""
-    refs: set[str] = set()
-    records = []
-    for pkg in packages:
-        for entry in importlib.resources.files(pkg).iterdir():
-            if entry.name.endswith(".py"):
-                name = pkg if entry.name == "__init__.py" else f"{pkg}.{entry.name[:-3]}"
-                refs |= {v for v in vars(importlib.import_module(name)).values() if isinstance(v, RuleRef)}
-        records += _read_records(pkg)
-    return build_knowledge_base(records, refs)
+from allnav.knowledge import KnowledgeBase
 
 
 @pytest.fixture(scope="session")

@@ -5,6 +5,9 @@ from __future__ import annotations
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from ip_helpers import build_case
+
+from allnav.immunophenotype import assess_immunophenotype
 
 ETP = {
     "cCD3": "pos",
@@ -19,7 +22,7 @@ ETP = {
 }
 
 
-ALL_STEM_NEG = {m: "neg" for m in ("CD117", "CD34", "HLA-DR", "CD13", "CD33", "CD11b", "CD65")}
+ALL_STEM_NEG = dict.fromkeys(("CD117", "CD34", "HLA-DR", "CD13", "CD33", "CD11b", "CD65"), "neg")
 
 
 def test_etp_example(assess) -> None:
@@ -30,7 +33,9 @@ def test_etp_example(assess) -> None:
     assert any("CD5 = 30 (< 75)" in b for b in out.etp["because"])
 
 
-@pytest.mark.parametrize(("cd5", "etp", "near"), [(74, True, False), (74.9, True, False), (75, False, True), (76, False, True)])
+@pytest.mark.parametrize(
+    ("cd5", "etp", "near"), [(74, True, False), (74.9, True, False), (75, False, True), (76, False, True)]
+)
 def test_cd5_boundary(assess, cd5, etp, near) -> None:
     out = assess({**ETP, "CD5": cd5})
     assert out.etp["value"] is etp
@@ -117,10 +122,6 @@ def test_b_lineage_gives_none(assess) -> None:
 @settings(max_examples=40, deadline=None)
 @given(cd5=st.floats(min_value=0, max_value=100, allow_nan=False).map(lambda x: round(x, 1)))
 def test_cd5_partition(kb, cd5) -> None:
-    from conftest import build_case
-
-    from allnav.immunophenotype import assess_immunophenotype
-
     out = assess_immunophenotype(build_case({**ETP, "CD5": cd5}), kb)
     assert out.etp["value"] is (cd5 < 75)
     assert out.etp["near_etp"] is (cd5 >= 75)

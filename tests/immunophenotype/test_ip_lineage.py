@@ -76,7 +76,15 @@ def test_trilineage_reported_as_b_t_with_alert(assess) -> None:
 
 def test_aul(assess) -> None:
     out = assess(
-        {"CD34": "pos", "HLA-DR": "pos", "CD7": "pos", "CD19": "neg", "cCD79a": "neg", "cCD3": "neg", "MPO": "neg"}
+        {
+            "CD34": "pos",
+            "HLA-DR": "pos",
+            "CD7": "pos",
+            "CD19": "neg",
+            "cCD79a": "neg",
+            "cCD3": "neg",
+            "MPO": "neg",
+        }
     )
     assert out.lineage["value"] == "undifferentiated"
     assert out.lineage["criteria"]["AUL"]["rule"] == "lineage.aul"
@@ -134,7 +142,9 @@ def test_no_markers_no_report(assess) -> None:
 
 
 def test_aliases_and_unknown_markers(assess) -> None:
-    out = assess({"CD19": "pos", "CD79a": "pos", "cyCD3": "neg", "MPO": "neg", "CD200": "pos", "FooBar": "neg"})
+    out = assess(
+        {"CD19": "pos", "CD79a": "pos", "cyCD3": "neg", "MPO": "neg", "CD200": "pos", "FooBar": "neg"}
+    )
     assert out.lineage["value"] == "B"
     assert out.lineage["criteria"]["T"]["value"] is False
     assert set(out.unknown_markers) == {"CD200", "FooBar"}

@@ -36,7 +36,9 @@ def _obs(rid: str, loinc: str, day: str, **value: Any) -> dict[str, Any]:
 
 
 def _bundle(*resources: dict[str, Any], btype: str = "collection") -> str:
-    return json.dumps({"resourceType": "Bundle", "type": btype, "entry": [{"resource": r} for r in resources]})
+    return json.dumps(
+        {"resourceType": "Bundle", "type": btype, "entry": [{"resource": r} for r in resources]}
+    )
 
 
 PATIENT = {"resourceType": "Patient", "id": "p1", "gender": "female", "birthDate": "1980-06-15"}
@@ -50,7 +52,9 @@ CONDITION = {
 
 
 def q(value: float, unit: str) -> dict[str, Any]:
-    return {"valueQuantity": {"value": value, "unit": unit, "system": "http://unitsofmeasure.org", "code": unit}}
+    return {
+        "valueQuantity": {"value": value, "unit": unit, "system": "http://unitsofmeasure.org", "code": unit}
+    }
 
 
 class TestMcodeExamples:
@@ -71,7 +75,13 @@ class TestMcodeExamples:
         assert case["patient"]["diagnosis_date"] == "2024-01-01"
         assert case["blood"]["wbc"] == {"value": 88.5, "unit": "10*3/uL"}
         assert case["genetics"] == [{"finding": "ETV6::RUNX1", "result": "detected", "method": "Karyotyping"}]
-        assert case["immunophenotype"] == {"CD10": "pos", "CD79a": "pos", "TdT": "pos", "CD19": "pos", "CD20": "pos"}
+        assert case["immunophenotype"] == {
+            "CD10": "pos",
+            "CD79a": "pos",
+            "TdT": "pos",
+            "CD19": "pos",
+            "CD20": "pos",
+        }
         drugs = {m["drug"] for m in case["medications"]}
         assert drugs == {"cyclophosphamide", "idarubicin", "prednisone", "vincristine"}
         assert all(m["status"] == "given" for m in case["medications"])
@@ -142,12 +152,20 @@ class TestOwnBundles:
         assert p.case["blood"]["hemoglobin"] == {"value": 81.0, "unit": "g/L"}
 
     def test_invalid_resource_is_reported_not_dropped(self) -> None:
-        bad = {"resourceType": "Observation", "id": "bad", "status": "final", "code": {}, "valueQuantity": {"value": "abc"}}
+        bad = {
+            "resourceType": "Observation",
+            "id": "bad",
+            "status": "final",
+            "code": {},
+            "valueQuantity": {"value": "abc"},
+        }
         p = import_fhir(read_fhir_text(_bundle(PATIENT, CONDITION, bad))).patients[0]
         assert any(u["resource"] == "Observation/bad" and "not valid FHIR" in u["why"] for u in p.unmapped)
 
     def test_unknown_code_is_unmapped_with_the_code(self) -> None:
-        p = import_fhir(read_fhir_text(_bundle(PATIENT, CONDITION, _obs("x", "9999-9", "2025-03-01", **q(1, "%"))))).patients[0]
+        p = import_fhir(
+            read_fhir_text(_bundle(PATIENT, CONDITION, _obs("x", "9999-9", "2025-03-01", **q(1, "%"))))
+        ).patients[0]
         assert {"resource": "Observation/x", "why": "no mapping for code(s) 9999-9"} in p.unmapped
 
     def test_first_value_wins_in_the_workup_and_the_second_is_reported(self) -> None:

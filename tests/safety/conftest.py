@@ -21,7 +21,9 @@ def care_kb() -> KnowledgeBase:
     for pkg in CARE_PACKAGES:
         for entry in importlib.resources.files(pkg).iterdir():
             if entry.name.endswith(".py"):
-                mod = importlib.import_module(f"{pkg}.{entry.name[:-3]}" if entry.name != "__init__.py" else pkg)
+                mod = importlib.import_module(
+                    f"{pkg}.{entry.name[:-3]}" if entry.name != "__init__.py" else pkg
+                )
                 refs |= {v for v in vars(mod).values() if isinstance(v, RuleRef)}
         records += _read_records(pkg)
     return build_knowledge_base(records, refs)

@@ -83,14 +83,20 @@ class FakeCore:
     def assess(self, case: Mapping[str, Any]) -> dict[str, Any]:
         self.calls += 1
         problems = [FieldProblem(path=k, message="unknown field") for k in case if k not in self.KNOWN]
+        for key in ("patient", "presentation", "blood", "marrow", "csf", "labs"):
+            if key in case and not isinstance(case[key], dict):
+                problems.append(FieldProblem(path=key, message="not an object", value=None))
+        if not isinstance(case.get("patient"), dict):
+            problems.append(FieldProblem(path="patient", message="required"))
+        for key in ("timeline", "medications"):
+            items = case.get(key) or []
+            if not isinstance(items, list) or not all(isinstance(e, dict) for e in items):
+                problems.append(FieldProblem(path=key, message="not a list of objects", value=None))
+        if problems:
+            raise CaseValidationError("the case file is not valid", problems)
         wbc = (case.get("blood") or {}).get("wbc")
         if isinstance(wbc, int | float) and wbc > 1000:
-            problems.append(
-                FieldProblem(path="blood.wbc", message="implausible", value=wbc, accepted="0-1000")
-            )
-        for i, entry in enumerate(case.get("timeline") or []):
-            if not isinstance(entry, dict):
-                problems.append(FieldProblem(path=f"timeline[{i}]", message="not an object", value=None))
+            problems.append(FieldProblem(path="blood.wbc", message="implausible", value=wbc, accepted="0-1000"))
         if problems:
             raise CaseValidationError("the case file is not valid", problems)
         blasts = (case.get("marrow") or {}).get("blasts_pct")

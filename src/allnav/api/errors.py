@@ -122,7 +122,8 @@ def _allnav(request: Request, exc: Exception) -> JSONResponse:
 
 
 def _unexpected(request: Request, exc: Exception) -> JSONResponse:
-    log.error("unexpected %s on %s", type(exc).__name__, request.scope.get("route_template", "?"))
+    route = getattr(request.scope.get("route"), "path", "<unmatched>")
+    log.error("unexpected %s on %s %s", type(exc).__name__, request.method, route)
     return envelope(InternalError("internal error; the failure was logged"), 500)
 
 

@@ -15,7 +15,7 @@ from allnav.case import units
 from allnav.case.tables import Range, plausibility_table
 from allnav.errors import FieldProblem, UnitError
 
-__all__ = ["DROP", "Problems", "check_date", "check_number", "check_quantity", "plausible_range"]
+__all__ = ["DROP", "Problems", "check_date", "check_number", "check_quantity", "finite", "plausible_range"]
 
 
 class _Drop:
@@ -51,16 +51,31 @@ class Problems:
         return any(path == p.path or path.startswith((p.path + ".", p.path + "[")) for p in self.items)
 
 
-def _jsonable(value: Any) -> Any:
-    if value is None or isinstance(value, bool | int | str):
+def finite(value: Any) -> float | None:
+    """``value`` as a float when it is a finite real number (not a boolean, not text), else None."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    try:
+        f = float(value)
+    except OverflowError:
+        return None
+    return f if math.isfinite(f) else None
+
+
+def _jsonable(value: Any, depth: int = 0) -> Any:
+    if value is None or isinstance(value, bool | str):
         return value
+    if isinstance(value, int):
+        return value if finite(value) is not None else "<integer too large>"
     if isinstance(value, float):
         return value if math.isfinite(value) else repr(value)
+    if depth > 20:
+        return "..."
     if isinstance(value, Mapping):
-        return {str(k): _jsonable(v) for k, v in value.items()}
+        return {str(k): _jsonable(v, depth + 1) for k, v in list(value.items())[:100]}
     if isinstance(value, list | tuple):
-        return [_jsonable(v) for v in value]
-    return repr(value)
+        return [_jsonable(v, depth + 1) for v in value[:100]]
+    return repr(value)[:200]
 
 
 def plausible_range(key: str) -> Range | None:
@@ -84,7 +99,7 @@ def check_number(value: Any, path: str, key: str, problems: Problems, *, integer
         return problems.add(
             path, f"expected {'an integer' if integer else 'a number'}, got {what}", value, kind="type"
         )
-    if not math.isfinite(value):
+    if finite(value) is None:
         return problems.add(path, "expected a finite number", value, kind="type")
     if integer:
         if isinstance(value, float) and not value.is_integer():
@@ -125,18 +140,18 @@ def check_quantity(value: Any, path: str, key: str, problems: Problems) -> Any:
             return problems.add(
                 path, f"a quantity is {{value, unit}}; got keys {sorted(map(str, value))}", value, kind="type"
             )
-        number, unit = value["value"], value["unit"]
-        if isinstance(number, bool) or not isinstance(number, int | float) or not math.isfinite(number):
-            return problems.add(f"{path}.value", "expected a finite number", number, kind="type")
+        number, unit = finite(value["value"]), value["unit"]
+        if number is None:
+            return problems.add(f"{path}.value", "expected a finite number", value["value"], kind="type")
         if not isinstance(unit, str):
             return problems.add(
                 f"{path}.unit", "expected a UCUM unit (text)", unit, kind="unit", accepted=accepted
             )
         try:
-            converted = units.convert(key, float(number), unit)
+            converted = units.convert(key, number, unit)
         except UnitError as exc:
             what = "unknown unit" if units.normalise_unit(unit) is None else "unit of the wrong dimension"
-            if not math.isfinite(number) or units.normalise_unit(unit) in units.accepted_units(key):
+            if units.normalise_unit(unit) in units.accepted_units(key):
                 what = exc.message
             return problems.add(f"{path}.unit", f"{what} {unit!r}", unit, kind="unit", accepted=accepted)
         return _plausible(converted, value, path, key, problems)
@@ -149,7 +164,7 @@ def check_quantity(value: Any, path: str, key: str, problems: Problems) -> Any:
             kind="type",
             accepted=accepted,
         )
-    if not math.isfinite(value):
+    if finite(value) is None:
         return problems.add(path, "expected a finite number", value, kind="type")
     r = plausible_range(key)
     hint = _mixup_hint(key, float(value)) if r is not None and not r.min <= value <= r.max else None

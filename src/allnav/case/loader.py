@@ -74,6 +74,8 @@ def _parse(text: str, fmt: Format) -> Any:
             return json.loads(text, object_pairs_hook=_no_duplicates, parse_constant=_reject_constant)
         except ValueError as exc:
             raise _syntax("json", str(exc)) from None
+        except RecursionError:
+            raise _syntax("json", "nesting too deep") from None
     try:
         return yaml.load(text, Loader=_UniqueKeyLoader)  # a SafeLoader subclass
     except yaml.YAMLError as exc:

@@ -142,8 +142,8 @@ def parse_marker_value(canonical: str, value: Any) -> MarkerValue | None:
     if isinstance(value, bool):
         return MarkerValue(raw=str(value).lower(), positive=value)
     if isinstance(value, int | float):
-        if not math.isfinite(value):
-            raise MarkerTextError(f"{value!r} is not a finite number")
+        if (isinstance(value, int) and abs(value) > 10**6) or not math.isfinite(value):
+            raise MarkerTextError(f"{value!r} is not a percent", implausible=True)
         return _from_percent(canonical, f"{value:g}", float(value))
     if isinstance(value, dict):
         return MarkerValue.model_validate(value, strict=True)

@@ -52,7 +52,11 @@ class FollowupTable(_M):
 @functools.cache
 def followup_table() -> FollowupTable:
     """The follow-up table, loaded and validated once."""
-    text = importlib.resources.files("allnav.followup").joinpath("data/followup.yaml").read_text(encoding="utf-8")
+    text = (
+        importlib.resources.files("allnav.followup")
+        .joinpath("data/followup.yaml")
+        .read_text(encoding="utf-8")
+    )
     try:
         return FollowupTable.model_validate(yaml.safe_load(text))
     except ValidationError as exc:

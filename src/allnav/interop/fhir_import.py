@@ -145,6 +145,13 @@ def _observation_value(res: dict[str, Any]) -> Any:
     return None
 
 
+def _number(value: Any) -> float | None:
+    """A bare number or the value of a ``{"value", "unit"}`` quantity."""
+    if isinstance(value, dict):
+        value = value.get("value")
+    return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
+
+
 def _typed(key: str, raw: str) -> Any:
     """Component strings back to their case types (MRD details)."""
     if raw in ("True", "False"):
@@ -371,15 +378,15 @@ class _PatientMapper:
                 if unit not in ("%", None):
                     self.unmapped(res, f"BCR::ABL1 ratio in unit {unit!r}: only % is understood")
                     return None
-                mrd: dict[str, Any] = {
-                    "level": float(q["value"]) / 100.0,
-                    "method": "rt-qpcr",
-                    "target": "BCR::ABL1",
-                }
+                level = {"level": float(q["value"]) / 100.0}
+                details = self._mrd_components(res, {})
+                if details:  # written by allnav: the components carry every detail as it was
+                    return {**level, **details}
+                mrd: dict[str, Any] = {**level, "method": "rt-qpcr", "target": "BCR::ABL1"}
                 if spec.transcript:
                     mrd["transcript"] = spec.transcript
                 mrd["international_scale"] = bool(spec.international_scale)
-                return self._mrd_components(res, mrd)
+                return mrd
             if spec.analyte == "bsa":
                 return float(q["value"])
             return {"value": float(q["value"]), "unit": str(unit)} if unit else float(q["value"])
@@ -689,7 +696,7 @@ class _PatientMapper:
 
     def _check_dose_vs_bsa(self, res: dict[str, Any], med: dict[str, Any], text: str) -> dict[str, Any]:
         """Compare a dose with a per-m2 dose written in the order; return extras for the report."""
-        bsa = self.out.case["patient"].get("bsa_m2") or self._find_bsa()
+        bsa = _number(self.out.case["patient"].get("bsa_m2")) or self._find_bsa()
         if bsa is None or "dose" not in med:
             return {}
         m = _DOSE_PER_M2.search(text)

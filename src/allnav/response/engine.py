@@ -44,31 +44,41 @@ def _time_to_cr(kb: KnowledgeBase, case: Case, history: list[Status]) -> dict[st
     start, start_why = therapy_start_day(case)
     weeks = (first.day - start) / 7.0
     within = weeks <= SEED_WEEKS_HI
-    band = "within 4 weeks" if weeks <= SEED_WEEKS_LO else ("within 4 to 5 weeks" if within else "after 5 weeks")
+    band = (
+        "within 4 weeks" if weeks <= SEED_WEEKS_LO else ("within 4 to 5 weeks" if within else "after 5 weeks")
+    )
     return kb.conclude(
         TIME_TO_CR,
         first.day,
         [
             f"first CR on day {first.day} (days from diagnosis)",
             f"{weeks:.1f} weeks from the start of treatment ({start_why}): {band}",
-            "seed: CR within 4 to 5 weeks of starting treatment goes with a better prognosis; UKALL XII's "
-            "> 4 weeks high-risk cut was not independently prognostic (clinical_rules F2)",
+            (
+                "seed: CR within 4 to 5 weeks of starting treatment goes with a better prognosis; UKALL XII's "
+                "> 4 weeks high-risk cut was not independently prognostic (clinical_rules F2)"
+            ),
         ],
         weeks_from_treatment_start=round(weeks, 2),
         within_4_to_5_weeks=within,
     )
 
 
-def _cns(kb: KnowledgeBase, cns_dx: Any, latest: Status | None, course: Course, csf_days: list[tuple[int, str]]) -> dict[str, Any]:
+def _cns(
+    kb: KnowledgeBase, cns_dx: Any, latest: Status | None, course: Course, csf_days: list[tuple[int, str]]
+) -> dict[str, Any]:
     if latest is not None and latest.value == "relapse" and "CNS" in latest.extra.get("sites", []):
         return kb.conclude(CNS_STATUS, "relapse", [f"relapse on day {latest.day} involves the CNS"])
     if cns_dx in ("CNS2", "CNS3") and csf_days:
         day, last = csf_days[-1]
         if last == "CNS1":
             return kb.conclude(
-                CNS_STATUS, "remission", [f"CNS status at diagnosis {cns_dx}; CSF on day {day} is CNS1 (no blasts)"]
+                CNS_STATUS,
+                "remission",
+                [f"CNS status at diagnosis {cns_dx}; CSF on day {day} is CNS1 (no blasts)"],
             )
-        return kb.conclude(CNS_STATUS, None, [f"CNS status at diagnosis {cns_dx}; CSF on day {day} is {last}"])
+        return kb.conclude(
+            CNS_STATUS, None, [f"CNS status at diagnosis {cns_dx}; CSF on day {day} is {last}"]
+        )
     why = f"CNS status at diagnosis {cns_dx or 'unknown'}" + ("" if csf_days else "; no follow-up CSF")
     return kb.conclude(CNS_STATUS, None, [why])
 
@@ -76,7 +86,9 @@ def _cns(kb: KnowledgeBase, cns_dx: Any, latest: Status | None, course: Course, 
 def _icd(kb: KnowledgeBase, diagnosis: Any, history: list[Status]) -> dict[str, Any]:
     established = [s for s in history if s.value != "not evaluable"]
     if diagnosis in _LYMPHOMA:
-        return kb.conclude(ICD10CM, None, [f"{diagnosis}: lymphoma codes (C83.5x) go by site, not by remission status"])
+        return kb.conclude(
+            ICD10CM, None, [f"{diagnosis}: lymphoma codes (C83.5x) go by site, not by remission status"]
+        )
     if diagnosis is not None and diagnosis not in ("B-ALL", "T-ALL", "MPAL", "AUL", "indeterminate"):
         return kb.conclude(ICD10CM, None, [f"diagnosis {diagnosis}: no ALL status code"])
     if not established:
@@ -144,7 +156,9 @@ def assess_response(case: Case, kb: KnowledgeBase, diagnostic: Mapping[str, Any]
         if latest is not None and latest.value == "relapse":
             response["relapse_site"] = r.extra.get("relapse_site")
     remissions = sum(
-        1 for a, b in zip([None, *history], history, strict=False) if b.value in REMISSION and (a is None or a.value not in REMISSION)
+        1
+        for a, b in zip([None, *history], history, strict=False)
+        if b.value in REMISSION and (a is None or a.value not in REMISSION)
     )
     response["remission_number"] = remissions or None
     cns = _cns(kb, cns_dx, latest, course, csf_days)
@@ -178,11 +192,23 @@ def _pending_and_alerts(
     if latest is not None and latest.extra.get("repeat_marrow"):
         pending.append({"test": "repeat marrow aspirate", "why": "; ".join(latest.because)})
     if value in REMISSION and mrd["status"] == "not done":
-        pending.append({"test": "MRD (NGS, flow or PCR; sensitivity <= 1e-4)", "why": "NCCN: MRD after induction and after consolidation"})
+        pending.append(
+            {
+                "test": "MRD (NGS, flow or PCR; sensitivity <= 1e-4)",
+                "why": "NCCN: MRD after induction and after consolidation",
+            }
+        )
     if mrd["status"] == "negative_insufficient_sensitivity":
-        pending.append({"test": "MRD with an assay reaching 1e-4", "why": "the last MRD assay could not reach 1e-4"})
+        pending.append(
+            {"test": "MRD with an assay reaching 1e-4", "why": "the last MRD assay could not reach 1e-4"}
+        )
     if ph is True:
-        pending.append({"test": "BCR::ABL1 transcript quantification", "why": "Ph+ ALL: periodic monitoring during and after therapy (NCCN)"})
+        pending.append(
+            {
+                "test": "BCR::ABL1 transcript quantification",
+                "why": "Ph+ ALL: periodic monitoring during and after therapy (NCCN)",
+            }
+        )
     if latest is not None and latest.value == "relapse":
         alerts.append(
             kb.conclude(
@@ -206,7 +232,9 @@ def _pending_and_alerts(
             )
         )
     if ph is True and value in ("relapse", "refractory", "progressive"):
-        pending.append({"test": "ABL1 kinase-domain mutation analysis", "why": f"Ph+ ALL with {value} (NCCN)"})
+        pending.append(
+            {"test": "ABL1 kinase-domain mutation analysis", "why": f"Ph+ ALL with {value} (NCCN)"}
+        )
     if value in REMISSION and mrd["status"] == "positive" and (mrd["day"] or 0) >= last_relapse_day:
         alerts.append(
             kb.conclude(

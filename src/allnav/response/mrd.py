@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from allnav.case.model import MRD, Case
-from allnav.errors import ImplausibleValueError, FieldProblem
+from allnav.errors import FieldProblem, ImplausibleValueError
 from allnav.knowledge import KnowledgeBase, RuleRef
 from allnav.response.timeline import dated_entries
 
@@ -52,7 +52,9 @@ def classify_mrd(kb: KnowledgeBase, m: MRD, day: int, path: str) -> dict[str, An
             "MRD level outside 0-1", [FieldProblem(path, "MRD level is a fraction of cells", m.level, "0-1")]
         )
     if m.level is None:
-        return kb.conclude(MRD_NOT_DONE, "not done", [f"day {day}: no MRD level reported"], status="not done", **common)
+        return kb.conclude(
+            MRD_NOT_DONE, "not done", [f"day {day}: no MRD level reported"], status="not done", **common
+        )
     lvl = f"MRD level = {m.level:g} (threshold 1e-4)"
     if m.level >= THRESHOLD:
         return kb.conclude(MRD_POSITIVE, "positive", [f"{lvl}: >= 1e-4"], status="positive", **common)
@@ -74,11 +76,15 @@ def classify_mrd(kb: KnowledgeBase, m: MRD, day: int, path: str) -> dict[str, An
     )
 
 
-def molecular(kb: KnowledgeBase, m: MRD, day: int, ph_positive: bool | None) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+def molecular(
+    kb: KnowledgeBase, m: MRD, day: int, ph_positive: bool | None
+) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     """BCR::ABL1 quantification: IS depth label for p210 on the IS only; alerts for a p190 labelled IS."""
     alerts: list[dict[str, Any]] = []
     transcript = (m.transcript or "").lower() or None
-    why = [f"BCR::ABL1 quantification on day {day}, level = {m.level if m.level is not None else 'not given'}"]
+    why = [
+        f"BCR::ABL1 quantification on day {day}, level = {m.level if m.level is not None else 'not given'}"
+    ]
     label: str | None = None
     if transcript == "p190":
         why.append("p190 transcript: reported as a ratio to a control gene, never on the International Scale")
@@ -150,5 +156,7 @@ def assess_mrd(kb: KnowledgeBase, case: Case, ph_positive: bool | None) -> dict[
     out["history"] = [{"day": h["day"], "status": h["status"], "level": h["level"]} for h in history]
     if mol_history:
         out["molecular"] = mol_history[-1]
-        out["molecular_history"] = [{"day": h["day"], "level": h["level"], "label": h["value"]} for h in mol_history]
+        out["molecular_history"] = [
+            {"day": h["day"], "level": h["level"], "label": h["value"]} for h in mol_history
+        ]
     return out | {"_alerts": alerts}

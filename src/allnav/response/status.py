@@ -53,7 +53,11 @@ def _fmt(x: float | None) -> str:
 def _counts(f: Findings) -> tuple[bool | None, bool | None, list[str]]:
     """Count recovery under NCCN (>) and CIBMTR (>=); None when a count is missing."""
     if f.anc is None or f.platelets is None:
-        return None, None, [f"count recovery not documented (ANC {_fmt(f.anc)}, platelets {_fmt(f.platelets)})"]
+        return (
+            None,
+            None,
+            [f"count recovery not documented (ANC {_fmt(f.anc)}, platelets {_fmt(f.platelets)})"],
+        )
     nccn = f.anc > ANC_GT and f.platelets > PLT_GT
     cibmtr = f.anc >= ANC_GT and f.platelets >= PLT_GT
     why = [f"ANC = {_fmt(f.anc)} (NCCN needs > 1.0), platelets = {_fmt(f.platelets)} (NCCN needs > 100)"]
@@ -93,6 +97,7 @@ class Course:
         if not f.evaluable:
             return None
         measured = f.marrow_blasts is not None or f.blood_blasts is not None or f.cns_disease or f.emd
+        status: Status | None
         if f.reported is not None and not measured:
             status = self._reported(f)
         elif self.in_remission:
@@ -185,7 +190,9 @@ class Course:
         extra: dict[str, Any] = {
             "relapse_site": site,
             "sites": sites,
-            "asbmt_2010_relapse": (f.marrow_blasts >= ASBMT_RELAPSE_GE) if f.marrow_blasts is not None else None,
+            "asbmt_2010_relapse": (f.marrow_blasts >= ASBMT_RELAPSE_GE)
+            if f.marrow_blasts is not None
+            else None,
         }
         return Status(f.day, "relapse", RELAPSE, tuple(why), extra=extra)
 
@@ -220,14 +227,21 @@ class Course:
 
     def _progressive(self, f: Findings) -> list[str]:
         why = []
-        if f.marrow_blasts is not None and self.prev_marrow:
-            if f.marrow_blasts >= PROGRESSION_FACTOR * self.prev_marrow:
-                why.append(f"marrow blasts {_fmt(self.prev_marrow)}% -> {_fmt(f.marrow_blasts)}% (>= 25% increase)")
-        blood_abs = self._blood_abs(f.blood_blasts, f.wbc)
-        if blood_abs is not None and self.prev_blood_abs and blood_abs >= PROGRESSION_FACTOR * self.prev_blood_abs:
+        if (
+            f.marrow_blasts is not None
+            and self.prev_marrow
+            and f.marrow_blasts >= PROGRESSION_FACTOR * self.prev_marrow
+        ):
             why.append(
-                f"circulating blasts {self.prev_blood_abs:g} -> {blood_abs:g} (>= 25% increase)"
+                f"marrow blasts {_fmt(self.prev_marrow)}% -> {_fmt(f.marrow_blasts)}% (>= 25% increase)"
             )
+        blood_abs = self._blood_abs(f.blood_blasts, f.wbc)
+        if (
+            blood_abs is not None
+            and self.prev_blood_abs
+            and blood_abs >= PROGRESSION_FACTOR * self.prev_blood_abs
+        ):
+            why.append(f"circulating blasts {self.prev_blood_abs:g} -> {blood_abs:g} (>= 25% increase)")
         if (f.emd or f.cns_disease) and not self.emd_seen:
             why.append("new extramedullary disease")
         return why
@@ -264,20 +278,26 @@ class Course:
         partial = self._partial(f)
         if eoi:
             why = [
-                f"no CR {since} days after the start of this course (end of induction: day >= 28 or a "
-                f"post-induction phase)",
+                (
+                    f"no CR {since} days after the start of this course "
+                    "(end of induction: day >= 28 or a post-induction phase)"
+                ),
                 f"marrow blasts = {_fmt(mb)}%",
             ]
             if f.blood_blasts:
                 why.append(f"circulating blasts = {_fmt(f.blood_blasts)}%")
-            return Status(f.day, "refractory", REFRACTORY, tuple(why), extra={"partial_response": bool(partial)})
+            return Status(
+                f.day, "refractory", REFRACTORY, tuple(why), extra={"partial_response": bool(partial)}
+            )
         if partial:
             return Status(f.day, "partial", PARTIAL, tuple(partial))
         return Status(
             f.day,
             "not evaluable",
             NOT_EVALUABLE,
-            (f"day {f.day}: marrow blasts = {_fmt(mb)}% before the end of induction (response judged at day >= 28)",),
+            (
+                f"day {f.day}: marrow blasts = {_fmt(mb)}% before the end of induction (response judged at day >= 28)",
+            ),
         )
 
     def _partial(self, f: Findings) -> list[str]:

@@ -33,7 +33,10 @@ def cumulative_by_drug(case: Case, pending: list[dict[str, Any]]) -> dict[str, f
         d = dose_mg_m2(case, m, i)
         if d is None:
             pending.append(
-                {"test": "body surface area / dose unit", "why": f"medications[{i}] {m.drug}: dose not convertible to mg/m2"}
+                {
+                    "test": "body surface area / dose unit",
+                    "why": f"medications[{i}] {m.drug}: dose not convertible to mg/m2",
+                }
             )
             continue
         name = canonical(m.drug)
@@ -61,7 +64,9 @@ def assess_anthracycline(kb: KnowledgeBase, case: Case, pending: list[dict[str, 
     leg_hi, _ = _total(table.anthracycline_ratios.legacy, totals, 1)
     lim = table.anthracycline_limits
     why = [f"{d}: {mg:g} mg/m2" for d, mg in sorted(totals.items())] or ["no anthracycline given or recorded"]
-    why.append(f"current ratios ({table.anthracycline_ratios.current.name}): {cur:.1f} mg/m2 doxorubicin-equivalent")
+    why.append(
+        f"current ratios ({table.anthracycline_ratios.current.name}): {cur:.1f} mg/m2 doxorubicin-equivalent"
+    )
     if cur_missing:
         why.append(
             f"{', '.join(cur_missing)}: no current cardiotoxicity ratio (not estimable); legacy set gives "

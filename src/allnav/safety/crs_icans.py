@@ -80,9 +80,7 @@ def icans_entry(e: CrsIcansEntry) -> tuple[int | None, list[str]]:
     return max(grades), [f"day {e.day}: " + "; ".join(why or ["no abnormal domain"])]
 
 
-def _worst(
-    kb: KnowledgeBase, rule: str, case: Case, fn: Any, extra_why: list[str]
-) -> dict[str, Any]:
+def _worst(kb: KnowledgeBase, rule: str, case: Case, fn: Any, extra_why: list[str]) -> dict[str, Any]:
     limit = as_of_day(case)
     entries = [e for e in case.crs_icans if e.day <= limit]
     if not entries:
@@ -96,10 +94,18 @@ def _worst(
         if g is not None and (worst is None or g > worst[0]):
             worst, why_worst = (g, e.day), why
     if worst is None:
-        return kb.conclude(rule, None, ["no gradable assessment", *extra_why], grade=None, day=None, by_day=by_day)
+        return kb.conclude(
+            rule, None, ["no gradable assessment", *extra_why], grade=None, day=None, by_day=by_day
+        )
     latest = by_day[-1]["grade"]
     return kb.conclude(
-        rule, worst[0], why_worst + extra_why, grade=worst[0], day=worst[1], current_grade=latest, by_day=by_day
+        rule,
+        worst[0],
+        why_worst + extra_why,
+        grade=worst[0],
+        day=worst[1],
+        current_grade=latest,
+        by_day=by_day,
     )
 
 

@@ -85,18 +85,30 @@ def grade_anemia(kb: KnowledgeBase, case: Case) -> dict[str, Any]:
 
 
 def _grade(
-    kb: KnowledgeBase, case: Case, rule: str, field: str, cuts: tuple[float, ...], default_lln: float | None, unit: str
+    kb: KnowledgeBase,
+    case: Case,
+    rule: str,
+    field: str,
+    cuts: tuple[float, ...],
+    default_lln: float | None,
+    unit: str,
 ) -> dict[str, Any]:
     latest = latest_blood(case, field)
     if latest is None:
         return kb.conclude(rule, None, [f"no {field} result"], grade=None, measured=None, day=None)
+    lln: float | None
     if latest.lln is not None:
         lln, lln_source = latest.lln, "laboratory LLN"
     else:
-        lln, lln_source = default_lln, "default LLN (clinical_rules H1)" if default_lln is not None else "LLN unknown"
+        lln, lln_source = (
+            default_lln,
+            "default LLN (clinical_rules H1)" if default_lln is not None else "LLN unknown",
+        )
     g = _band(latest.value, cuts, lln)
     why = [f"{field} = {latest.value:g} {unit} on day {latest.day}"]
-    why.append(f"LLN {lln:g} ({lln_source})" if lln is not None else "LLN unknown: grade 0 and 1 not told apart")
+    why.append(
+        f"LLN {lln:g} ({lln_source})" if lln is not None else "LLN unknown: grade 0 and 1 not told apart"
+    )
     return kb.conclude(
         rule, g, why, grade=g, measured=latest.value, day=latest.day, lln=lln, lln_source=lln_source
     )
@@ -107,14 +119,22 @@ def grade_febrile_neutropenia(kb: KnowledgeBase, case: Case) -> dict[str, Any]:
 
     The temperature and the ANC must come from the same day; grade 4 (life-threatening) is clinical.
     """
-    entries = [(d, e) for d, _, e in dated_entries(case) if e.vitals is not None and e.vitals.temperature_c is not None]
+    entries = [
+        (d, e)
+        for d, _, e in dated_entries(case)
+        if e.vitals is not None and e.vitals.temperature_c is not None
+    ]
     if not entries:
         return kb.conclude(FEBRILE_NEUTROPENIA, None, ["no temperature recorded"], grade=None, day=None)
     day, e = entries[-1]
-    assert e.vitals is not None and e.vitals.temperature_c is not None
+    assert e.vitals is not None
+    assert e.vitals.temperature_c is not None
     t = e.vitals.temperature_c
     fever = t > FN_SINGLE_GT or (t >= FN_SUSTAINED_GE and e.vitals.temperature_sustained_1h is True)
-    why = [f"temperature {t:g} C on day {day}" + (" (sustained > 1 h)" if e.vitals.temperature_sustained_1h else "")]
+    why = [
+        f"temperature {t:g} C on day {day}"
+        + (" (sustained > 1 h)" if e.vitals.temperature_sustained_1h else "")
+    ]
     anc = e.blood.anc if e.blood is not None and e.blood.anc is not None else None
     if anc is None:
         same_day = latest_blood(case, "anc")

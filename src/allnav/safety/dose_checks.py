@@ -45,7 +45,15 @@ def vincristine(kb: KnowledgeBase, case: Case, i: int, m: Medication, out: Out) 
             )
         )
     elif not route:
-        checks.append(kb.conclude(VCR_ROUTE, "route not stated", [f"{where}: no route; vincristine is IV only"], check="vincristine_route", medication=i))
+        checks.append(
+            kb.conclude(
+                VCR_ROUTE,
+                "route not stated",
+                [f"{where}: no route; vincristine is IV only"],
+                check="vincristine_route",
+                medication=i,
+            )
+        )
     if canonical(m.drug) != "vincristine" or m.dose is None:
         return
     unit = (m.unit or "").replace(" ", "").lower()
@@ -53,13 +61,28 @@ def vincristine(kb: KnowledgeBase, case: Case, i: int, m: Medication, out: Out) 
     cap = vt.max_single_dose_mg
     if unit == "mg/m2":
         if bsa is None:
-            pending.append({"test": "body surface area", "why": f"{where}: {m.dose:g} mg/m2 needs BSA for the 2 mg cap"})
+            pending.append(
+                {"test": "body surface area", "why": f"{where}: {m.dose:g} mg/m2 needs BSA for the 2 mg cap"}
+            )
             return
         planned = bsa * m.dose
         dose = min(planned, cap)
-        why = [f"{m.dose:g} mg/m2 x {bsa:g} m2 = {planned:.2f} mg", f"per-dose cap {cap:g} mg -> {dose:.2f} mg"]
+        why = [
+            f"{m.dose:g} mg/m2 x {bsa:g} m2 = {planned:.2f} mg",
+            f"per-dose cap {cap:g} mg -> {dose:.2f} mg",
+        ]
         value = "capped" if planned > cap else "within cap"
-        checks.append(kb.conclude(VCR_CAP, value, why, check="vincristine_cap", medication=i, dose_mg=round(dose, 2), planned_mg=round(planned, 2)))
+        checks.append(
+            kb.conclude(
+                VCR_CAP,
+                value,
+                why,
+                check="vincristine_cap",
+                medication=i,
+                dose_mg=round(dose, 2),
+                planned_mg=round(planned, 2),
+            )
+        )
     elif unit == "mg":
         why = [f"{where}: {m.dose:g} mg ({'>' if m.dose > cap else '<='} {cap:g} mg cap)"]
         value = "exceeds cap" if m.dose > cap else "within cap"
@@ -99,23 +122,35 @@ def mercaptopurine(kb: KnowledgeBase, case: Case, i: int, m: Medication, out: Ou
         row = _mp_row(tp, nu)
     if row is None:
         if tp not in known:
-            pending.append({"test": "TPMT genotype or erythrocyte TPMT activity", "why": "6-MP starting dose (CPIC)"})
+            pending.append(
+                {"test": "TPMT genotype or erythrocyte TPMT activity", "why": "6-MP starting dose (CPIC)"}
+            )
         if nu not in known:
-            pending.append({"test": "NUDT15 genotype", "why": "6-MP starting dose (CPIC); if unknown monitor counts closely"})
-        checks.append(kb.conclude(MP6_START, "phenotype needed", why, check="mercaptopurine_start", medication=i))
+            pending.append(
+                {
+                    "test": "NUDT15 genotype",
+                    "why": "6-MP starting dose (CPIC); if unknown monitor counts closely",
+                }
+            )
+        checks.append(
+            kb.conclude(MP6_START, "phenotype needed", why, check="mercaptopurine_start", medication=i)
+        )
         return
     why.append(f"CPIC start: {row.start}")
     full = drug_table().mercaptopurine.full_dose_mg_m2_day
     d = dose_mg_m2(case, m, i) if m.dose is not None else None
-    extra: dict[str, Any] = {"check": "mercaptopurine_start", "medication": i, "recommended": row.start, "percent_of_full": None}
+    extra: dict[str, Any] = {
+        "check": "mercaptopurine_start",
+        "medication": i,
+        "recommended": row.start,
+        "percent_of_full": None,
+    }
     if d is not None:
         pct = 100.0 * d / full
         extra["percent_of_full"] = round(pct, 1)
         why.append(f"dose {d:g} mg/m2 = {pct:.0f}% of {full:g} mg/m2/day")
-        if row.pct is None:
-            too_high = True  # poor metabolizer: any dose is flagged for confirmation of the reduced schedule
-        else:
-            too_high = row.pct != (100.0, 100.0) and pct > row.pct[1]
+        # poor metabolizer (no percentage): any dose is flagged to confirm the reduced schedule
+        too_high = True if row.pct is None else row.pct != (100.0, 100.0) and pct > row.pct[1]
         if too_high:
             alerts.append(
                 kb.conclude(
@@ -134,7 +169,9 @@ def mercaptopurine(kb: KnowledgeBase, case: Case, i: int, m: Medication, out: Ou
 def _creatinine_around(case: Case, day: int | None) -> tuple[float | None, float | None]:
     """(baseline, highest in the 3 days after the dose) creatinine around an HD-MTX day."""
     base = case.labs.creatinine_baseline
-    series = [(0, case.labs.creatinine)] + [(d, e.labs.creatinine) for d, _, e in dated_entries(case) if e.labs]
+    series = [(0, case.labs.creatinine)] + [
+        (d, e.labs.creatinine) for d, _, e in dated_entries(case) if e.labs
+    ]
     series = [(d, c) for d, c in series if c is not None]
     if day is None:
         return base, None
@@ -156,11 +193,23 @@ def methotrexate(kb: KnowledgeBase, case: Case, i: int, m: Medication, out: Out)
         return
     where = f"medications[{i}] methotrexate {d:g} mg/m2 on day {m.day}"
     hrs = m.infusion_hours
-    levels = {float(lv["hours"]): float(lv["umol_per_l"]) for lv in (m.levels or []) if "hours" in lv and "umol_per_l" in lv}
+    levels = {
+        float(lv["hours"]): float(lv["umol_per_l"])
+        for lv in (m.levels or [])
+        if "hours" in lv and "umol_per_l" in lv
+    }
     why = [where]
     if hrs is None:
         pending.append({"test": "HD-MTX infusion length", "why": "the glucarpidase thresholds depend on it"})
-        checks.append(kb.conclude(MTX_GLUCARPIDASE, "insufficient data", [*why, "infusion length not given"], check="hd_mtx_glucarpidase", medication=i))
+        checks.append(
+            kb.conclude(
+                MTX_GLUCARPIDASE,
+                "insufficient data",
+                [*why, "infusion length not given"],
+                check="hd_mtx_glucarpidase",
+                medication=i,
+            )
+        )
         return
     if hrs <= mt.short_infusion_max_h:
         thresholds, needs_creat = mt.short_thresholds_umol_l, True
@@ -168,18 +217,30 @@ def methotrexate(kb: KnowledgeBase, case: Case, i: int, m: Medication, out: Out)
         thresholds, needs_creat = mt.long_thresholds_umol_l, False
     else:
         why.append(f"{hrs:g} h infusion: no consensus threshold (Ramsey covers <= 24 h and 36-42 h)")
-        checks.append(kb.conclude(MTX_GLUCARPIDASE, "no consensus threshold", why, check="hd_mtx_glucarpidase", medication=i))
+        checks.append(
+            kb.conclude(
+                MTX_GLUCARPIDASE, "no consensus threshold", why, check="hd_mtx_glucarpidase", medication=i
+            )
+        )
         return
-    over = [f"{h:g} h level {levels[float(h)]:g} umol/L > {t:g}" for h, t in ((float(k), v) for k, v in thresholds.items()) if float(h) in levels and levels[float(h)] > t]
+    over = [
+        f"{h:g} h level {levels[float(h)]:g} umol/L > {t:g}"
+        for h, t in ((float(k), v) for k, v in thresholds.items())
+        if float(h) in levels and levels[float(h)] > t
+    ]
     shown = [f"{h:g} h: {v:g} umol/L" for h, v in sorted(levels.items())]
     why.append(f"{hrs:g} h infusion; levels " + (", ".join(shown) if shown else "not reported"))
     if not levels:
         pending.append({"test": "methotrexate levels at 24/36/42/48 h", "why": where})
-        checks.append(kb.conclude(MTX_GLUCARPIDASE, "insufficient data", why, check="hd_mtx_glucarpidase", medication=i))
+        checks.append(
+            kb.conclude(MTX_GLUCARPIDASE, "insufficient data", why, check="hd_mtx_glucarpidase", medication=i)
+        )
         return
     if not over:
         why.append("no level above the consensus thresholds")
-        checks.append(kb.conclude(MTX_GLUCARPIDASE, "not indicated", why, check="hd_mtx_glucarpidase", medication=i))
+        checks.append(
+            kb.conclude(MTX_GLUCARPIDASE, "not indicated", why, check="hd_mtx_glucarpidase", medication=i)
+        )
         return
     why += over
     value = "indicated"
@@ -188,10 +249,14 @@ def methotrexate(kb: KnowledgeBase, case: Case, i: int, m: Medication, out: Out)
         if base is None or peak is None:
             value = "insufficient data"
             why.append("creatinine and its baseline needed (<= 24 h infusion)")
-            pending.append({"test": "serum creatinine and baseline", "why": f"{where}: glucarpidase decision"})
+            pending.append(
+                {"test": "serum creatinine and baseline", "why": f"{where}: glucarpidase decision"}
+            )
         elif peak <= base:
             value = "not indicated"
-            why.append(f"creatinine {peak:g} not above baseline {base:g}: delayed clearance without kidney injury")
+            why.append(
+                f"creatinine {peak:g} not above baseline {base:g}: delayed clearance without kidney injury"
+            )
         else:
             why.append(
                 f"creatinine {peak:g} vs baseline {base:g} ({peak / base:.2f} x): the consensus asks for a "
@@ -219,14 +284,31 @@ def watch_lists(kb: KnowledgeBase, case: Case, out: Out) -> None:
     names = [m.drug for m in case.medications]
     asp = sorted({canonical(n) for n in names if has_class(n, "asparaginase")})
     if asp:
-        checks.append(kb.conclude(ASP_WATCH, table.asparaginase_watch.items, [f"asparaginase product: {', '.join(asp)}"], check="asparaginase_watch"))
+        checks.append(
+            kb.conclude(
+                ASP_WATCH,
+                table.asparaginase_watch.items,
+                [f"asparaginase product: {', '.join(asp)}"],
+                check="asparaginase_watch",
+            )
+        )
     for cls, watch in table.agent_watch.items():
         given = sorted({canonical(n) for n in names if has_class(n, cls)})
         if not given:
             continue
-        checks.append(kb.conclude(AGENT_WATCH, watch.text, [f"{', '.join(given)} given or ordered"], check=f"{cls}_watch", sources_detail=watch.sources))
+        checks.append(
+            kb.conclude(
+                AGENT_WATCH,
+                watch.text,
+                [f"{', '.join(given)} given or ordered"],
+                check=f"{cls}_watch",
+                sources_detail=watch.sources,
+            )
+        )
         if cls in ("t_cell_engager", "car_t") and not case.crs_icans:
-            pending.append({"test": "daily CRS and ICANS assessment (ASTCT 2019)", "why": f"{', '.join(given)}"})
+            pending.append(
+                {"test": "daily CRS and ICANS assessment (ASTCT 2019)", "why": f"{', '.join(given)}"}
+            )
         if cls == "nelarabine":
             it = [m.drug for m in case.medications if (m.route or "").lower() in ("it", "intrathecal")]
             rt = [n for n in names if has_class(n, "cranial_rt")]
@@ -242,8 +324,17 @@ def watch_lists(kb: KnowledgeBase, case: Case, out: Out) -> None:
                     )
                 )
     if any(has_class(n, "anthracycline") for n in names):
-        pending.append({"test": "echocardiogram or MUGA", "why": "NCCN: cardiac function before anthracyclines"})
-        checks.append(kb.conclude(ECHO, "echo/MUGA before anthracyclines", ["anthracycline given or ordered"], check="cardiac_function"))
+        pending.append(
+            {"test": "echocardiogram or MUGA", "why": "NCCN: cardiac function before anthracyclines"}
+        )
+        checks.append(
+            kb.conclude(
+                ECHO,
+                "echo/MUGA before anthracyclines",
+                ["anthracycline given or ordered"],
+                check="cardiac_function",
+            )
+        )
 
 
 def dose_checks(kb: KnowledgeBase, case: Case) -> Out:

@@ -22,7 +22,9 @@ from allnav.safety.dose_checks import dose_checks
 from allnav.safety.tls import LAB, RISK, tls_clinical, tls_lab, tls_risk
 
 
-def _alert(kb: KnowledgeBase, rule: str, value: str, because: list[str], severity: str, action: str) -> dict[str, Any]:
+def _alert(
+    kb: KnowledgeBase, rule: str, value: str, because: list[str], severity: str, action: str
+) -> dict[str, Any]:
     return kb.conclude(rule, value, because, severity=severity, action=action)
 
 
@@ -32,7 +34,11 @@ def _count_alerts(kb: KnowledgeBase, ctcae: dict[str, dict[str, Any]]) -> list[d
     if fn["value"] == 3:
         alerts.append(
             _alert(
-                kb, FEBRILE_NEUTROPENIA, "febrile neutropenia", fn["because"], "critical",
+                kb,
+                FEBRILE_NEUTROPENIA,
+                "febrile neutropenia",
+                fn["because"],
+                "critical",
                 "Febrile neutropenia: take blood cultures and start empirical broad-spectrum IV antibiotics now; "
                 "assess for sepsis.",
             )
@@ -41,7 +47,11 @@ def _count_alerts(kb: KnowledgeBase, ctcae: dict[str, dict[str, Any]]) -> list[d
     if anc["value"] == 4 and fn["value"] != 3:
         alerts.append(
             _alert(
-                kb, ANC, "grade 4 neutropenia", anc["because"], "warning",
+                kb,
+                ANC,
+                "grade 4 neutropenia",
+                anc["because"],
+                "warning",
                 "ANC < 0.5: infection precautions and antimicrobial prophylaxis per protocol; treat any fever "
                 "as an emergency.",
             )
@@ -50,7 +60,11 @@ def _count_alerts(kb: KnowledgeBase, ctcae: dict[str, dict[str, Any]]) -> list[d
     if plt["value"] == 4:
         alerts.append(
             _alert(
-                kb, PLATELETS, "grade 4 thrombocytopenia", plt["because"], "warning",
+                kb,
+                PLATELETS,
+                "grade 4 thrombocytopenia",
+                plt["because"],
+                "warning",
                 "Platelets < 25: watch for bleeding; platelet transfusion per local threshold, especially before "
                 "procedures such as a lumbar puncture.",
             )
@@ -64,7 +78,11 @@ def _tls_alerts(kb: KnowledgeBase, tls: dict[str, dict[str, Any]]) -> list[dict[
         sev = "critical"
         alerts.append(
             _alert(
-                kb, LAB, "laboratory tumour lysis syndrome", tls["laboratory"]["because"], sev,
+                kb,
+                LAB,
+                "laboratory tumour lysis syndrome",
+                tls["laboratory"]["because"],
+                sev,
                 "Tumour lysis syndrome: aggressive IV hydration, rasburicase for hyperuricaemia, correct "
                 "potassium/phosphate/calcium, cardiac monitoring, and nephrology input if creatinine rises.",
             )
@@ -72,7 +90,11 @@ def _tls_alerts(kb: KnowledgeBase, tls: dict[str, dict[str, Any]]) -> list[dict[
     elif tls["risk"]["value"] == "high":
         alerts.append(
             _alert(
-                kb, RISK, "high TLS risk", tls["risk"]["because"], "warning",
+                kb,
+                RISK,
+                "high TLS risk",
+                tls["risk"]["because"],
+                "warning",
                 "High risk of tumour lysis: IV hydration and uric-acid control (allopurinol or rasburicase) "
                 "before and during induction; check electrolytes and creatinine at least daily.",
             )
@@ -86,7 +108,11 @@ def _immune_alerts(kb: KnowledgeBase, crs: dict[str, Any], icans: dict[str, Any]
     if isinstance(cur, int) and cur >= 1:
         alerts.append(
             _alert(
-                kb, CRS, f"CRS grade {cur}", crs["because"], "critical" if cur >= 2 else "warning",
+                kb,
+                CRS,
+                f"CRS grade {cur}",
+                crs["because"],
+                "critical" if cur >= 2 else "warning",
                 f"Cytokine release syndrome grade {cur}: manage per the product's CRS algorithm "
                 "(tocilizumab and/or corticosteroids for grade 2 or worse); monitor vital signs closely.",
             )
@@ -95,7 +121,11 @@ def _immune_alerts(kb: KnowledgeBase, crs: dict[str, Any], icans: dict[str, Any]
     if isinstance(cur, int) and cur >= 1:
         alerts.append(
             _alert(
-                kb, ICANS, f"ICANS grade {cur}", icans["because"], "critical" if cur >= 2 else "warning",
+                kb,
+                ICANS,
+                f"ICANS grade {cur}",
+                icans["because"],
+                "critical" if cur >= 2 else "warning",
                 f"Neurotoxicity (ICANS) grade {cur}: neurological checks and ICE score at least every shift; "
                 "manage per the product's ICANS algorithm (corticosteroids for grade 2 or worse).",
             )

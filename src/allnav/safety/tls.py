@@ -50,7 +50,11 @@ def tls_risk(kb: KnowledgeBase, case: Case) -> dict[str, Any]:
         why.append("WBC and LDH with its ULN are both needed to call intermediate risk")
         return kb.conclude(RISK, None, why, modifiers=[])
     mods = []
-    if labs.creatinine is not None and labs.creatinine_uln is not None and labs.creatinine > labs.creatinine_uln:
+    if (
+        labs.creatinine is not None
+        and labs.creatinine_uln is not None
+        and labs.creatinine > labs.creatinine_uln
+    ):
         mods.append(f"renal dysfunction: creatinine {labs.creatinine:g} > ULN {labs.creatinine_uln:g}")
     for name, (cut, direction) in CRITERIA.items():
         v = getattr(labs, name)
@@ -109,7 +113,11 @@ def tls_lab(kb: KnowledgeBase, case: Case) -> dict[str, Any]:
                 hit_chg = b is not None and day > start and v <= b * (1 - CHANGE)
             if hit_abs or hit_chg:
                 if name not in met:
-                    how = f"{'>=' if direction == 'up' else '<='} {cut:g}" if hit_abs else f"25% change from {b:g}"
+                    how = (
+                        f"{'>=' if direction == 'up' else '<='} {cut:g}"
+                        if hit_abs
+                        else f"25% change from {b:g}"
+                    )
                     why.append(f"{name} = {v:g} on day {day} ({how})")
                 met.setdefault(name, []).append(day)
     days_sets = [set(d) for d in met.values()]
@@ -144,7 +152,9 @@ def tls_clinical(kb: KnowledgeBase, case: Case, lab: dict[str, Any]) -> dict[str
     creat = [(d, lb.creatinine) for d, lb in _lab_series(case) if lb.creatinine is not None and lo <= d <= hi]
     events = [ev.lower() for d, _, e in dated_entries(case) if lo <= d <= hi for ev in (e.events or [])]
     uln = case.labs.creatinine_uln
-    ref, ref_name = (uln, "ULN") if uln is not None else (case.labs.creatinine_baseline, "baseline [ULN unknown]")
+    ref, ref_name = (
+        (uln, "ULN") if uln is not None else (case.labs.creatinine_baseline, "baseline [ULN unknown]")
+    )
     if ref is None and creat:
         ref, ref_name = creat[0][1], "first creatinine in the window [ULN and baseline unknown]"
     why: list[str] = []
@@ -167,6 +177,8 @@ def tls_clinical(kb: KnowledgeBase, case: Case, lab: dict[str, Any]) -> dict[str
         why.append("seizure recorded (grade >= 2)")
     if lab["value"] is not True:
         why.insert(0, "no laboratory TLS" if lab["value"] is False else "laboratory TLS not established")
-        return kb.conclude(CLINICAL, False if lab["value"] is False else None, why, grade=None, reference=ref_name)
+        return kb.conclude(
+            CLINICAL, False if lab["value"] is False else None, why, grade=None, reference=ref_name
+        )
     value = grade >= 1
     return kb.conclude(CLINICAL, value, why, grade=grade if value else None, reference=ref_name)

@@ -12,7 +12,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, func, insert, select, text
+from sqlalchemy import Engine, Table, func, insert, select, text
 
 from allnav.errors import StoreError, UsageError
 from allnav.store.engine import is_sqlite
@@ -21,6 +21,10 @@ from allnav.store.models import Assessment, AuditEntry, Base, Patient, RecordVer
 
 FORMAT = "allnav-backup/1"
 TABLES = (Team, Patient, User, RecordVersion, Assessment, AuditEntry)  # foreign-key order
+
+
+def _table(model: type[Base]) -> Table:
+    return Base.metadata.tables[model.__tablename__]
 SQLITE_MAGIC = b"SQLite format 3\x00"
 
 
@@ -33,7 +37,7 @@ def dump(engine: Engine) -> dict[str, Any]:
     tables: dict[str, list[dict[str, Any]]] = {}
     with engine.connect() as conn:
         for model in TABLES:
-            table = model.__table__
+            table = _table(model)
             rows = conn.execute(select(table).order_by(table.c.id)).mappings()
             tables[table.name] = [{k: _plain(v) for k, v in row.items()} for row in rows]
     return {"format": FORMAT, "revision": current_revision(engine), "tables": tables}
@@ -62,7 +66,7 @@ def backup_database(engine: Engine, path: str | Path, fmt: str | None = None) ->
 
 def _parse_row(model: type[Base], row: dict[str, Any]) -> dict[str, Any]:
     out = dict(row)
-    for column in model.__table__.columns:
+    for column in _table(model).columns:
         value = out.get(column.name)
         if isinstance(value, str) and isinstance(column.type, UTCDateTime):
             out[column.name] = datetime.fromisoformat(value)
@@ -93,7 +97,7 @@ def restore_database(engine: Engine, path: str | Path) -> str:
     upgrade(engine, data["revision"] or "head")
     with engine.begin() as conn:
         for model in TABLES:
-            table = model.__table__
+            table = _table(model)
             if conn.scalar(select(func.count()).select_from(table)):
                 raise StoreError(f"restore needs an empty database; table {table.name} has rows")
             rows = [_parse_row(model, r) for r in data["tables"].get(table.name, [])]

@@ -226,15 +226,16 @@ def check(kb: KnowledgeBase, drug_id_or_drug: str | Drug, setting: Setting, ctx:
     else:
         why.extend(c.text for c in base)
         why.append(f"no labelled or guideline use of {d.name} in {setting.replace('_', '/')} in the knowledge base")
-    if status == "off_label":
+    if status in ("off_label", "guideline_only"):
         for u, _, crit in scored:
             if u.basis == "label" and (chosen is None or u is not chosen[0]):
-                failed = "; ".join(c.text for c in crit if c.state == "failed")
-                why.append(f"not within label '{u.text}': {failed}")
+                failed = "; ".join(c.text for c in crit if c.state != "met")
+                if failed:
+                    why.append(f"not within label '{u.text}': {failed}")
     why.extend(d.notes)
     sources = list(kb.rule(rule).sources)
-    for u in uses:
-        sources.extend(s for s in u.sources if s not in sources)
+    if chosen is not None:
+        sources.extend(s for s in chosen[0].sources if s not in sources)
     if status == "guideline_only" and chosen is not None and chosen[1] == "unknown":
         pend.extend(_unknown_pending(chosen[2], d))
     return LabelCheck(d, status, tuple(why), tuple(sources), rule, tuple(pend), chosen[0] if chosen else None)

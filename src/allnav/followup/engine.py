@@ -1,0 +1,200 @@
+"""``assess_followup``: surveillance by year after therapy (NCCN ALL-7) and a survivorship care plan.
+
+Years count from the latest ``off_therapy`` timeline entry: year 1 is days 0-364 after it, year 2 days
+365-729, year 3 onward from day 730 (365-day years; exactly 12 months starts year 2, exactly 24 months
+year 3). A relapse or a treatment phase after the end of therapy puts the patient back on therapy.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from allnav.case.model import Case
+from allnav.followup.data_model import followup_table
+from allnav.knowledge import KnowledgeBase, RuleRef
+from allnav.response.timeline import as_of_day, dated_entries, diag_value
+from allnav.safety.drugs import resolve
+
+SCHEDULE = RuleRef("follow.k2_schedule")
+MARROW = RuleRef("follow.marrow")
+PH_MONITORING = RuleRef("follow.ph_monitoring")
+SURVIVORSHIP = RuleRef("follow.survivorship")
+
+YEAR_DAYS = 365
+OFF_PHASES = {
+    "off_therapy",
+    "off therapy",
+    "off-therapy",
+    "surveillance",
+    "follow-up",
+    "follow_up",
+    "followup",
+}
+ACTIVE_STATUSES = ("relapse", "refractory", "progressive")
+_CHEMO = {
+    "anthracycline",
+    "vinca",
+    "thiopurine",
+    "antifolate",
+    "asparaginase",
+    "cytarabine",
+    "alkylator",
+    "nelarabine",
+    "corticosteroid",
+}
+
+
+def _off_therapy_day(case: Case) -> tuple[int | None, str | None]:
+    off: int | None = None
+    after: str | None = None
+    for day, _, e in dated_entries(case):
+        phase = (e.phase or "").strip().lower()
+        if phase in OFF_PHASES:
+            off, after = day, None
+        elif phase and off is not None and day > off:
+            after = f"phase '{e.phase}' on day {day} after the end of therapy"
+    return off, after
+
+
+def _schedule(kb: KnowledgeBase, case: Case, response: Mapping[str, Any], ph: bool) -> dict[str, Any]:
+    table = followup_table()
+    off, restarted = _off_therapy_day(case)
+    now = as_of_day(case)
+    resp = response.get("response") if isinstance(response.get("response"), Mapping) else {}
+    assert isinstance(resp, Mapping)
+    status, when = resp.get("value"), resp.get("timepoint")
+    if off is not None and status in ACTIVE_STATUSES and isinstance(when, int) and when >= off:
+        restarted = f"{status} on day {when} after the end of therapy"
+    if off is None or restarted:
+        why = [restarted or "no off_therapy entry on the timeline as of the assessment day"]
+        why.append("surveillance after completion of all therapy (including maintenance) does not apply yet")
+        return kb.conclude(
+            SCHEDULE,
+            "on therapy",
+            why,
+            status="on therapy",
+            years_after_therapy=None,
+            interval_months=None,
+            tests=[],
+            off_therapy_day=off,
+        )
+    days = now - off
+    year = days // YEAR_DAYS + 1
+    row = next(r for r in table.schedule if r.year_from <= year and (r.year_to is None or year <= r.year_to))
+    tests = list(row.tests) + ([table.ph_test] if ph else [])
+    why = [
+        f"therapy ended on day {off}; assessment day {now}: {days} days = {days * 12 / YEAR_DAYS:.1f} months after",
+        f"year {year} after therapy: every {row.interval_months[0]}-{row.interval_months[1]} months",
+    ]
+    return kb.conclude(
+        SCHEDULE,
+        f"year {year}" if year < 3 else "year 3 onward",
+        why,
+        status="surveillance",
+        years_after_therapy=round(days / YEAR_DAYS, 2),
+        year=year,
+        interval_months=list(row.interval_months),
+        tests=tests,
+        off_therapy_day=off,
+    )
+
+
+def _late_effects(case: Case) -> tuple[list[dict[str, Any]], list[str]]:
+    table = followup_table()
+    classes: dict[str, set[str]] = {}
+    for m in case.medications:
+        d = resolve(m.drug)
+        if d is None or m.status != "given":
+            continue
+        for c in d.classes:
+            classes.setdefault(c, set()).add(d.name)
+    for p in case.prior_anthracyclines:
+        classes.setdefault("anthracycline", set()).add(p.drug.lower())
+    if classes.keys() & _CHEMO:
+        classes.setdefault("any_chemotherapy", set()).add("chemotherapy")
+    out, gaps = [], []
+    for le in table.late_effects:
+        if le.drug_class not in classes:
+            continue
+        drugs = sorted(classes[le.drug_class])
+        if le.effect is None:
+            gaps.append(
+                f"{le.drug_class} ({', '.join(drugs)}): the project's sources (seed, clinical_rules.md) state no "
+                "late effect; see the COG Long-Term Follow-Up Guidelines"
+            )
+            continue
+        out.append({"drugs": drugs, "effect": le.effect, "watch": le.watch, "sources": le.sources})
+    return out, gaps
+
+
+def assess_followup(
+    case: Case, kb: KnowledgeBase, diagnostic: Mapping[str, Any], response: Mapping[str, Any]
+) -> dict[str, Any]:
+    """Surveillance schedule and survivorship care plan.
+
+    Returns ``{"followup": {"years_after_therapy", "interval_months", "tests", "marrow", "ph_monitoring",
+    "schedule"}, "survivorship": {...}}``.
+    """
+    table = followup_table()
+    ph = diag_value(diagnostic, "ph_positive") is True
+    sched = _schedule(kb, case, response, ph)
+    surveillance = sched["status"] == "surveillance"
+    marrow = None
+    if surveillance:
+        years = sched["years_after_therapy"]
+        within = years < table.marrow_years
+        marrow = kb.conclude(
+            MARROW,
+            table.marrow if within else "as clinically indicated",
+            [f"{years:g} years after therapy ({'<' if within else '>='} {table.marrow_years})"],
+        )
+    ph_mon = kb.conclude(
+        PH_MONITORING,
+        ph,
+        ["Ph+ ALL: periodic BCR::ABL1 transcript quantification" if ph else "not Ph+ (or Ph status unknown)"],
+    )
+    effects, gaps = _late_effects(case)
+    plan_why = ["late effects listed only for drugs actually given (medications and prior_anthracyclines)"]
+    plan_why += gaps
+    survivorship = kb.conclude(
+        SURVIVORSHIP,
+        "survivorship care plan",
+        plan_why,
+        schedule=table.schedule
+        and [
+            {
+                "years": f"{r.year_from}" + ("+" if r.year_to is None else ""),
+                "interval_months": list(r.interval_months),
+                "tests": r.tests,
+            }
+            for r in table.schedule
+        ],
+        late_effects=effects,
+        gaps=gaps,
+        lifestyle=table.lifestyle,
+        plan_items=table.plan_items,
+        relapse_timing=table.relapse_timing,
+        guidelines=table.guidelines,
+        data_sources=sorted(
+            {
+                *table.lifestyle_sources,
+                *table.plan_sources,
+                *table.relapse_timing_sources,
+                *table.guidelines_sources,
+            }
+        ),
+    )
+    return {
+        "followup": {
+            "status": sched["status"],
+            "years_after_therapy": sched["years_after_therapy"],
+            "interval_months": sched["interval_months"],
+            "tests": sched["tests"],
+            "marrow": marrow,
+            "ph_monitoring": ph,
+            "ph_monitoring_detail": ph_mon,
+            "schedule": sched,
+        },
+        "survivorship": survivorship,
+    }
