@@ -17,14 +17,6 @@ def kb() -> KnowledgeBase:
     return package_kb(PACKAGES)
 
 
-def build_case(markers: dict[str, Any] | None = None, **sections: Any) -> Case:
-    data: dict[str, Any] = {"patient": {"id": "t", "age_years": 40, "sex": "female"}}
-    if markers is not None:
-        data["immunophenotype"] = markers
-    data.update(sections)
-    return load_case(data)
-
-
 @pytest.fixture
 def assess(kb: KnowledgeBase) -> Callable[..., ImmunophenotypeAssessment]:
     """``assess({"CD19": "pos", ...}, reported_lineage="B")`` -> the immunophenotype assessment."""

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import importlib
 import importlib.resources
+from typing import Any
 
+from allnav.case import Case, load_case
 from allnav.knowledge import KnowledgeBase, RuleRef
 from allnav.knowledge.rules import _read_records, build_knowledge_base
 
@@ -22,3 +24,11 @@ def package_kb(packages: tuple[str, ...]) -> KnowledgeBase:
                 refs |= {v for v in vars(importlib.import_module(name)).values() if isinstance(v, RuleRef)}
         records += _read_records(pkg)
     return build_knowledge_base(records, refs)
+
+
+def build_case(markers: dict[str, Any] | None = None, **sections: Any) -> Case:
+    data: dict[str, Any] = {"patient": {"id": "t", "age_years": 40, "sex": "female"}}
+    if markers is not None:
+        data["immunophenotype"] = markers
+    data.update(sections)
+    return load_case(data)

@@ -34,6 +34,12 @@ def kb() -> KnowledgeBase:
     return care_kb()
 
 
+@pytest.fixture
+def diag() -> dict[str, Any]:
+    """A minimal section-4 diagnostic dict (B-ALL, Ph-negative, CNS1); tests copy and adjust it."""
+    return dict(DIAG)
+
+
 DIAG: dict[str, Any] = {
     "diagnosis": {"value": "B-ALL"},
     "lineage": {"value": "B"},

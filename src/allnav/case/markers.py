@@ -90,6 +90,7 @@ def _index() -> dict[str, str]:
     return index
 
 
+@functools.lru_cache(maxsize=4096)
 def canonical_marker(name: str) -> tuple[str, bool]:
     """The canonical spelling of a marker name and whether it is a known marker.
 
@@ -152,7 +153,8 @@ def parse_marker_value(canonical: str, value: Any) -> MarkerValue | None:
     return _parse_text(canonical, value)
 
 
-def _parse_text(canonical: str, text: str) -> MarkerValue:
+@functools.lru_cache(maxsize=8192)
+def _parse_text(canonical: str, text: str) -> MarkerValue:  # MarkerValue is frozen: sharing is safe
     raw = text.strip()
     low = raw.lower()
     percents = _PERCENT.findall(low)

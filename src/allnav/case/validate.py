@@ -10,7 +10,7 @@ from pydantic, are raised together in one :class:`CaseValidationError` (an
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
@@ -40,7 +40,9 @@ class _Walker:
             return self.problems.add(path or "(case)", f"expected an object, got {what}", data, kind="type")
         kinds = field_kinds(cls)
         out: dict[str, Any] = {}
-        items = sorted(data.items(), key=lambda kv: kv[0] != "patient")  # patient first: diagnosis_date
+        items: Iterable[tuple[Any, Any]] = data.items()
+        if cls is Case:  # patient first: its diagnosis_date dates the timeline
+            items = sorted(items, key=lambda kv: kv[0] != "patient")
         for name, value in items:
             p = _join(path, str(name))
             if not isinstance(name, str) or name not in kinds:

@@ -169,7 +169,7 @@ def count_warning(index: int, clone: _Clone) -> str | None:
     sex_len = len(clone.sex or "")
     expected: list[tuple[int, int, int]] = []
     for level in {_level(line.count[0], line.ploidy), 46} if line.ploidy is None else {23 * line.ploidy}:
-        autos = level - 2 * (level // 46) if level >= 46 else level - 1
+        autos = level - level // 23
         for extra in {sex_net, 0}:
             expected.append((level, autos + sex_len + auto_lo + extra, autos + sex_len + auto_hi + extra))
     lo, hi = line.count

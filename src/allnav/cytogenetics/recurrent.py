@@ -46,7 +46,7 @@ TRANSLOCATIONS: dict[str, tuple[tuple[str, str], tuple[str, str]]] = {
 }
 _EXCHANGES = frozenset({"t", "ins"})
 _IGH_TYPES = frozenset({"t", "ins", "inv", "der", "ider", "dic"})
-_IAMP21 = re.compile(r"iAMP\(?21\)?|RUNX1\s*amp|amp\s*\(?RUNX1", re.IGNORECASE)
+_IAMP21 = re.compile(r"iAMP\(21\)|iAMP21|RUNX1\s*amp|amp\s*\(?RUNX1", re.IGNORECASE)
 _DETAILED_BAND = re.compile(r"([0-9]{1,2}|X|Y)?([pq](?:ter|[0-9][0-9.?]*)?|cen)")
 
 
