@@ -218,3 +218,23 @@ def test_only_implausible_problems_raise_implausible_value_error() -> None:
         load_case({"patient": {"id": "p", "age_years": 300}, "blood": {"wbc": 3000}})
     assert len(info.value.problems) == 2
     assert "age_years" in str(info.value)
+
+
+def test_mrd_written_as_percent_gets_a_hint() -> None:
+    problem = _problems({"patient": {"id": "p"}, "timeline": [{"day": 29, "mrd": {"level": 5}}]})[
+        "timeline[0].mrd.level"
+    ]
+    assert problem.suggestion == "{value: 5, unit: '%'}"
+
+
+def test_numeric_id_from_yaml_gets_a_quoting_hint() -> None:
+    with pytest.raises(CaseValidationError) as info:
+        load_case_text("patient: {id: 001}\n", "yaml")
+    assert "quote" in info.value.problems[0].message
+
+
+def test_effective_as_of_day() -> None:
+    base = {"patient": {"id": "p"}, "timeline": [{"day": 480}, {"day": 29}]}
+    assert load_case(base).effective_as_of_day == 480
+    assert load_case({**base, "as_of_day": 100}).effective_as_of_day == 100
+    assert load_case({"patient": {"id": "p"}}).effective_as_of_day == 0

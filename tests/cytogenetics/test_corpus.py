@@ -33,7 +33,16 @@ RECURRENT = frozenset(
     }
 )
 TOP_LEVEL = frozenset(
-    {"valid", "modal_number", "ploidy_class", "sex_chromosomes", "clone_count", "normal", "abnormality_count", "complex"}
+    {
+        "valid",
+        "modal_number",
+        "ploidy_class",
+        "sex_chromosomes",
+        "clone_count",
+        "normal",
+        "abnormality_count",
+        "complex",
+    }
 )
 
 

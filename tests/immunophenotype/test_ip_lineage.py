@@ -156,3 +156,10 @@ def test_percent_only_marker_uses_egil_convention(assess) -> None:
     out = assess({"CD19": 25, "CD10": 19, "cCD79a": 12, "cCD3": 5, "MPO": 8})
     # CD19 25% >= 20 (surface); CD10 19% < 20; cCD79a 12% >= 10 (cytoplasmic); cCD3 5%, MPO 8% < 10
     assert out.lineage["value"] == "B"
+
+
+def test_weak_mpo_counts_but_is_flagged(assess) -> None:
+    out = assess({"cCD3": "pos", "CD7": "pos", "MPO": "weak", "CD19": "neg"})
+    assert out.lineage["value"] == "T/myeloid"
+    alert = next(a for a in out.alerts if a["rule"] == "lineage.who2016_myeloid")
+    assert alert["severity"] == "warning"

@@ -24,6 +24,7 @@ def test_b_stage(assess, extra, stage) -> None:
     assert out.b_stage is not None
     assert out.b_stage["value"] == stage
     assert out.t_stage is None
+    assert any("B maturation stage" in p["why"] for p in out.pending) is (stage is None)
 
 
 def test_common_mentions_that_pre_b_is_not_excluded(assess) -> None:

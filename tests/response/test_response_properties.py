@@ -13,9 +13,6 @@ from allnav.knowledge import KnowledgeBase
 from allnav.response import assess_response
 from allnav.response.findings import REPORTED_STATUS
 
-from conftest import care_kb  # type: ignore[import-not-found]
-
-KB: KnowledgeBase = care_kb()
 DIAG = {"diagnosis": "B-ALL", "cns_status": {"value": "CNS1"}, "ph_positive": False}
 
 blasts = st.one_of(st.none(), st.sampled_from([0.0, 4.9, 5.0, 5.1, 25.0, 60.0]), st.floats(0, 100))
@@ -34,11 +31,11 @@ entry = st.fixed_dictionaries(
 
 @settings(max_examples=60, deadline=None)
 @given(st.lists(st.tuples(st.integers(1, 2000), entry), max_size=8))
-def test_relapse_only_after_remission(items: list[tuple[int, dict[str, Any]]]) -> None:
+def test_relapse_only_after_remission(kb: KnowledgeBase, items: list[tuple[int, dict[str, Any]]]) -> None:
     timeline = [{"day": d, **e} for d, e in items]
     c = Case.model_validate({"patient": {"id": "p"}, "marrow": {"blasts_pct": 80}, "timeline": timeline})
     try:
-        out = assess_response(c, KB, DIAG)
+        out = assess_response(c, kb, DIAG)
     except CaseValidationError as exc:  # only a reported relapse with no remission before it is refused
         assert "relapse" in exc.message
         return
@@ -51,4 +48,5 @@ def test_relapse_only_after_remission(items: list[tuple[int, dict[str, Any]]]) -
     assert out["icd10cm_status"]["value"] in codes
     if out["response"]["value"] == "relapse":
         assert out["icd10cm_status"]["value"] == "C91.02"
-        assert out["response"]["relapse_site"] in ("marrow", "isolated CNS", "isolated extramedullary", "combined")
+        sites = ("marrow", "isolated CNS", "isolated extramedullary", "combined")
+        assert out["response"]["relapse_site"] in sites or out["response"]["reported"]

@@ -92,11 +92,12 @@ class FakeCore:
             items = case.get(key) or []
             if not isinstance(items, list) or not all(isinstance(e, dict) for e in items):
                 problems.append(FieldProblem(path=key, message="not a list of objects", value=None))
-        if problems:
-            raise CaseValidationError("the case file is not valid", problems)
-        wbc = (case.get("blood") or {}).get("wbc")
+        blood = case.get("blood")
+        wbc = blood.get("wbc") if isinstance(blood, dict) else None
         if isinstance(wbc, int | float) and wbc > 1000:
             problems.append(FieldProblem(path="blood.wbc", message="implausible", value=wbc, accepted="0-1000"))
+        if problems:
+            raise CaseValidationError("the case file is not valid", problems)
         if problems:
             raise CaseValidationError("the case file is not valid", problems)
         blasts = (case.get("marrow") or {}).get("blasts_pct")

@@ -12,7 +12,9 @@ from allnav.settings import Settings
 @click.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=int)
-@click.option("--demo", is_flag=True, help="Seed demo patients and users (development only) and print the logins.")
+@click.option(
+    "--demo", is_flag=True, help="Seed demo patients and users (development only) and print the logins."
+)
 def serve(host: str, port: int, demo: bool) -> None:
     """Run the web application and API (migrates the database first)."""
     import uvicorn
@@ -37,6 +39,8 @@ def serve(host: str, port: int, demo: bool) -> None:
         click.echo(f"demo logins (password {DEMO_PASSWORD!r}):")
         for email, role in logins:
             click.echo(f"  {email:32} {role}")
-    click.echo(f"allnav on http://{host}:{port} (API docs at /docs); database {engine.url.render_as_string()}")
+    click.echo(
+        f"allnav on http://{host}:{port} (API docs at /docs); database {engine.url.render_as_string()}"
+    )
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     uvicorn.run(app, host=host, port=port, access_log=False, log_level="warning")

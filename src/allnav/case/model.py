@@ -215,3 +215,10 @@ class Case(_Model):
     prior_anthracyclines: list[PriorAnthracycline] = Field(default_factory=list)
     pharmacogenomics: Pharmacogenomics = Pharmacogenomics()
     crs_icans: list[CrsIcansEntry] = Field(default_factory=list)
+
+    @property
+    def effective_as_of_day(self) -> int:
+        """The day the assessment speaks for: ``as_of_day``, else the latest timeline day, else 0 (diagnosis)."""
+        if self.as_of_day is not None:
+            return self.as_of_day
+        return max((e.day for e in self.timeline if e.day is not None), default=0)

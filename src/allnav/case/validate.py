@@ -132,7 +132,10 @@ def _pydantic_problems(exc: ValidationError, problems: Problems) -> None:
         kind = "missing" if err["type"] == "missing" else "type"
         accepted = str(ctx["expected"]) if "expected" in ctx else None
         value = None if err["type"] == "missing" else err.get("input")
-        problems.add(path or "(case)", err["msg"], value, kind=kind, accepted=accepted)
+        message = err["msg"]
+        if err["type"] == "string_type" and isinstance(value, int | float) and not isinstance(value, bool):
+            message += " (in YAML, quote it: '001' keeps its leading zeros)"
+        problems.add(path or "(case)", message, value, kind=kind, accepted=accepted)
 
 
 def validate_case(data: Any) -> Case:

@@ -40,7 +40,8 @@ class EntityTable(_Frozen):
 
     def get(self, system: str, entity_id: str) -> Entity:
         """The entity ``entity_id`` of ``system`` (``who2016`` / ``who2022`` / ``icc2022``)."""
-        for e in getattr(self, system):
+        entities: tuple[Entity, ...] = getattr(self, system)
+        for e in entities:
             if e.id == entity_id:
                 return e
         raise KnowledgeBaseError(f"entities.yaml: no {system} entity {entity_id!r}")
@@ -57,7 +58,17 @@ def load_entities() -> EntityTable:
 
 
 #: WHO-HAEM5 "other defined genetic alterations" (clinical_rules.md B1).
-OTHER_DEFINED = ("dux4_r", "mef2d_r", "znf384_r", "nutm1_r", "myc_r", "pax5alt", "pax5_p80r", "ikzf1_n159y", "cdx2_ubtf")
+OTHER_DEFINED = (
+    "dux4_r",
+    "mef2d_r",
+    "znf384_r",
+    "nutm1_r",
+    "myc_r",
+    "pax5alt",
+    "pax5_p80r",
+    "ikzf1_n159y",
+    "cdx2_ubtf",
+)
 
 
 def lesion_present(profile: GeneticProfile, lesion: str) -> bool | None:

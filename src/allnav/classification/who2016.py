@@ -14,8 +14,17 @@ T_LINEAGE = RuleRef("cls.who2016_t_lineage")
 AMBIGUOUS = RuleRef("cls.who2016_ambiguous")
 NOT_ALL = RuleRef("cls.not_all")
 
-_B_ENTITIES = ("b_bcr_abl1", "b_kmt2a", "b_etv6_runx1", "b_hyperdiploid", "b_hypodiploid", "b_il3_igh",
-               "b_tcf3_pbx1", "b_bcr_abl1_like", "b_iamp21")  # fmt: skip
+_B_ENTITIES = (
+    "b_bcr_abl1",
+    "b_kmt2a",
+    "b_etv6_runx1",
+    "b_hyperdiploid",
+    "b_hypodiploid",
+    "b_il3_igh",
+    "b_tcf3_pbx1",
+    "b_bcr_abl1_like",
+    "b_iamp21",
+)
 
 
 def _code_num(e: Entity) -> int:
@@ -95,12 +104,16 @@ def _mpal(kb: KnowledgeBase, lineage: str | None, profile: GeneticProfile) -> di
             because.append("KMT2A also rearranged: the sources give no precedence; BCR-ABL1 entity shown")
         return _out(kb, AMBIGUOUS, table.get("who2016", "mpal_bcr_abl1"), because)
     if kmt2a:
-        return _out(kb, AMBIGUOUS, table.get("who2016", "mpal_kmt2a"), [*because, "KMT2A rearranged -> 9807/3"])
+        return _out(
+            kb, AMBIGUOUS, table.get("who2016", "mpal_kmt2a"), [*because, "KMT2A rearranged -> 9807/3"]
+        )
     if bcr is None or kmt2a is None:
         because.append("BCR::ABL1 / KMT2A status incomplete: the NOS entity may change")
     if lineage == "B/myeloid":
         return _out(kb, AMBIGUOUS, table.get("who2016", "mpal_b_myeloid"), because)
     if lineage == "T/myeloid":
         return _out(kb, AMBIGUOUS, table.get("who2016", "mpal_t_myeloid"), because)
-    because.append(f"lineage {lineage}: no WHO 2016 ICD-O-3 code for it in the sources (clinical_rules.md A1)")
+    because.append(
+        f"lineage {lineage}: no WHO 2016 ICD-O-3 code for it in the sources (clinical_rules.md A1)"
+    )
     return _out(kb, AMBIGUOUS, None, because, entity="Mixed phenotype acute leukemia (lineage not coded)")

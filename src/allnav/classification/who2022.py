@@ -58,12 +58,22 @@ def _notes(system: str, chosen: Entity | None, profile: GeneticProfile, near_etp
         )
     if system == "icc2022" and chosen.id == "b_bcr_abl1_like":
         genes = {
-            g for i in profile.call("bcr_abl1_like").inputs for g in parse_finding_text(str(i.get("finding", ""))).genes
+            g
+            for i in profile.call("bcr_abl1_like").inputs
+            for g in parse_finding_text(str(i.get("finding", ""))).genes
         }
-        sub = "ABL-1 class rearranged" if genes & _ABL_CLASS else "JAK-STAT activated" if genes & _JAK_STAT else "NOS"
+        sub = (
+            "ABL-1 class rearranged"
+            if genes & _ABL_CLASS
+            else "JAK-STAT activated"
+            if genes & _JAK_STAT
+            else "NOS"
+        )
         notes.append(f"BCR::ABL1-like subclass: {sub}")
     if chosen.id == "b_hyperdiploid" and isinstance(profile.modal_number, int) and profile.modal_number > 65:
-        notes.append("modal number above 65: B1 gives 51-65 for high hyperdiploidy; confirm (masked hypodiploidy?)")
+        notes.append(
+            "modal number above 65: B1 gives 51-65 for high hyperdiploidy; confirm (masked hypodiploidy?)"
+        )
     return notes
 
 

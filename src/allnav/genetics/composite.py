@@ -48,7 +48,13 @@ def _chr21_gains(features: Mapping[str, Any] | None) -> int:
     stem = next((c for c in clones if c.get("role") != "normal"), None)
     if stem is None:
         return 0
-    return sum(1 for ab in stem.get("abnormalities") or [] if str(ab.get("text", "")).strip() == "+21")
+    total = 0
+    for ab in stem.get("abnormalities") or []:
+        gain = ab.get("type") == "gain" or str(ab.get("text", "")).startswith("+")
+        if gain and [str(c) for c in ab.get("chromosomes") or []] == ["21"]:
+            copies = ab.get("copies")
+            total += copies if isinstance(copies, int) and copies > 0 else 1
+    return total
 
 
 def runx1_copy_evidence(

@@ -144,14 +144,13 @@ def karyotype_evidence(features: Mapping[str, Any], d: LesionDef) -> tuple[list[
     recurrent: Mapping[str, Any] = features.get("recurrent") or {}
     seen: set[tuple[int, ...]] = set()
     for flag in d.karyotype_flags:
-        if flag == "complex":
-            value = features.get("complex")
-        else:
-            value = recurrent.get(flag)
+        value = features.get("complex") if flag == "complex" else recurrent.get(flag)
         if value is True:
             for inp in _span_inputs(features, flag):
                 seen.add(tuple(inp.get("span") or ()))
-                out.append(Evidence(d.id, True, 1, f"karyotype shows {inp.get('text') or flag}", inp, None, True))
+                out.append(
+                    Evidence(d.id, True, 1, f"karyotype shows {inp.get('text') or flag}", inp, None, True)
+                )
         elif value is False and d.karyotype_excludes:
             inp = {"field": "karyotype", "text": features.get("input"), "flag": flag}
             out.append(Evidence(d.id, False, 1, f"karyotype does not show {d.label}", inp, None, True))

@@ -47,11 +47,15 @@ SUBTYPE_ALIASES: dict[str, str] = {
     "etv6-runx1-like": "etv6_runx1_like",
 }
 
-_ISCN = re.compile(r"^(?:der\([^)]*\))?(?P<type>t|ins|inv|del|dup|i|add)\((?P<chroms>[^)]*)\)(?:\((?P<bands>[^)]*)\))?")
+_ISCN = re.compile(
+    r"^(?:der\([^)]*\))?(?P<type>t|ins|inv|del|dup|i|add)\((?P<chroms>[^)]*)\)(?:\((?P<bands>[^)]*)\))?"
+)
 _GENE = r"[A-Z][A-Z0-9-]*[A-Z0-9]|[A-Z]"
 _FUSION = re.compile(rf"^(?P<a>{_GENE})\s*(?:::|/|-)\s*(?P<b>{_GENE})(?:\s+fusion)?$")
 _PROTEIN = re.compile(r"\b(p\.\(?[A-Za-z*0-9_]+\)?|c\.[\w>+*_-]+)")
-_REARR = re.compile(r"^(?P<g>[A-Z][A-Z0-9]*?)(?:-?r|\s+(?:rearrangement|rearranged|break-?apart|translocation))$")
+_REARR = re.compile(
+    r"^(?P<g>[A-Z][A-Z0-9]*?)(?:-?r|\s+(?:rearrangement|rearranged|break-?apart|translocation))$"
+)
 _ALTERATION_WORDS: tuple[tuple[str, str], ...] = (
     ("wild type", "wild_type"),
     ("wild-type", "wild_type"),

@@ -92,7 +92,9 @@ def ploidy_evidence(features: Mapping[str, Any]) -> list[Evidence]:
         if lesion == "high_hyperdiploid" and pair:
             inside = False
         word = {True: "within", False: "outside", None: "straddles"}[inside]
-        out.append(Evidence(lesion, inside, 1, f"modal number {modal} {word} {lo}-{hi}", inp, None, True))
+        spans = (features.get("recurrent_evidence") or {}).get(lesion) or []
+        this = {**inp, "span": list(spans[0]["span"])} if inside and spans and "span" in spans[0] else inp
+        out.append(Evidence(lesion, inside, 1, f"modal number {modal} {word} {lo}-{hi}", this, None, True))
     if pair:
         text = f"hypodiploid clone with its doubled clone: {' / '.join(pair)}"
         out.append(Evidence("near_triploid_masked", True, 1, text, inp, None, True))

@@ -163,7 +163,7 @@ def _modal(features: Mapping[str, Any] | None) -> int | list[int] | None:
 
 
 def _apply_ikzf1plus(kb: KnowledgeBase, calls: dict[str, LesionCall], pending: list[dict[str, Any]]) -> None:
-    direct = calls["ikzf1plus"] if "ikzf1plus" in calls else None
+    direct = calls.get("ikzf1plus")
     if direct is not None and direct.present is not None:
         return
     comps = {k: calls[k].present for k in calls}
@@ -187,7 +187,9 @@ def _apply_bcr_abl1_like(calls: dict[str, LesionCall]) -> None:
     like = calls["bcr_abl1_like"]
     if bcr.present is True:
         why = "BCR::ABL1 present: BCR::ABL1-like requires its absence (B1)"
-        calls["bcr_abl1_like"] = LesionCall(False, [*like.evidence, why], like.inputs, BCR_ABL1_LIKE, like.label)
+        calls["bcr_abl1_like"] = LesionCall(
+            False, [*like.evidence, why], like.inputs, BCR_ABL1_LIKE, like.label
+        )
     elif like.present is not None:
         calls["bcr_abl1_like"] = LesionCall(
             like.present, like.evidence, like.inputs, BCR_ABL1_LIKE, like.label, like.conflict

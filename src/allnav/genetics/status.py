@@ -57,10 +57,15 @@ def lesion_alerts(
                 inputs=[dict(e.input) for e in (*dec.disagreeing, dec.decided_by)],
             )
         )
-        pending.append(_pending(kb, CONFLICT, f"confirm {d.label} (e.g. FISH)", "karyotype and test disagree"))
-    elif dec.present is None and items and all(e.result is None for e in items if not e.karyotype):
-        if any(not e.karyotype for e in items):
-            pending.append(_pending(kb, LESION, f"repeat test for {d.label}", "result indeterminate"))
+        pending.append(
+            _pending(kb, CONFLICT, f"confirm {d.label} (e.g. FISH)", "tests disagree")
+        )
+    elif (
+        dec.present is None
+        and any(not e.karyotype for e in items)
+        and all(e.result is None for e in items if not e.karyotype)
+    ):
+        pending.append(_pending(kb, LESION, f"repeat test for {d.label}", "result indeterminate"))
     return alerts, pending
 
 

@@ -75,6 +75,8 @@ def assess_immunophenotype(case: Case, kb: KnowledgeBase) -> ImmunophenotypeAsse
     if value == "B" and lineage["basis"] == "markers":
         f = stages.b_stage(p, mature.value if isinstance(mature.value, bool) else None)
         b_stage = kb.conclude(B_STAGE, f.value, f.because)
+        if f.value is None:
+            out.need(_join(f.missing), "B maturation stage (pro-B is a prognostic factor; C5)")
     if value == "T" and lineage["basis"] == "markers":
         f = stages.t_stage(p)
         t_stage = kb.conclude(T_STAGE, f.value, f.because)
@@ -127,6 +129,11 @@ def _lineage(
             reported_lineage=reported,
         )
     sub = {k: kb.conclude(_RULE_OF[k], c.met, c.because) for k, c in crit.items() if k != "T_single"}
+    if p.dim("MPO"):
+        line = (
+            "weak MPO counted as myeloid (WHO 2016); WHO-HAEM5/ICC ask intensity > 50% of mature neutrophils"
+        )
+        out.alerts.append(kb.conclude(RULE_MYELOID, line, [p.describe("MPO")], severity="warning"))
     met = frozenset(k for k in ("B", "T", "myeloid") if crit[k].met)
     extra: dict[str, Any] = {}
     because = [f"{k}: {_word(c['value'])}" for k, c in sub.items()]

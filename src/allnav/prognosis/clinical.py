@@ -49,7 +49,10 @@ def age_factor(kb: KnowledgeBase, case: Case) -> dict[str, Any] | None:
     seed_band = "under 50" if age < 50 else ("50-59" if age < 60 else "60 or older")
     poor = age > AGE_UKALL_HIGH
     op = ">" if poor else "<="
-    because = [f"patient.age_years = {age:g} ({op} {AGE_UKALL_HIGH:g}, UKALL XII high-risk age)", f"band: {band}"]
+    because = [
+        f"patient.age_years = {age:g} ({op} {AGE_UKALL_HIGH:g}, UKALL XII high-risk age)",
+        f"band: {band}",
+    ]
     return kb.conclude(
         AGE,
         age,
@@ -61,11 +64,14 @@ def age_factor(kb: KnowledgeBase, case: Case) -> dict[str, Any] | None:
         follows="UKALL XII (> 35 y) [VERIFY]",
         verify=True,
         alternatives=[
-            {"source": "seed §Prognostic factors, line 275", "direction": "continuous",
-             "note": "no set cut-off; under 50 do better than 50s, 50s better than 60 or older"},
+            {
+                "source": "seed §Prognostic factors, line 275",
+                "direction": "continuous",
+                "note": "no set cut-off; under 50 do better than 50s, 50s better than 60 or older",
+            },
         ],
         inputs=[{"field": "patient.age_years", "value": age}],
-    )  # fmt: skip
+    )
 
 
 def wbc_factor(kb: KnowledgeBase, case: Case, diagnosis: str, lineage: str | None) -> dict[str, Any] | None:
@@ -79,9 +85,15 @@ def wbc_factor(kb: KnowledgeBase, case: Case, diagnosis: str, lineage: str | Non
         return None
     because = [f"blood.wbc = {wbc:g} x10^9/L (>= {limit:g} for {lin} lineage)"]
     return kb.conclude(
-        WBC, wbc, because, id="wbc_high", direction="poor", threshold=limit, lineage=lin,
+        WBC,
+        wbc,
+        because,
+        id="wbc_high",
+        direction="poor",
+        threshold=limit,
+        lineage=lin,
         inputs=[{"field": "blood.wbc", "value": wbc}],
-    )  # fmt: skip
+    )
 
 
 def flag_factors(

@@ -30,8 +30,9 @@ POOR: dict[str, str] = {
 GOOD: dict[str, str] = {"high_hyperdiploid": "high_hyperdiploid", "t_12_21": "etv6_runx1", "dux4_r": "dux4_r"}
 
 
-def _factor(kb: KnowledgeBase, rule: str, fid: str, direction: str, profile: GeneticProfile, lesion: str,
-            **extra: Any) -> dict[str, Any]:  # fmt: skip
+def _factor(
+    kb: KnowledgeBase, rule: str, fid: str, direction: str, profile: GeneticProfile, lesion: str, **extra: Any
+) -> dict[str, Any]:
     call = profile.call(lesion)
     return kb.conclude(rule, True, call.evidence, id=fid, direction=direction, inputs=call.inputs, **extra)
 
@@ -42,31 +43,77 @@ def genetic_factors(kb: KnowledgeBase, profile: GeneticProfile) -> list[dict[str
     ph = profile.present("bcr_abl1")
     if ph:
         ikzf1plus, cml = profile.present("ikzf1plus"), profile.antecedent_cml
-        nccn = "poor" if (ikzf1plus or cml) else ("standard" if ikzf1plus is False and cml is False else "indeterminate")
-        out.append(_factor(kb, PH, "ph_positive", "poor", profile, "bcr_abl1",
-            follows="seed §Prognostic factors, line 282; UKALL XII / GRAALL (clinical_rules.md F2, L4)",
-            alternatives=[{"source": "NCCN ALL v2.2026 ALL-2", "direction": nccn,
-                           "note": "standard without IKZF1plus and without antecedent CML; poor with either"}],
-            transcript=profile.call("bcr_abl1").transcript))  # fmt: skip
+        nccn = (
+            "poor"
+            if (ikzf1plus or cml)
+            else ("standard" if ikzf1plus is False and cml is False else "indeterminate")
+        )
+        out.append(
+            _factor(
+                kb,
+                PH,
+                "ph_positive",
+                "poor",
+                profile,
+                "bcr_abl1",
+                follows="seed §Prognostic factors, line 282; UKALL XII / GRAALL (clinical_rules.md F2, L4)",
+                alternatives=[
+                    {
+                        "source": "NCCN ALL v2.2026 ALL-2",
+                        "direction": nccn,
+                        "note": "standard without IKZF1plus and without antecedent CML; poor with either",
+                    }
+                ],
+                transcript=profile.call("bcr_abl1").transcript,
+            )
+        )
     for fid, lesion in POOR.items():
         if profile.present(lesion):
             out.append(_factor(kb, POOR_LESION, fid, "poor", profile, lesion))
     hypo, masked = profile.present("hypodiploid_lt44"), profile.present("near_triploid_masked")
     if hypo or masked:
         lesion = "hypodiploid_lt44" if hypo else "near_triploid_masked"
-        out.append(_factor(kb, HYPODIPLOID, "hypodiploid_lt44", "poor", profile, lesion,
-            follows="NCCN ALL v2.2026 ALL-2 (< 44; near-triploid 60-78 counted)",
-            alternatives=[
-                {"source": "WHO 2016 entity (clinical_rules.md A1)", "direction": "poor", "cut_point": "< 46"},
-                {"source": "SEER HemeDB (A3)", "direction": "not counted", "cut_point": "44-45 usually not treated"},
-            ]))  # fmt: skip
+        out.append(
+            _factor(
+                kb,
+                HYPODIPLOID,
+                "hypodiploid_lt44",
+                "poor",
+                profile,
+                lesion,
+                follows="NCCN ALL v2.2026 ALL-2 (< 44; near-triploid 60-78 counted)",
+                alternatives=[
+                    {
+                        "source": "WHO 2016 entity (clinical_rules.md A1)",
+                        "direction": "poor",
+                        "cut_point": "< 46",
+                    },
+                    {
+                        "source": "SEER HemeDB (A3)",
+                        "direction": "not counted",
+                        "cut_point": "44-45 usually not treated",
+                    },
+                ],
+            )
+        )
     for fid, lesion in GOOD.items():
         if profile.present(lesion):
             out.append(_factor(kb, GOOD_LESION, fid, "good", profile, lesion))
     if profile.present("tcf3_pbx1"):
-        out.append(_factor(kb, T_1_19, "t_1_19", "good", profile, "tcf3_pbx1",
-            follows="NCCN ALL v2.2026 ALL-2 (standard risk)",
-            alternatives=[{"source": "GRAALL-2003/2005 (clinical_rules.md F2 [S46])", "direction": "poor"}]))  # fmt: skip
+        out.append(
+            _factor(
+                kb,
+                T_1_19,
+                "t_1_19",
+                "good",
+                profile,
+                "tcf3_pbx1",
+                follows="NCCN ALL v2.2026 ALL-2 (standard risk)",
+                alternatives=[
+                    {"source": "GRAALL-2003/2005 (clinical_rules.md F2 [S46])", "direction": "poor"}
+                ],
+            )
+        )
     if profile.antecedent_cml:
         because = ["presentation.antecedent_cml = true"]
         inputs = [{"field": "presentation.antecedent_cml", "value": True}]

@@ -20,23 +20,42 @@ def prognosis_pending(kb: KnowledgeBase, diagnosis: str, profile: GeneticProfile
     if diagnosis in ("B-ALL", "B-LBL"):
         ph = profile.present("bcr_abl1")
         if not _molecular(profile, "bcr_abl1") and ph is not True:
-            items.append(("BCR::ABL1 RT-PCR/FISH", "Ph status not settled by a molecular test (cryptic fusions)"))
+            items.append(
+                ("BCR::ABL1 RT-PCR/FISH", "Ph status not settled by a molecular test (cryptic fusions)")
+            )
         if ph:
             if profile.present("ikzf1_deletion") is None and profile.present("ikzf1plus") is None:
-                items.append(("IKZF1 status (MLPA/array) for Ph+", "Ph+ sub-risk depends on IKZF1plus (NCCN ALL-2)"))
+                items.append(
+                    ("IKZF1 status (MLPA/array) for Ph+", "Ph+ sub-risk depends on IKZF1plus (NCCN ALL-2)")
+                )
             if profile.antecedent_cml is None:
-                items.append(("history of CML (and BCR::ABL1 in non-blast lineages)",
-                              "Ph+ with antecedent CML is poor risk (NCCN ALL-2)"))  # fmt: skip
+                items.append(
+                    (
+                        "history of CML (and BCR::ABL1 in non-blast lineages)",
+                        "Ph+ with antecedent CML is poor risk (NCCN ALL-2)",
+                    )
+                )
         else:
             if profile.present("bcr_abl1_like") is None:
-                items.append(("Ph-like screening (low-density array / NGS / FISH for CRLF2, ABL-class, JAK2)",
-                              "BCR::ABL1-like ALL is poor risk and needs targeted testing"))  # fmt: skip
+                items.append(
+                    (
+                        "Ph-like screening (low-density array / NGS / FISH for CRLF2, ABL-class, JAK2)",
+                        "BCR::ABL1-like ALL is poor risk and needs targeted testing",
+                    )
+                )
             if profile.present("ikzf1_alteration") is None:
                 items.append(("IKZF1 status (MLPA/array)", "IKZF1 alterations are poor risk (NCCN ALL-2)"))
         if profile.present("tp53") is None:
             items.append(("TP53 sequencing", "TP53 mutation is poor risk (NCCN ALL-2)"))
-    if diagnosis in ("T-ALL", "T-LBL") and None in (profile.present("notch1_fbxw7"), profile.present("ras_pten")):
-        items.append(("NOTCH1/FBXW7 and N/K-RAS/PTEN mutation testing (NGS)",
-                      "T-ALL genetic risk depends on them (NCCN via BMJ Best Practice; GRAALL)"))  # fmt: skip
+    if diagnosis in ("T-ALL", "T-LBL") and None in (
+        profile.present("notch1_fbxw7"),
+        profile.present("ras_pten"),
+    ):
+        items.append(
+            (
+                "NOTCH1/FBXW7 and N/K-RAS/PTEN mutation testing (NGS)",
+                "T-ALL genetic risk depends on them (NCCN via BMJ Best Practice; GRAALL)",
+            )
+        )
     sources = list(kb.rule(PENDING).sources)
     return [{"test": t, "why": w, "rule": PENDING, "sources": sources} for t, w in items]

@@ -14,8 +14,22 @@ SCHEME_B = "NCCN ALL v2.2026 ALL-2 (B-ALL)"
 SCHEME_T = "NCCN ALL v2.2026 T-ALL genetics (via BMJ Best Practice; GRAALL oncogenetic model)"
 
 #: NCCN ALL-2 poor-risk lesions (clinical_rules.md F1).
-NCCN_POOR = ("hypodiploid_lt44", "near_triploid_masked", "tp53", "kmt2a_r", "igh_r", "hlf_r", "znf384_r",
-             "mef2d_r", "myc_r", "bcr_abl1_like", "pax5alt", "iamp21", "ikzf1_alteration", "complex_karyotype")  # fmt: skip
+NCCN_POOR = (
+    "hypodiploid_lt44",
+    "near_triploid_masked",
+    "tp53",
+    "kmt2a_r",
+    "igh_r",
+    "hlf_r",
+    "znf384_r",
+    "mef2d_r",
+    "myc_r",
+    "bcr_abl1_like",
+    "pax5alt",
+    "iamp21",
+    "ikzf1_alteration",
+    "complex_karyotype",
+)
 #: NCCN ALL-2 standard-risk lesions other than Ph+ and high hyperdiploidy.
 NCCN_STANDARD = ("etv6_runx1", "tcf3_pbx1", "dux4_r", "pax5_p80r")
 NCCN_HEH = (51, 65)
@@ -47,8 +61,13 @@ def b_risk(kb: KnowledgeBase, profile: GeneticProfile) -> dict[str, Any]:
     if poor:
         return kb.conclude(NCCN_B, "poor", poor, scheme=SCHEME_B, standard_lesions=standard)
     if sub is not None:
-        return kb.conclude(NCCN_B, "indeterminate", [f"Ph+, sub-risk indeterminate: {sub}"], scheme=SCHEME_B,
-                           sub_risk="Ph+, sub-risk indeterminate")  # fmt: skip
+        return kb.conclude(
+            NCCN_B,
+            "indeterminate",
+            [f"Ph+, sub-risk indeterminate: {sub}"],
+            scheme=SCHEME_B,
+            sub_risk="Ph+, sub-risk indeterminate",
+        )
     if standard:
         return kb.conclude(NCCN_B, "standard", standard, scheme=SCHEME_B)
     why = ["no NCCN ALL-2 standard- or poor-risk lesion identified; ALL-2 names no group for other B-ALL"]
@@ -80,6 +99,8 @@ def genetic_risk(
     if diagnosis in ("T-ALL", "T-LBL"):
         return t_risk(kb, profile, etp)
     if diagnosis in ("MPAL", "AUL"):
-        why = [f"diagnosis = {diagnosis}: NCCN ALL-2 genetic groups are defined for B-ALL (and T-ALL genetics)"]
+        why = [
+            f"diagnosis = {diagnosis}: NCCN ALL-2 genetic groups are defined for B-ALL (and T-ALL genetics)"
+        ]
         return kb.conclude(NCCN_B, "indeterminate", why, scheme=SCHEME_B)
     return kb.conclude(NCCN_B, None, [f"diagnosis = {diagnosis}: not applicable"], scheme=SCHEME_B)

@@ -25,6 +25,8 @@ TABLES = (Team, Patient, User, RecordVersion, Assessment, AuditEntry)  # foreign
 
 def _table(model: type[Base]) -> Table:
     return Base.metadata.tables[model.__tablename__]
+
+
 SQLITE_MAGIC = b"SQLite format 3\x00"
 
 

@@ -38,7 +38,9 @@ def db_upgrade() -> None:
 
 @db.command("backup")
 @click.argument("path", type=click.Path(dir_okay=False))
-@click.option("--format", "fmt", type=click.Choice(["sqlite", "json"]), help="Default: sqlite for SQLite, else json.")
+@click.option(
+    "--format", "fmt", type=click.Choice(["sqlite", "json"]), help="Default: sqlite for SQLite, else json."
+)
 def db_backup(path: str, fmt: str | None) -> None:
     """Write a backup of the database to PATH (a .json path gives the portable JSON dump)."""
     from allnav.services.backup import backup_database

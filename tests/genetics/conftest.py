@@ -1,0 +1,58 @@
+"""Fixtures: a knowledge base of the genetics/classification/prognosis rules, case and karyotype builders.
+
+The knowledge base is built from these three packages' records only, with the same start-up checks as
+``load_knowledge_base`` (every reference has a record and every record a reference), so these tests do
+not depend on the state of other packages.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.resources
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+from allnav.case.model import Case
+from allnav.cytogenetics import parse_karyotype
+from allnav.knowledge import KnowledgeBase, RuleRef
+from allnav.knowledge.rules import _read_records, build_knowledge_base
+
+PACKAGES = ("allnav.genetics", "allnav.classification", "allnav.prognosis")
+
+
+def _own_refs() -> set[str]:
+    refs: set[str] = set()
+    for package in PACKAGES:
+        for entry in importlib.resources.files(package).iterdir():
+            if entry.name.endswith(".py"):
+                name = package if entry.name == "__init__.py" else f"{package}.{entry.name[:-3]}"
+                mod = importlib.import_module(name)
+                refs |= {v for v in vars(mod).values() if isinstance(v, RuleRef)}
+    return refs
+
+
+@pytest.fixture(scope="session")
+def kb() -> KnowledgeBase:
+    records = [r for p in PACKAGES for r in _read_records(p)]
+    return build_knowledge_base(records, _own_refs())
+
+
+@pytest.fixture
+def make_case() -> Callable[..., Case]:
+    def make(**sections: Any) -> Case:
+        data: dict[str, Any] = {"patient": {"id": "t", "age_years": 30}}
+        data.update(sections)
+        return Case.model_validate(data)
+
+    return make
+
+
+@pytest.fixture
+def kfeat() -> Callable[[str], dict[str, Any]]:
+    def features(text: str) -> dict[str, Any]:
+        out: dict[str, Any] = parse_karyotype(text).features()
+        return out
+
+    return features
