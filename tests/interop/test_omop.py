@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from allnav.case import load_case, load_case_file
+from allnav.case import Case, load_case, load_case_file
 from allnav.errors import InteropError
 from allnav.interop.omop import CONDITION_FIELD, TABLES, omop_rows, pseudonym, write_csv, write_database
 
@@ -23,7 +23,7 @@ ASSESSMENT = {
 }
 
 
-def _case() -> object:
+def _case() -> Case:
     case = load_case_file(EXAMPLE)
     return case.model_copy(
         update={"patient": case.patient.model_copy(update={"diagnosis_date": "2025-01-10"})}
@@ -31,7 +31,7 @@ def _case() -> object:
 
 
 def test_condition_uses_icdo3_histology_and_bone_marrow_topography() -> None:
-    rows = omop_rows(_case(), ASSESSMENT, key=KEY)  # type: ignore[arg-type]
+    rows = omop_rows(_case(), ASSESSMENT, key=KEY)
     (cond,) = rows["condition_occurrence"]
     assert cond["condition_source_value"] == "9812/3-C42.1"
     assert cond["condition_start_date"] == "2025-01-10"
@@ -41,7 +41,7 @@ def test_condition_uses_icdo3_histology_and_bone_marrow_topography() -> None:
 
 
 def test_phases_become_child_treatment_episodes_of_the_disease_episode() -> None:
-    rows = omop_rows(_case(), ASSESSMENT, key=KEY)  # type: ignore[arg-type]
+    rows = omop_rows(_case(), ASSESSMENT, key=KEY)
     disease = [e for e in rows["episode"] if e["episode_concept_id"] == 32528]
     treatment = [e for e in rows["episode"] if e["episode_concept_id"] == 32531]
     assert len(disease) == 1
@@ -51,7 +51,7 @@ def test_phases_become_child_treatment_episodes_of_the_disease_episode() -> None
 
 
 def test_person_is_pseudonymous() -> None:
-    rows = omop_rows(_case(), ASSESSMENT, key=KEY)  # type: ignore[arg-type]
+    rows = omop_rows(_case(), ASSESSMENT, key=KEY)
     text = repr(rows)
     assert "demo-ph-001" not in text
     assert rows["person"][0]["person_source_value"] == pseudonym("demo-ph-001", KEY)
@@ -64,7 +64,7 @@ def test_undated_case_is_refused() -> None:
 
 
 def test_csv_and_database_hold_the_same_rows(tmp_path: Path) -> None:
-    rows = omop_rows(_case(), ASSESSMENT, key=KEY)  # type: ignore[arg-type]
+    rows = omop_rows(_case(), ASSESSMENT, key=KEY)
     files = write_csv(rows, tmp_path / "csv")
     assert {f.stem for f in files} == set(TABLES)
     with (tmp_path / "csv" / "measurement.csv").open() as fh:
