@@ -214,3 +214,17 @@ def test_garbage_text_never_crashes(text: str) -> None:
     for fmt in formats:
         with contextlib.suppress(CaseValidationError):
             load_case_text(text, fmt)
+
+
+def test_yaml_aliases_are_refused() -> None:
+    text = "a: &a [1, 2, 3]\nb: &b [*a, *a, *a]\npatient: {id: p}\n"
+    with pytest.raises(CaseValidationError) as info:
+        load_case_text(text, "yaml")
+    assert "aliases" in info.value.problems[0].message
+
+
+def test_problem_values_are_bounded() -> None:
+    nested: Any = list(range(10_000))
+    with pytest.raises(CaseValidationError) as info:
+        load_case({"patient": {"id": "p"}, "extra": {"x": nested, "y": "z" * 100_000}})
+    assert len(json.dumps(info.value.to_dict())) < 5_000

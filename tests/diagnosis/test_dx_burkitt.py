@@ -18,10 +18,18 @@ def test_surface_ig_restricted_tdt_negative_is_not_all(run) -> None:
 
 
 def test_fab_l3_is_burkitt_features(run) -> None:
-    _, out = run(MATURE, marrow={"blasts_pct": 80, "fab": "L3"})
+    im, out = run(MATURE, marrow={"blasts_pct": 80, "fab": "L3"})
     assert out.diagnosis["value"] == "not ALL"
     assert "marrow.fab = L3 (Burkitt-type morphology)" in out.diagnosis["because"]
-    assert any("kappa/lambda" in p["test"] for p in out.pending)
+    assert [p for p in im.pending + out.pending if "kappa/lambda" in p["test"]]
+
+
+def test_l3_in_t_lineage_alerts_but_keeps_t_all(run) -> None:
+    _, out = run(
+        {"cCD3": "pos", "CD7": "pos", "CD19": "neg", "MPO": "neg"}, marrow={"blasts_pct": 80, "fab": "L3"}
+    )
+    assert out.diagnosis["value"] == "T-ALL"
+    assert any(a["rule"] == "dx.burkitt_exclusion" for a in out.alerts)
 
 
 def test_fab_l1_is_not_excluded(run) -> None:
@@ -41,7 +49,8 @@ def test_myc_with_precursor_phenotype_keeps_b_all_and_alerts(run) -> None:
     assert out.diagnosis["value"] == "B-ALL"
     alert = next(a for a in out.alerts if a["rule"] == "dx.burkitt_exclusion")
     assert alert["severity"] == "critical"
-    assert "precursor phenotype" in alert["value"]
+    assert "without a mature B phenotype" in alert["value"]
+    assert any("TdT positive" in b for b in alert["because"])
 
 
 def test_myc_absent_changes_nothing(run) -> None:

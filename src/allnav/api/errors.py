@@ -12,6 +12,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from sqlalchemy.exc import DataError, IntegrityError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from allnav.errors import (
@@ -121,6 +122,14 @@ def _allnav(request: Request, exc: Exception) -> JSONResponse:
     return envelope(exc, status)
 
 
+def _database(request: Request, exc: Exception) -> JSONResponse:
+    # Only the class name is logged: a database message may quote the (patient) values.
+    log.warning("database refused %s on %s", type(exc).__name__, request.method)
+    if isinstance(exc, IntegrityError):
+        return envelope(ConflictError("the change conflicts with stored data; reload and try again"))
+    return envelope(UsageError("a value the database cannot store (for example a NUL character)"))
+
+
 def _unexpected(request: Request, exc: Exception) -> JSONResponse:
     route = getattr(request.scope.get("route"), "path", "<unmatched>")
     log.error("unexpected %s on %s %s", type(exc).__name__, request.method, route)
@@ -132,4 +141,6 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(RequestValidationError, _validation)
     app.add_exception_handler(StarletteHTTPException, _http)
     app.add_exception_handler(AllnavError, _allnav)
+    app.add_exception_handler(DataError, _database)
+    app.add_exception_handler(IntegrityError, _database)
     app.add_exception_handler(Exception, _unexpected)

@@ -63,18 +63,20 @@ def finite(value: Any) -> float | None:
 
 
 def _jsonable(value: Any, depth: int = 0) -> Any:
-    if value is None or isinstance(value, bool | str):
+    if value is None or isinstance(value, bool):
         return value
+    if isinstance(value, str):
+        return value if len(value) <= 1000 else value[:1000] + "..."
     if isinstance(value, int):
         return value if finite(value) is not None else "<integer too large>"
     if isinstance(value, float):
         return value if math.isfinite(value) else repr(value)
-    if depth > 20:
+    if depth > 3:  # a problem shows the value's outline, not a whole nested document
         return "..."
     if isinstance(value, Mapping):
-        return {str(k): _jsonable(v, depth + 1) for k, v in list(value.items())[:100]}
+        return {str(k)[:100]: _jsonable(v, depth + 1) for k, v in list(value.items())[:20]}
     if isinstance(value, list | tuple):
-        return [_jsonable(v, depth + 1) for v in value[:100]]
+        return [_jsonable(v, depth + 1) for v in value[:20]]
     return repr(value)[:200]
 
 

@@ -50,7 +50,17 @@ def _reject_constant(name: str) -> Any:
 
 
 class _UniqueKeyLoader(yaml.SafeLoader):
-    """A safe YAML loader that refuses duplicate keys (PyYAML keeps the last one silently)."""
+    """A safe YAML loader that refuses duplicate keys (PyYAML keeps the last one silently) and aliases.
+
+    Aliases (``*name``) are refused because a few nested ones expand into an exponentially large
+    document ("billion laughs"); case files have no need for them.
+    """
+
+    def compose_node(self, parent: yaml.Node | None, index: object) -> yaml.Node | None:
+        if self.check_event(yaml.events.AliasEvent):
+            mark = self.peek_event().start_mark  # type: ignore[no-untyped-call]
+            raise yaml.composer.ComposerError(None, None, "YAML aliases (*name) are not accepted", mark)
+        return super().compose_node(parent, index)  # type: ignore[arg-type]
 
 
 def _construct_mapping(loader: yaml.SafeLoader, node: yaml.MappingNode) -> dict[Any, Any]:

@@ -42,6 +42,8 @@ def read_panel(value: Any, path: str, problems: Problems) -> Any:
     out: dict[str, MarkerValue] = {}
     written: dict[str, str] = {}
     for name, raw in value.items():
+        if isinstance(name, int | float) and not isinstance(name, bool):
+            name = str(name)  # a YAML number key such as `7.1:` (NG2)
         p = f"{path}.{name}"
         if not isinstance(name, str) or not name.strip():
             problems.add(p, "a marker name must be non-empty text", name, kind="type")
@@ -166,7 +168,12 @@ def resolve_day(
     """Set ``day`` from ``date`` and the diagnosis date; check both agree; require one when ``required``."""
     date, day = entry.get("date"), entry.get("day")
     if date is None:
-        if day is None and required and not problems.covers(f"{path}.day"):
+        if (
+            day is None
+            and required
+            and not problems.covers(f"{path}.day")
+            and not problems.covers(f"{path}.date")
+        ):
             problems.add(
                 path,
                 "a timeline entry needs a day (or a date with patient.diagnosis_date)",

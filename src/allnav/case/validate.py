@@ -17,7 +17,7 @@ from pydantic import BaseModel, ValidationError
 
 from allnav.case import sections
 from allnav.case.checks import DROP, Problems, check_date, check_number, check_quantity
-from allnav.case.fields import field_kinds, suggest_field
+from allnav.case.fields import FieldKind, field_kinds, suggest_field
 from allnav.case.model import Case, GeneticFinding, Medication, TimelineEntry
 from allnav.case.units import is_quantity_field
 from allnav.errors import CaseValidationError, ImplausibleValueError
@@ -58,13 +58,12 @@ class _Walker:
                 continue
             if value is None:
                 continue  # null = unknown, same as absent
-            checked = self.field(cls, name, value, p)
+            checked = self.field(cls, kinds[name], name, value, p)
             if checked is not DROP:
                 out[name] = checked
         return self.finish(cls, out, path)
 
-    def field(self, cls: type[BaseModel], name: str, value: Any, path: str) -> Any:
-        fk = field_kinds(cls)[name]
+    def field(self, cls: type[BaseModel], fk: FieldKind, name: str, value: Any, path: str) -> Any:
         if fk.kind == "model" and fk.inner is not None:
             return self.model(fk.inner, value, path)
         if fk.kind == "model_list" and fk.inner is not None:

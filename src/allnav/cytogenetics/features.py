@@ -102,19 +102,19 @@ def _acquired(items: tuple[Abnormality, ...]) -> list[Abnormality]:
 def resolve_clones(k: ParsedKaryotype, warnings: list[str]) -> list[_Clone]:
     """Expand idem/sl/sdl references into each clone's full list of abnormalities."""
     clones: list[_Clone] = []
-    sidelines: list[int] = []
+    stemlines: list[_Clone] = []  # abnormal clones written in full (sl1, sl2 name unrelated clones)
+    sidelines: list[_Clone] = []  # clones written with a reference (sdl1, sdl2, sdl = the last one)
     for i, line in enumerate(k.cell_lines):
         base: _Clone | None = None
         ref = line.reference
         if ref is not None:
-            abnormal = [c for c in clones if not c.normal]
-            if ref in ("idem", "sl"):
-                base = abnormal[0] if abnormal else (clones[0] if clones else None)
-            elif ref == "sdl":
-                base = clones[sidelines[-1]] if sidelines else None
-            else:
-                num = int(ref[3:])
-                base = clones[sidelines[num - 1]] if num <= len(sidelines) else None
+            pool, num = (sidelines, ref[3:]) if ref.startswith("sdl") else (stemlines, ref[2:])
+            if ref == "idem":
+                pool, num = stemlines, ""
+            if not num:
+                base = pool[-1] if ref == "sdl" and pool else (pool[0] if pool else None)
+            elif 1 <= int(num) <= len(pool):
+                base = pool[int(num) - 1]
             if base is None:
                 warnings.append(f"cell line {i + 1} refers to {ref!r} but no such earlier clone is written")
         items = (base.items if base else ()) + line.abnormalities
@@ -123,11 +123,13 @@ def resolve_clones(k: ParsedKaryotype, warnings: list[str]) -> list[_Clone]:
             not _acquired(items)
             and line.reference is None
             and line.ploidy in (None, 2)
-            and (line.count == (46, 46) or all(a.constitutional for a in items))
+            and line.doubled_count is None
+            and (line.count == (46, 46) or bool(items))
         )
-        clones.append(_Clone(line, items, sex, normal))
-        if not normal and any(not c.normal for c in clones[:-1]):
-            sidelines.append(i)
+        clone = _Clone(line, items, sex, normal)
+        clones.append(clone)
+        if not normal:
+            (sidelines if ref is not None else stemlines).append(clone)
     return clones
 
 
@@ -148,7 +150,7 @@ def _level(count: int, ploidy: int | None) -> int:
 def count_warning(index: int, clone: _Clone) -> str | None:
     """A warning when the written count disagrees with the listed gains and losses (ISCN ploidy level)."""
     line = clone.line
-    if line.reference_copies != 1 or any(a.kind == "inc" for a in clone.items):
+    if line.reference_copies != 1 or line.doubled_count or any(a.kind == "inc" for a in clone.items):
         return None
     auto_lo = auto_hi = sex_net = 0
     for a in clone.items:

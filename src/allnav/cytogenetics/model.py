@@ -35,7 +35,8 @@ class Abnormality:
 
     ``kind`` is ``numerical`` (a whole chromosome gained or lost), ``structural``, ``marker``,
     ``dmin`` or ``inc``. ``sign`` is ``"+"``, ``"-"`` or ``""``; ``copies`` comes from ``xN``;
-    ``count_range`` is the written number of markers or double minutes (``+2mar`` -> ``(2, 2)``).
+    ``count_range`` is the written number of markers or double minutes (``+2mar`` -> ``(2, 2)``);
+    ``cells`` is a per-abnormality cell count inside a composite karyotype (``+8[2]``).
     """
 
     kind: str
@@ -50,6 +51,7 @@ class Abnormality:
     constitutional: str | None = None
     count_range: tuple[int, int] | None = None
     marker_number: int | None = None
+    cells: int | None = None
 
     @property
     def type(self) -> str:
@@ -63,7 +65,11 @@ class Abnormality:
 
 @dataclass(frozen=True, slots=True)
 class CellLine:
-    """One clone (cell line): chromosome count, ploidy level, sex chromosomes or reference, items, cells."""
+    """One clone (cell line): chromosome count, ploidy level, sex chromosomes or reference, items, cells.
+
+    A clone written in ISCN's doubling notation (``50(25,X,+X,+21)x2``) keeps the inner count in
+    ``doubled_count`` and the factor in ``doubling``; its abnormalities are the inner ones then the extra ones.
+    """
 
     text: str
     span: Span
@@ -78,6 +84,8 @@ class CellLine:
     cells: int | None = None
     composite: bool = False
     separator: str = ""
+    doubled_count: tuple[int, int] | None = None
+    doubling: int = 1
 
     @property
     def count_is_range(self) -> bool:

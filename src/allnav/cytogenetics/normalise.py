@@ -18,7 +18,9 @@ MAX_INPUT_LENGTH = 10_000
 _LABEL = re.compile(r"\s*(?:ISCN|karyotype|cytogenetics)\s*(?:result)?\s*[:=]\s*", re.IGNORECASE)
 _TAIL = re.compile(r"(?:\.\s*|\s+)(?=(?:nuc\s?ish|ish|arr|rsa|mlpa)\b)")
 _DASHES = {c: "-" for c in "\u2010\u2011\u2012\u2013\u2014\u2212\ufe63\uff0d"}
-_OTHER = {"\u223c": "~", "\uff5e": "~", "\u2192": "->", "\uff1b": ";", "\uff0c": ","}
+_OTHER = {"\u223c": "~", "\uff5e": "~", "\u2192": "->", "\uff1b": ";", "\uff0c": ",", "\u00d7": "x"}
+_SEPARATORS = frozenset(",/;:")
+_LONE_C = re.compile(r"\??c(?![a-z])")
 _PUNCT = frozenset(",/;:()[]<>.~+-")
 _WORDS_BEFORE_SPACE = ("cp", "mos", "chi")
 
@@ -82,7 +84,11 @@ def normalise(original: str) -> Normalised:
                 nxt_k += 1
             nxt = head[nxt_k] if nxt_k < n else ""
             before = "".join(chars[-3:])
-            if prev in _PUNCT or nxt in _PUNCT or before.endswith(_WORDS_BEFORE_SPACE):
+            between_separators = prev in _SEPARATORS and nxt in _SEPARATORS
+            lone_c = _LONE_C.match(head, nxt_k) is not None and prev not in _SEPARATORS
+            if not between_separators and (
+                prev in _PUNCT or nxt in _PUNCT or lone_c or before.endswith(_WORDS_BEFORE_SPACE)
+            ):
                 if not prev.isspace():
                     notes.append(f"removed a space at position {pos}")
                 continue

@@ -18,7 +18,7 @@ from allnav.cytogenetics.transform import set_aside_kind
 
 _TYPES = "der|ider|idic|dic|del|dup|ins|inv|add|hsr|trp|qdp|fra|rob|t|i|r"
 _DERIVED = frozenset({"der", "ider"})
-_LINE = re.compile(r"([0-9]+)(?:~([0-9]+))?(<[1-9]?n>)?,(?:([XY]+)|(idem|sl|sdl[0-9]*))")
+_LINE = re.compile(r"([0-9]+)(?:~([0-9]+))?(<[1-9]?n>)?,(?:([XY]+)|(idem|sdl[0-9]*|sl[0-9]*))")
 _ITEM = re.compile(
     r"([+-]?)(?:"
     r"([0-9]+|X|Y)"

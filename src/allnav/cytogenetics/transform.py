@@ -71,13 +71,10 @@ class IscnTransformer(Transformer[Token, Any]):
         if len(c) == 1:
             return "?"
         prefix, first, second = c
-        return f"{prefix or ''}{first}" + (f"~{second}" if second else "")
-
-    def breakpoint_segment(self, meta: Meta, c: _Children) -> str:
-        return self._text(meta)
+        return f"{prefix or ''}{first}" + (f"~{second}" if second is not None else "")
 
     def detailed_path(self, meta: Meta, c: _Children) -> str:
-        return self._text(meta)
+        return str(c[0])
 
     def breakpoint_group(self, meta: Meta, c: _Children) -> tuple[bool, tuple[str, ...]]:
         if len(c) == 1 and "->" in c[0]:
@@ -225,41 +222,64 @@ class IscnTransformer(Transformer[Token, Any]):
         digits = str(c[0])[1:-2]
         return int(digits) if digits else 1
 
-    def sex_chromosomes(self, meta: Meta, c: _Children) -> tuple[str, str | None]:
-        return (str(c[0]), c[1])
+    def sex_chromosomes(self, meta: Meta, c: _Children) -> tuple[str, str, str | None]:
+        return ("sex", str(c[0]), c[1])
 
-    def stemline_reference(self, meta: Meta, c: _Children) -> tuple[str, int]:
-        return (str(c[0]), c[1] or 1)
+    def stemline_reference(self, meta: Meta, c: _Children) -> tuple[str, str, int]:
+        return ("ref", str(c[0]), c[1] or 1)
+
+    def abnormality_cells(self, meta: Meta, c: _Children) -> int:
+        n = int(str(c[0])[1:-1])
+        check_positive(n, "a cell count", meta.start_pos)
+        return n
 
     def cell_count(self, meta: Meta, c: _Children) -> tuple[bool, int]:
         n = int(c[1])
         check_positive(n, "a cell count", meta.start_pos)
         return (c[0] is not None, n)
 
-    def line_content(self, meta: Meta, c: _Children) -> tuple[Any, tuple[Abnormality, ...]]:
-        return (c[0], tuple(c[1:]))
+    @staticmethod
+    def _items(children: _Children) -> tuple[Abnormality, ...]:
+        items: list[Abnormality] = []
+        for child in children:
+            if isinstance(child, Abnormality):
+                items.append(child)
+            elif isinstance(child, int) and items:
+                items[-1] = replace(items[-1], cells=child)
+        return tuple(items)
+
+    def line_content(self, meta: Meta, c: _Children) -> dict[str, Any]:
+        out: dict[str, Any] = {"sex": None, "sex_con": None, "ref": None, "ref_copies": 1}
+        for child in c:
+            if isinstance(child, tuple) and child[0] == "sex":
+                out["sex"], out["sex_con"] = child[1], child[2]
+            elif isinstance(child, tuple) and child[0] == "ref":
+                out["ref"], out["ref_copies"] = child[1], child[2]
+        out["items"] = self._items(c)
+        return out
+
+    def doubled_line(self, meta: Meta, c: _Children) -> dict[str, Any]:
+        (lo, hi, _unc), content, mult, *extra = c
+        return {**content, "items": content["items"] + self._items(extra), "doubled": ((lo, hi), mult)}
 
     def cell_line(self, meta: Meta, c: _Children) -> CellLine:
-        (lo, hi, unc), ploidy, (head, items), cells = c
-        sex = sex_con = ref = None
-        ref_copies = 1
-        if head[0][0] in "XY":
-            sex, sex_con = head
-        else:
-            ref, ref_copies = head
+        (lo, hi, unc), ploidy, content, cells = c
+        doubled = content.get("doubled")
         return CellLine(
             text=self._text(meta),
             span=self._span(meta),
             count=(lo, hi),
             count_uncertain=unc,
             ploidy=ploidy,
-            sex=sex,
-            sex_constitutional=sex_con,
-            reference=ref,
-            reference_copies=ref_copies,
-            abnormalities=items,
+            sex=content["sex"],
+            sex_constitutional=content["sex_con"],
+            reference=content["ref"],
+            reference_copies=content["ref_copies"],
+            abnormalities=content["items"],
             cells=cells[1] if cells else None,
             composite=cells[0] if cells else False,
+            doubled_count=doubled[0] if doubled else None,
+            doubling=doubled[1] if doubled else 1,
         )
 
     def line_separator(self, meta: Meta, c: _Children) -> str:

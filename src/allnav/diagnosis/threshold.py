@@ -210,18 +210,21 @@ def _burkitt(
         return None
     if mature is False:
         line = (
-            "; ".join(reasons) + " with a precursor phenotype (" + "; ".join(immuno.mature_b["because"]) + ")"
+            "; ".join(reasons)
+            + " but not a mature B phenotype ("
+            + "; ".join(immuno.mature_b["because"])
+            + ")"
         )
         out.alerts.append(
             kb.conclude(
                 BURKITT,
-                "Burkitt features with a precursor phenotype: review before treating as ALL",
+                "Burkitt features without a mature B phenotype: review before treating as ALL",
                 [line],
                 severity="critical",
             )
         )
         return None
-    if mature is None:
+    if mature is None and not any("Burkitt" in p["why"] for p in immuno.pending):
         out.need(
             "surface Ig light chains (kappa/lambda) and TdT", "confirm the mature B-cell (Burkitt) phenotype"
         )

@@ -129,7 +129,9 @@ def build_genetic_profile(
     for lid, d in defs.items():
         items = by_lesion[lid]
         dec = decide(items, d)
-        dec = Decision(dec.present, dec.decided_by, dec.disagreeing, dec.tie, dec.notes + tuple(notes[lid]))
+        dec = Decision(
+            dec.present, dec.decided_by, dec.disagreeing, dec.tie, dec.notes + tuple(notes.get(lid, ()))
+        )
         calls[lid] = _make_call(d, items, dec, _lesion_rule(lid))
         a, p = lesion_alerts(kb, d, items, dec)
         alerts += a

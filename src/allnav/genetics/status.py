@@ -57,9 +57,7 @@ def lesion_alerts(
                 inputs=[dict(e.input) for e in (*dec.disagreeing, dec.decided_by)],
             )
         )
-        pending.append(
-            _pending(kb, CONFLICT, f"confirm {d.label} (e.g. FISH)", "tests disagree")
-        )
+        pending.append(_pending(kb, CONFLICT, f"confirm {d.label} (e.g. FISH)", "tests disagree"))
     elif (
         dec.present is None
         and any(not e.karyotype for e in items)

@@ -1,0 +1,113 @@
+"""The plain-language summary: type of ALL, Ph status, CNS, where treatment is, latest tests, transplant."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from allnav.knowledge import KnowledgeBase, RuleRef
+from allnav.patient_view.content import Content, Snippet
+from allnav.patient_view.inputs import Count, PatientFacts
+
+TYPE = RuleRef("pt.summary_type")
+PH = RuleRef("pt.summary_ph")
+CNS = RuleRef("pt.summary_cns")
+PHASE = RuleRef("pt.summary_phase")
+RESPONSE = RuleRef("pt.summary_response")
+MRD = RuleRef("pt.summary_mrd")
+COUNTS = RuleRef("pt.summary_counts")
+TRANSPLANT = RuleRef("pt.summary_transplant")
+
+ALL_TYPES = ("B-ALL", "T-ALL", "B-LBL", "T-LBL", "MPAL", "AUL")
+
+
+def _para(kb: KnowledgeBase, c: Content, rule: str, topic: str, snippets: list[Snippet], **fill: str) -> dict[str, Any]:
+    text = " ".join(s.text.format(**fill) if fill else s.text for s in snippets)
+    r = kb.rule(rule)
+    return {"topic": topic, "text": text, "sources": [c.cite(s.seed_lines) for s in snippets],
+            "rule": r.id, "rule_version": r.version}
+
+
+def mrd_words(level: float | None) -> str:
+    """An MRD fraction in words: 'about 2 in 10,000 cells' (or per million below 1 in 10,000)."""
+    if level is None:
+        return ""
+    if level * 1e4 >= 1:
+        return f": about {level * 1e4:.2g} in 10,000 cells"
+    return f": about {level * 1e6:.2g} in 1,000,000 cells"
+
+
+def _num(x: float) -> str:
+    return f"{x:g}"
+
+
+def hb_lln(c: Content, facts: PatientFacts, count: Count) -> float:
+    """The haemoglobin lower limit: the lab's, else the H1 default for the sex (female value if unknown)."""
+    if count.lln is not None:
+        return count.lln
+    key = "hemoglobin_lln_default_male" if facts.sex == "male" else "hemoglobin_lln_default_female"
+    return c.threshold(key)
+
+
+def low_counts(c: Content, facts: PatientFacts) -> dict[str, str]:
+    """The counts that are low (ANC < 1.0; platelets and haemoglobin below the LLN), formatted."""
+    out: dict[str, str] = {}
+    if facts.anc is not None and facts.anc.value < c.threshold("anc_low_lt"):
+        out["anc"] = f"{_num(facts.anc.value)} (usual range about 1.8 to 7.7)"
+    if facts.platelets is not None:
+        lln = facts.platelets.lln if facts.platelets.lln is not None else c.threshold("platelets_lln_default")
+        if facts.platelets.value < lln:
+            out["platelets"] = f"{_num(facts.platelets.value)} (usual range about 150 to 450)"
+    if facts.hemoglobin is not None and facts.hemoglobin.value < hb_lln(c, facts, facts.hemoglobin):
+        out["hemoglobin"] = _num(facts.hemoglobin.value)
+    return out
+
+
+def summarise(kb: KnowledgeBase, c: Content, facts: PatientFacts) -> list[dict[str, Any]]:
+    """The summary paragraphs, each with its topic, text, seed citations and rule."""
+    s = c.summary
+    paras: list[dict[str, Any]] = []
+    dx = facts.diagnosis if facts.diagnosis in ALL_TYPES else "not_established"
+    type_snips = [s.type[dx]]
+    if facts.etp and dx in ("T-ALL", "T-LBL"):
+        type_snips.append(s.etp)
+    paras.append(_para(kb, c, TYPE, "your_leukemia", type_snips))
+    if dx == "not_established":
+        paras.append(_para(kb, c, PHASE, "where_you_are", [s.closing]))
+        return paras
+    if dx not in ("T-ALL", "T-LBL") or facts.ph:
+        key = "positive" if facts.ph else "negative" if facts.ph is False else "unknown"
+        paras.append(_para(kb, c, PH, "philadelphia_chromosome", [s.ph[key]]))
+    phase = facts.phase_now or "unknown"
+    phase_snips = [s.phase.get(phase, s.phase["unknown"])]
+    if facts.phase_next in s.next and facts.phase_next != phase:
+        phase_snips.append(s.next[facts.phase_next])
+    paras.append(_para(kb, c, PHASE, "where_you_are", phase_snips))
+    if phase not in ("follow_up", "palliative"):
+        treat = (facts.cns_status or "").startswith(("CNS2", "CNS3")) or facts.relapse_site in ("isolated CNS", "combined")
+        paras.append(_para(kb, c, CNS, "brain_and_spinal_cord", [s.cns["treatment" if treat else "prophylaxis"]]))
+    test_snips: list[Snippet] = []
+    if facts.response in s.response:
+        test_snips.append(s.response[facts.response])
+        if facts.response == "relapse":
+            if facts.relapse_site in s.relapse_site:
+                test_snips.append(s.relapse_site[facts.relapse_site])
+            if facts.late_relapse:
+                test_snips.append(s.late_relapse)
+    if test_snips:
+        paras.append(_para(kb, c, RESPONSE, "latest_tests", test_snips))
+    if facts.mrd_status in s.mrd:
+        paras.append(_para(kb, c, MRD, "leftover_leukemia_cells", [s.mrd[facts.mrd_status]],
+                           level=mrd_words(facts.mrd_level)))
+    low = low_counts(c, facts)
+    if low:
+        snips = [s.counts[k] for k in ("anc", "platelets", "hemoglobin") if k in low]  # type: ignore[index]
+        paras.append(_para(kb, c, COUNTS, "blood_counts", snips, **low_fill(low)))
+    if facts.transplant in ("favoured", "consider") and phase not in ("follow_up", "palliative", "transplant"):
+        paras.append(_para(kb, c, TRANSPLANT, "stem_cell_transplant", [s.transplant[facts.transplant]]))  # type: ignore[index]
+    paras.append(_para(kb, c, PHASE, "talking_with_your_team", [s.closing]))
+    return paras
+
+
+def low_fill(low: dict[str, str]) -> dict[str, str]:
+    """Placeholders for the count sentences (missing counts filled with an empty string)."""
+    return {"anc": low.get("anc", ""), "platelets": low.get("platelets", ""), "hemoglobin": low.get("hemoglobin", "")}
