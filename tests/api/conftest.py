@@ -20,15 +20,15 @@ with warnings.catch_warnings():
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "store"))
 
-from dbfixtures import FakeCore, empty_engine, engine  # noqa: E402
+from dbfixtures import FakeCore, empty_engine, engine
 
-from allnav.api import create_app  # noqa: E402
-from allnav.api.deps import AppState  # noqa: E402
-from allnav.services import patients  # noqa: E402
-from allnav.settings import Settings  # noqa: E402
-from allnav.store import users  # noqa: E402
-from allnav.store.audit import Actor  # noqa: E402
-from allnav.store.engine import session_factory  # noqa: E402
+from allnav.api import create_app
+from allnav.api.deps import AppState
+from allnav.services import patients
+from allnav.settings import Settings
+from allnav.store import users
+from allnav.store.audit import Actor
+from allnav.store.engine import session_factory
 
 __all__ = ["World", "app", "client", "empty_engine", "engine", "world"]
 

@@ -5,9 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from fastapi import FastAPI
-
 from conftest import ROLES, TestClient, World
+from fastapi import FastAPI
 
 TL = {"kind": "timeline", "payload": {"day": 50, "vitals": {"temperature_c": 37.2}}}
 NEW_USER = {"email": "x{n}@test", "password": "long enough pw", "role": "registrar"}

@@ -5,9 +5,8 @@ from __future__ import annotations
 import logging
 
 import pytest
-from fastapi import FastAPI
-
 from conftest import PATIENT_NAMES, TestClient, World
+from fastapi import FastAPI
 
 
 def _is_envelope(body: dict[str, object], code: str) -> None:

@@ -6,17 +6,22 @@ import warnings
 from typing import Any
 
 import schemathesis
+from conftest import World
 from fastapi import FastAPI
 from hypothesis import HealthCheck, given, settings
-
-from conftest import World
 
 # Each operation is called as a role that may use it, so the handlers (not only the guards) get fuzzed.
 ROLE_FOR = {"/api/users": "admin", "/api/audit": "admin", "/api/registry": "registrar"}
 
 
 def _fuzz(operation: Any, headers: dict[str, str]) -> None:
-    @settings(max_examples=20, deadline=None, database=None, suppress_health_check=list(HealthCheck))
+    @settings(
+        max_examples=20,
+        deadline=None,
+        database=None,
+        derandomize=True,
+        suppress_health_check=list(HealthCheck),
+    )
     @given(case=operation.as_strategy())
     def run(case: Any) -> None:
         if case.path_parameters and "patient_id" in case.path_parameters:

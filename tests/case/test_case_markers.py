@@ -63,6 +63,8 @@ def test_canonical_names(name: str, canonical: str, known: bool) -> None:
         ("not done", None, None, None),
         ("neg (25%)", False, 25.0, None),
         ("40", True, 40.0, None),
+        ("pos on 60% of blasts", True, 60.0, None),
+        ("dim, 30% of blasts", True, 30.0, "dim"),
         (40, True, 40.0, None),
         (True, True, None, None),
         (False, False, None, None),
@@ -103,7 +105,7 @@ def test_compartments() -> None:
     assert compartment("cCD19") == "cytoplasmic"
 
 
-@pytest.mark.parametrize("text", ["maybe", "pos neg", "150%", "10% 20%", "", {"raw": 1}, [1]])
+@pytest.mark.parametrize("text", ["maybe", "pos neg", "150%", "10% 20%", "", "of blasts", {"raw": 1}, [1]])
 def test_unreadable_values_are_refused(text: object) -> None:
     with pytest.raises((MarkerTextError, ValueError)):
         parse_marker_value("CD19", text)

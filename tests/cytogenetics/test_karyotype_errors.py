@@ -65,7 +65,14 @@ def test_empty_input_is_k004(text: str) -> None:
 def test_error_codes_are_distinct_per_problem() -> None:
     codes = {
         _error(t).code
-        for t in ("46,XX,t(9,22)", "46,XX,t(9;22", "46,XX,+23", "x" * (MAX_INPUT_LENGTH + 1), "46,XX,t(9;22)(q34)", "0,XX")
+        for t in (
+            "46,XX,t(9,22)",
+            "46,XX,t(9;22",
+            "46,XX,+23",
+            "x" * (MAX_INPUT_LENGTH + 1),
+            "46,XX,t(9;22)(q34)",
+            "0,XX",
+        )
     }
     assert codes == {"K001", "K002", "K003", "K004", "K005", "K006"}
 

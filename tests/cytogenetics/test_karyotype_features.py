@@ -11,7 +11,14 @@ CONTRACT_KEYS = {
     "input", "valid", "error", "modal_number", "ploidy_class", "sex_chromosomes", "clone_count", "normal",
     "abnormality_count", "complex", "recurrent", "clones",
 }  # fmt: skip
-EXTRA_KEYS = {"recurrent_evidence", "warnings", "normalised", "set_aside", "complex_convention", "abnormalities"}
+EXTRA_KEYS = {
+    "recurrent_evidence",
+    "warnings",
+    "normalised",
+    "set_aside",
+    "complex_convention",
+    "abnormalities",
+}
 
 
 def f(text: str) -> dict:  # type: ignore[type-arg]
@@ -29,7 +36,12 @@ def test_contract_example_exactly() -> None:
     assert out["input"] == text
     assert out["error"] is None
     assert (out["modal_number"], out["ploidy_class"], out["sex_chromosomes"]) == (46, "diploid", "XX")
-    assert (out["clone_count"], out["normal"], out["abnormality_count"], out["complex"]) == (2, False, 1, False)
+    assert (out["clone_count"], out["normal"], out["abnormality_count"], out["complex"]) == (
+        2,
+        False,
+        1,
+        False,
+    )
     assert [k for k, v in out["recurrent"].items() if v] == ["t_9_22"]
     stem, normal = out["clones"]
     assert {k: stem[k] for k in ("text", "cells", "chromosome_count", "role")} == {
@@ -42,7 +54,10 @@ def test_contract_example_exactly() -> None:
     }  # fmt: skip
     assert text[6:24] == a["text"]
     assert {k: normal[k] for k in ("text", "cells", "role", "abnormalities")} == {
-        "text": "46,XX[2]", "cells": 2, "role": "normal", "abnormalities": []
+        "text": "46,XX[2]",
+        "cells": 2,
+        "role": "normal",
+        "abnormalities": [],
     }
 
 
@@ -159,7 +174,11 @@ POSITIVE = [
     ("45,XY,der(9)t(9;22)(q34;q11.2),-22[20]", "t_9_22", "der(9)t(9;22)(q34;q11.2)"),
     ("46,XY,t(9;22;11)(q34;q11.2;q23)[20]", "t_9_22", "t(9;22;11)(q34;q11.2;q23)"),
     ("46,XY,t(9;22;11)(q34;q11.2;q23)[20]", "kmt2a_11q23", "t(9;22;11)(q34;q11.2;q23)"),
-    ("47,XY,+8,t(9;22)(q34;q11.2)[10]/48,idem,+der(22)t(9;22)(q34;q11.2)[5]", "t_9_22", "+der(22)t(9;22)(q34;q11.2)"),
+    (
+        "47,XY,+8,t(9;22)(q34;q11.2)[10]/48,idem,+der(22)t(9;22)(q34;q11.2)[5]",
+        "t_9_22",
+        "+der(22)t(9;22)(q34;q11.2)",
+    ),
     ("46,XX,t(4;11)(q21;q23)[20]", "t_4_11", "t(4;11)(q21;q23)"),
     ("46,XX,t(4;11)(q21;q23)[20]", "kmt2a_11q23", "t(4;11)(q21;q23)"),
     ("46,XX,t(11;19)(q23;p13.3)[20]", "kmt2a_11q23", "t(11;19)(q23;p13.3)"),

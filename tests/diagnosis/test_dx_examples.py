@@ -53,3 +53,33 @@ def test_mpal_example_cns3a(kb) -> None:
     case = load_case(json.loads((DATA / "mpal-t-myeloid.json").read_text(encoding="utf-8")))
     dx = assess_diagnosis(case, kb, assess_immunophenotype(case, kb), FakeProfile())
     assert dx.cns_status["substatus"] == "CNS3a"
+
+
+BOUNDARIES = DATA / "boundaries"
+BOUNDARY_EXPECTED: dict[str, dict[str, Any]] = json.loads(
+    (BOUNDARIES / "expected.json").read_text(encoding="utf-8")
+)
+
+
+@pytest.mark.parametrize("name", sorted(BOUNDARY_EXPECTED))
+def test_boundary_case(kb, name) -> None:
+    """Guideline-boundary case files (each cites the rule it probes in expected.json)."""
+    exp = BOUNDARY_EXPECTED[name]
+    assert exp["source"]
+    case = load_case(json.loads((BOUNDARIES / name).read_text(encoding="utf-8")))
+    immuno = assess_immunophenotype(case, kb)
+    dx = assess_diagnosis(case, kb, immuno, FakeProfile(**exp.get("genetics_fake", {})))
+    assert dx.diagnosis["value"] == exp["diagnosis"]
+    checks = {
+        "lineage": immuno.lineage["value"],
+        "mpal": immuno.mpal["value"],
+        "etp": immuno.etp["value"],
+        "near_etp": immuno.etp.get("near_etp"),
+        "mature_b": immuno.mature_b["value"],
+        "protocol_dependent": dx.diagnosis.get("protocol_dependent"),
+        "cns_status": dx.cns_status["value"],
+        "substatus": dx.cns_status.get("substatus"),
+    }
+    for key, got in checks.items():
+        if key in exp:
+            assert got == exp[key], key

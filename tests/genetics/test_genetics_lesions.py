@@ -115,7 +115,9 @@ def test_karyotype_span_is_kept(kb: KnowledgeBase, make_case: Make, kfeat: Feat)
     assert text[span[0] : span[1]] == "t(9;22)(q34.1;q11.2)"
 
 
-def test_normal_karyotype_does_not_exclude_cryptic_lesions(kb: KnowledgeBase, make_case: Make, kfeat: Feat) -> None:
+def test_normal_karyotype_does_not_exclude_cryptic_lesions(
+    kb: KnowledgeBase, make_case: Make, kfeat: Feat
+) -> None:
     p = build_genetic_profile(make_case(karyotype="46,XX[20]"), kb, kfeat("46,XX[20]"))
     assert p.present("bcr_abl1") is False  # G-banding excludes the Ph chromosome itself
     assert p.present("etv6_runx1") is None  # cryptic on G-banding

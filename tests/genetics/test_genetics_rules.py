@@ -47,7 +47,9 @@ def test_iamp21_copies_explained_by_polysomy_21(kb: KnowledgeBase, make_case: Ma
 
 
 # --- ploidy cut-points ---------------------------------------------------------------------------------
-@pytest.mark.parametrize(("modal", "present"), [(42, True), (43, True), (44, False), (45, False), (46, False)])
+@pytest.mark.parametrize(
+    ("modal", "present"), [(42, True), (43, True), (44, False), (45, False), (46, False)]
+)
 def test_hypodiploid_lt44_boundary(kb: KnowledgeBase, make_case: Make, modal: int, present: bool) -> None:
     p = build_genetic_profile(make_case(), kb, _modal_features(modal))
     assert p.present("hypodiploid_lt44") is present
@@ -77,7 +79,9 @@ def test_ploidy_group_boundaries(
 @pytest.mark.parametrize(
     ("modal", "present"), [(59, False), (60, None), (67, None), (68, True), (78, True), (79, False)]
 )
-def test_masked_hypodiploidy_by_modal(kb: KnowledgeBase, make_case: Make, modal: int, present: bool | None) -> None:
+def test_masked_hypodiploidy_by_modal(
+    kb: KnowledgeBase, make_case: Make, modal: int, present: bool | None
+) -> None:
     p = build_genetic_profile(make_case(), kb, _modal_features(modal))
     assert p.present("near_triploid_masked") is present
 
@@ -119,7 +123,9 @@ def _mlpa(*items: tuple[str, str]) -> list[dict[str, Any]]:
         ([("IKZF1plus", "detected")], True),
     ],
 )  # fmt: skip
-def test_ikzf1plus(kb: KnowledgeBase, make_case: Make, findings: list[tuple[str, str]], expected: bool | None) -> None:
+def test_ikzf1plus(
+    kb: KnowledgeBase, make_case: Make, findings: list[tuple[str, str]], expected: bool | None
+) -> None:
     p = build_genetic_profile(make_case(genetics=_mlpa(*findings)), kb, None)
     assert p.present("ikzf1plus") is expected
 
@@ -153,7 +159,9 @@ def test_t_all_genes(
 # --- conflicts between tests ---------------------------------------------------------------------------
 def test_karyotype_vs_pcr_conflict_decided_by_pcr(kb: KnowledgeBase, make_case: Make, kfeat: Feat) -> None:
     text = "46,XY,t(9;22)(q34.1;q11.2)[20]"
-    case = make_case(karyotype=text, genetics=[{"finding": "BCR::ABL1", "result": "not_detected", "method": "RT-PCR"}])
+    case = make_case(
+        karyotype=text, genetics=[{"finding": "BCR::ABL1", "result": "not_detected", "method": "RT-PCR"}]
+    )
     p = build_genetic_profile(case, kb, kfeat(text))
     call = p.call("bcr_abl1")
     assert call.present is False

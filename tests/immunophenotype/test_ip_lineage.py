@@ -145,11 +145,19 @@ def test_no_markers_no_report(assess) -> None:
 
 def test_aliases_and_unknown_markers(assess) -> None:
     out = assess(
-        {"CD19": "pos", "CD79a": "pos", "cyCD3": "neg", "MPO": "neg", "CD200": "pos", "FooBar": "neg"}
+        {
+            "CD19": "pos",
+            "CD79a": "pos",
+            "cyCD3": "neg",
+            "MPO": "neg",
+            "CD999": "pos",
+            "CD200": "pos",
+            "FooBar": "neg",
+        }
     )
     assert out.lineage["value"] == "B"
     assert out.lineage["criteria"]["T"]["value"] is False
-    assert set(out.unknown_markers) == {"CD200", "FooBar"}
+    assert set(out.unknown_markers) == {"CD999", "FooBar"}
 
 
 def test_percent_only_marker_uses_egil_convention(assess) -> None:

@@ -95,7 +95,9 @@ class FakeCore:
         blood = case.get("blood")
         wbc = blood.get("wbc") if isinstance(blood, dict) else None
         if isinstance(wbc, int | float) and wbc > 1000:
-            problems.append(FieldProblem(path="blood.wbc", message="implausible", value=wbc, accepted="0-1000"))
+            problems.append(
+                FieldProblem(path="blood.wbc", message="implausible", value=wbc, accepted="0-1000")
+            )
         if problems:
             raise CaseValidationError("the case file is not valid", problems)
         if problems:

@@ -26,7 +26,9 @@ def _count(engine: Engine, model: type, patient_id: str) -> int:
 def test_killed_writer_leaves_no_partial_record(engine: Engine) -> None:
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
     url = engine.url.render_as_string(hide_password=False)
-    with subprocess.Popen([sys.executable, str(CHILD), url], stdout=subprocess.PIPE, text=True, env=env) as proc:
+    with subprocess.Popen(
+        [sys.executable, str(CHILD), url], stdout=subprocess.PIPE, text=True, env=env
+    ) as proc:
         try:
             assert proc.stdout is not None
             assert proc.stdout.readline().strip() == "COMMITTED"

@@ -68,3 +68,12 @@ def resp(
     r: dict[str, Any] = {"value": value, "timepoint": day}
     r.update(extra)
     return {"response": r if value is not None else None, "mrd": {"status": mrd, "level": level}}
+
+
+def full_kb() -> KnowledgeBase:
+    """Treatment and patient-view rules together (for the patient view)."""
+    import allnav.patient_view.view  # noqa: F401
+
+    refs = {r for r in _REFERENCED if r.startswith(("tx.", "pt."))}
+    records = _read_records("allnav.treatment") + _read_records("allnav.patient_view")
+    return build_knowledge_base(records, refs)

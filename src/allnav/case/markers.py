@@ -59,6 +59,7 @@ _INTENSITY: dict[str, Intensity] = {
     "++": "strong",
     "+++": "bright",
 }
+_FILLER = {"on", "of", "in", "the", "blasts", "cells", "population"}  # 'pos on 60% of blasts'
 _PERCENT = re.compile(r"(?<![\w.])(\d+(?:\.\d+)?)\s*%")
 ACCEPTED_TEXT = (
     "pos | neg | dim | weak | bright | strong | partial | equivocal | + | - | a percent of blasts (40 or '40%') "
@@ -169,6 +170,8 @@ def _parse_text(canonical: str, text: str) -> MarkerValue:  # MarkerValue is fro
     decided = False
     intensity: Intensity | None = None
     for w in words:
+        if w in _FILLER:
+            continue
         if w in _INTENSITY and intensity is None:
             intensity = _INTENSITY[w]
         if w in _POSITIVE or w in _INTENSITY:

@@ -51,9 +51,15 @@ def ploidy_class(count: int) -> str:
     return name
 
 
+def is_constitutional(a: Abnormality) -> bool:
+    """A ``c`` written after a derivative made by several rearrangements qualifies only the last one
+    (``der(9)t(9;11)(p22;q23)t(11;12)(p13;q22)c``: the t(9;11) is acquired), so the item stays acquired."""
+    return bool(a.constitutional) and len(a.derivations) < 2
+
+
 def count_of(a: Abnormality) -> int:
     """How many abnormalities an item stands for (``+21x2`` two gains, ``+3mar`` three markers)."""
-    if a.kind == "inc" or a.constitutional:
+    if a.kind == "inc" or is_constitutional(a):
         return 0
     if a.kind == "marker" and a.count_range:
         return a.count_range[0] * a.copies
@@ -96,7 +102,7 @@ class _Clone:
 
 
 def _acquired(items: tuple[Abnormality, ...]) -> list[Abnormality]:
-    return [a for a in items if not a.constitutional and a.kind != "inc"]
+    return [a for a in items if not is_constitutional(a) and a.kind != "inc"]
 
 
 def resolve_clones(k: ParsedKaryotype, warnings: list[str]) -> list[_Clone]:
@@ -196,7 +202,9 @@ def compute(k: ParsedKaryotype, original: str, notes: tuple[str, ...]) -> dict[s
     modal: int | list[int] = lo if lo == hi else [lo, hi]
     basis = (lo + hi) // 2
     if lo != hi:
-        warnings.append(f"the stemline count is a range {lo}~{hi}; its midpoint {basis} gives the ploidy class")
+        warnings.append(
+            f"the stemline count is a range {lo}~{hi}; its midpoint {basis} gives the ploidy class"
+        )
     if basis < 24:
         warnings.append(f"a stemline count of {basis} is below every near-haploid band (24-31)")
     roles = [

@@ -45,8 +45,9 @@ TERMINAL_WORDS: dict[str, str] = {
     "CONSTITUTIONAL": "'c' (constitutional)",
     "ARM": "an arm (p or q)",
     "BAND": "a band (e.g. q34, p13.3, pter)",
-    "JOIN": "'::'",
-    "ARROW": "'->'",
+    "SUB_BAND": "a sub-band number (e.g. 22 in q14-22)",
+    "DETAILED_PATH": "a detailed breakpoint path (pter->q34::...)",
+    "ITEM_CELLS": "a cell count [n] for this abnormality",
     "SET_ASIDE": "a trailing .nuc ish/.ish/.arr result",
     "CHIMERISM": "'mos' or 'chi'",
     "LINE_SEP": "'/' before the next cell line",
@@ -98,9 +99,7 @@ def _expected_words(names: set[str] | frozenset[str]) -> list[str]:
 
 def _syntax_error(exc: UnexpectedInput, norm: Normalised) -> KaryotypeSyntaxError:
     text = norm.text
-    if isinstance(exc, UnexpectedEOF) or (
-        isinstance(exc, UnexpectedToken) and exc.token.type == "$END"
-    ):
+    if isinstance(exc, UnexpectedEOF) or (isinstance(exc, UnexpectedToken) and exc.token.type == "$END"):
         pos = len(text)
         expected = _expected_words(set(getattr(exc, "expected", ())))
         return KaryotypeSyntaxError(
@@ -111,11 +110,10 @@ def _syntax_error(exc: UnexpectedInput, norm: Normalised) -> KaryotypeSyntaxErro
             code="K002",
         )
     if isinstance(exc, UnexpectedCharacters):
-        pos = exc.pos_in_stream
+        pos = exc.pos_in_stream or 0
         names = set(exc.allowed or ())
         ch = text[pos] if pos < len(text) else ""
-        what = "a space" if ch.isspace() else repr(ch)
-        message = f"unexpected character {what}"
+        message = "unexpected space" if ch.isspace() else f"unexpected character {ch!r}"
     elif isinstance(exc, UnexpectedToken):
         pos = exc.token.start_pos if exc.token.start_pos is not None else 0
         names = set(exc.accepts or exc.expected)
@@ -130,7 +128,11 @@ def _syntax_error(exc: UnexpectedInput, norm: Normalised) -> KaryotypeSyntaxErro
 def semantic_to_error(exc: SemanticError, norm: Normalised) -> KaryotypeSyntaxError:
     """Turn a semantic check failure (positions in normalised text) into the public error."""
     return KaryotypeSyntaxError(
-        exc.message, text=norm.original, position=norm.orig(exc.position), expected=exc.expected, code=exc.code
+        exc.message,
+        text=norm.original,
+        position=norm.orig(exc.position),
+        expected=exc.expected,
+        code=exc.code,
     )
 
 

@@ -17,7 +17,7 @@ MAX_INPUT_LENGTH = 10_000
 
 _LABEL = re.compile(r"\s*(?:ISCN|karyotype|cytogenetics)\s*(?:result)?\s*[:=]\s*", re.IGNORECASE)
 _TAIL = re.compile(r"(?:\.\s*|\s+)(?=(?:nuc\s?ish|ish|arr|rsa|mlpa)\b)")
-_DASHES = {c: "-" for c in "\u2010\u2011\u2012\u2013\u2014\u2212\ufe63\uff0d"}
+_DASHES = dict.fromkeys("\u2010\u2011\u2012\u2013\u2014\u2212\ufe63\uff0d", "-")
 _OTHER = {"\u223c": "~", "\uff5e": "~", "\u2192": "->", "\uff1b": ";", "\uff0c": ",", "\u00d7": "x"}
 _SEPARATORS = frozenset(",/;:")
 _LONE_C = re.compile(r"\??c(?![a-z])")

@@ -36,7 +36,7 @@ _CELLS = re.compile(r"\[(cp)?([0-9]+)\]")
 _ASIDE = re.compile(r"\.(?:nuc ?ish|ish|arr|rsa|mlpa)\b")
 
 
-class _Fallback(Exception):
+class _FallbackError(Exception):
     """Internal: the scanner leaves this string to the Lark parser."""
 
 
@@ -45,10 +45,10 @@ def _chromosomes(inner: str) -> tuple[str, ...]:
     for item in out:
         m = _CHROMOSOME.fullmatch(item)
         if m is None:
-            raise _Fallback
+            raise _FallbackError
         name = m.group(1)
         if name is not None and name.isdigit() and not 1 <= int(name) <= 22:
-            raise _Fallback
+            raise _FallbackError
     return out
 
 
@@ -58,11 +58,11 @@ def _rearrangement(type_: str, chroms: str, bps: str | None, unc: bool = False) 
     if bps is not None:
         parts = bps.split(";")
         if len(parts) != len(chromosomes):
-            raise _Fallback
+            raise _FallbackError
         gl = []
         for part in parts:
             if _GROUP.fullmatch(part) is None:
-                raise _Fallback
+                raise _FallbackError
             gl.append(tuple(_BAND_RE.findall(part)))
         groups = tuple(gl)
     return Rearrangement(type_, chromosomes, groups, unc, False)
@@ -74,22 +74,24 @@ def _item(m: re.Match[str], norm: Normalised) -> Abnormality:
     span = (norm.orig(m.start()), norm.orig_end(m.end()))
     copies = int(mult) if mult is not None else 1
     if copies < 1:
-        raise _Fallback
+        raise _FallbackError
     if num is not None:
         if not sign or (num.isdigit() and not 1 <= int(num) <= 22):
-            raise _Fallback
-        return Abnormality("numerical", text, span, sign=sign, chromosome=num, copies=copies, constitutional=con)
+            raise _FallbackError
+        return Abnormality(
+            "numerical", text, span, sign=sign, chromosome=num, copies=copies, constitutional=con
+        )
     if mk is not None:
         lo = int(mlo) if mlo is not None else 1
         hi = int(mhi) if mhi is not None else lo
         if (mlo is None and mhi is not None) or not 1 <= lo <= hi <= 400:
-            raise _Fallback
+            raise _FallbackError
         if mk == "dmin":
             if sign or mnum is not None or mult is not None or con is not None:
-                raise _Fallback
+                raise _FallbackError
             return Abnormality("dmin", text, span, count_range=(lo, hi))
         if not sign and (mult is not None or con is not None):
-            raise _Fallback
+            raise _FallbackError
         return Abnormality(
             "marker",
             text,
@@ -102,13 +104,13 @@ def _item(m: re.Match[str], norm: Normalised) -> Abnormality:
         )
     if inc is not None:
         if sign or mult is not None or con is not None:
-            raise _Fallback
+            raise _FallbackError
         return Abnormality("inc", text, span)
     core = _rearrangement(type_, chs, bps)
     derivs: tuple[Rearrangement, ...] = ()
     if ders:
         if type_ not in _DERIVED:
-            raise _Fallback
+            raise _FallbackError
         derivs = tuple(
             _rearrangement(d.group(2), d.group(3), d.group(4), d.group(1) is not None)
             for d in _DERIVATION.finditer(ders)
@@ -140,11 +142,11 @@ def _scan(norm: Normalised) -> ParsedKaryotype:
         start = pos
         m = _LINE.match(t, pos)
         if m is None:
-            raise _Fallback
+            raise _FallbackError
         lo = int(m.group(1))
         hi = int(m.group(2)) if m.group(2) is not None else lo
         if not 1 <= lo <= hi <= 400:
-            raise _Fallback
+            raise _FallbackError
         ploidy_text = m.group(3)
         ploidy = None if ploidy_text is None else int(ploidy_text[1:-2] or "1")
         pos = m.end()
@@ -152,7 +154,7 @@ def _scan(norm: Normalised) -> ParsedKaryotype:
         while pos < n and t[pos] == ",":
             im = _ITEM.match(t, pos + 1)
             if im is None:
-                raise _Fallback
+                raise _FallbackError
             items.append(_item(im, norm))
             pos = im.end()
         cells = None
@@ -160,7 +162,7 @@ def _scan(norm: Normalised) -> ParsedKaryotype:
         if pos < n and t[pos] == "[":
             cm = _CELLS.match(t, pos)
             if cm is None or cm.group(2) == "0" or int(cm.group(2)) < 1:
-                raise _Fallback
+                raise _FallbackError
             composite = cm.group(1) is not None
             cells = int(cm.group(2))
             pos = cm.end()
@@ -188,7 +190,7 @@ def _scan(norm: Normalised) -> ParsedKaryotype:
             body = t[pos:]
             aside = SetAside(body[1:], set_aside_kind(body), (norm.orig(pos), norm.orig_end(n)))
             break
-        raise _Fallback
+        raise _FallbackError
     return ParsedKaryotype(chim, tuple(lines), aside)
 
 
@@ -196,5 +198,5 @@ def scan(norm: Normalised) -> ParsedKaryotype | None:
     """The parsed karyotype, or ``None`` when the Lark parser must decide."""
     try:
         return _scan(norm)
-    except _Fallback:
+    except _FallbackError:
         return None

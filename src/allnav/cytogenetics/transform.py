@@ -95,7 +95,9 @@ class IscnTransformer(Transformer[Token, Any]):
         return tuple(c)
 
     # ---- rearrangements -----------------------------------------------------------------------
-    def _rearrangement(self, meta: Meta, type_: str, chroms: Any, bps: Any, unc: bool = False) -> Rearrangement:
+    def _rearrangement(
+        self, meta: Meta, type_: str, chroms: Any, bps: Any, unc: bool = False
+    ) -> Rearrangement:
         chromosomes: tuple[str, ...] = chroms or ()
         detailed, groups = bps if bps is not None else (False, None)
         if groups is not None:
@@ -103,7 +105,7 @@ class IscnTransformer(Transformer[Token, Any]):
         return Rearrangement(type_, chromosomes, groups, unc, detailed)
 
     def structural(self, meta: Meta, c: _Children) -> Rearrangement:
-        type_, chroms, bps = (c + [None, None])[:3]
+        type_, chroms, bps = [*c, None, None][:3]
         return self._rearrangement(meta, str(type_), chroms, bps)
 
     def derivation(self, meta: Meta, c: _Children) -> Rearrangement:

@@ -93,6 +93,7 @@ def _schedule(kb: KnowledgeBase, case: Case, response: Mapping[str, Any], ph: bo
         why,
         status="surveillance",
         years_after_therapy=round(days / YEAR_DAYS, 2),
+        days_after_therapy=days,
         year=year,
         interval_months=list(row.interval_months),
         tests=tests,
@@ -143,7 +144,7 @@ def assess_followup(
     marrow = None
     if surveillance:
         years = sched["years_after_therapy"]
-        within = years < table.marrow_years
+        within = sched["days_after_therapy"] < table.marrow_years * YEAR_DAYS
         marrow = kb.conclude(
             MARROW,
             table.marrow if within else "as clinically indicated",

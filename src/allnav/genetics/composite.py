@@ -24,6 +24,8 @@ IMPLIES: dict[str, tuple[str, ...]] = {
     "t_4_11": ("kmt2a_r",),
     "t_8_14": ("myc_r", "igh_r"),
     "igh_il3": ("igh_r",),
+    "near_haploid": ("hypodiploid_lt44",),
+    "low_hypodiploid": ("hypodiploid_lt44",),
 }
 
 #: B5: IKZF1plus co-deletions (any one) and the exclusion.

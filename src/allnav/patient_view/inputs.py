@@ -9,8 +9,26 @@ from typing import Any
 
 from allnav.case.model import Case
 
-ASPARAGINASE = ("asparaginase", "pegaspargase", "oncaspar", "calaspargase", "asparlas", "rylaze", "erwinase", "erwinia")
-CAR_T = ("tisagenlecleucel", "kymriah", "brexucabtagene", "tecartus", "obecabtagene", "aucatzyl", "car t", "car-t")
+ASPARAGINASE = (
+    "asparaginase",
+    "pegaspargase",
+    "oncaspar",
+    "calaspargase",
+    "asparlas",
+    "rylaze",
+    "erwinase",
+    "erwinia",
+)
+CAR_T = (
+    "tisagenlecleucel",
+    "kymriah",
+    "brexucabtagene",
+    "tecartus",
+    "obecabtagene",
+    "aucatzyl",
+    "car t",
+    "car-t",
+)
 
 
 def value(raw: Any) -> Any:

@@ -23,15 +23,32 @@ NELARABINE = RuleRef("pt.report_nelarabine")
 CNS = RuleRef("pt.report_cns")
 AFTER = RuleRef("pt.report_after_treatment")
 
-TREATING = ("diagnosis", "induction", "consolidation", "maintenance", "transplant", "relapsed_refractory",
-            "palliative", "unknown", None)
+TREATING = (
+    "diagnosis",
+    "induction",
+    "consolidation",
+    "maintenance",
+    "transplant",
+    "relapsed_refractory",
+    "palliative",
+    "unknown",
+    None,
+)
 
 
-def _item(kb: KnowledgeBase, c: Content, rule: str, key: str, because: list[str], extra: str | None = None) -> dict[str, Any]:
+def _item(
+    kb: KnowledgeBase, c: Content, rule: str, key: str, because: list[str], extra: str | None = None
+) -> dict[str, Any]:
     it: ReportItem = c.report[key]
     r = kb.rule(rule)
-    out: dict[str, Any] = {"id": key, "text": it.text, "because": because, "sources": list(it.sources),
-                           "rule": r.id, "rule_version": r.version}
+    out: dict[str, Any] = {
+        "id": key,
+        "text": it.text,
+        "because": because,
+        "sources": list(it.sources),
+        "rule": r.id,
+        "rule_version": r.version,
+    }
     if extra:
         out["your_numbers"] = extra
     return out
@@ -42,21 +59,41 @@ def report_right_away(kb: KnowledgeBase, c: Content, facts: PatientFacts) -> lis
     items: list[dict[str, Any]] = []
     low = low_counts(c, facts)
     fill = low_fill(low)
-    treating = facts.phase_now in TREATING and facts.diagnosis in ("B-ALL", "T-ALL", "B-LBL", "T-LBL", "MPAL", "AUL")
+    treating = facts.phase_now in TREATING and facts.diagnosis in (
+        "B-ALL",
+        "T-ALL",
+        "B-LBL",
+        "T-LBL",
+        "MPAL",
+        "AUL",
+    )
     blin = has_drug(facts, ("blinatumomab", "blincyto"))
     cart = has_drug(facts, CAR_T)
     ino = has_drug(facts, ("inotuzumab", "besponsa"))
     if treating or "anc" in low or cart or blin:
-        because = ["on or starting treatment: chemotherapy lowers the white blood cell count"] if treating else []
+        because = (
+            ["on or starting treatment: chemotherapy lowers the white blood cell count"] if treating else []
+        )
         if "anc" in low:
             because.append(f"ANC {low['anc']} (< {c.threshold('anc_low_lt'):g} x 10^9/L)")
         if cart or blin:
             because.append("fever is also a sign of cytokine release syndrome")
         low_text = c.report["fever"].low_text
-        items.append(_item(kb, c, FEVER, "fever", because, low_text.format(**fill) if "anc" in low and low_text else None))
+        items.append(
+            _item(
+                kb, c, FEVER, "fever", because, low_text.format(**fill) if "anc" in low and low_text else None
+            )
+        )
     if cart or blin or facts.crs_icans_recorded:
-        why = [w for w, on in (("blinatumomab given or ordered", blin), ("CAR T-cell therapy given or ordered", cart),
-                               ("CRS/ICANS observations recorded", facts.crs_icans_recorded)) if on]
+        why = [
+            w
+            for w, on in (
+                ("blinatumomab given or ordered", blin),
+                ("CAR T-cell therapy given or ordered", cart),
+                ("CRS/ICANS observations recorded", facts.crs_icans_recorded),
+            )
+            if on
+        ]
         items.append(_item(kb, c, CRS, "crs", why))
         items.append(_item(kb, c, NEURO, "neuro", why))
     if treating or "platelets" in low:
@@ -64,27 +101,69 @@ def report_right_away(kb: KnowledgeBase, c: Content, facts: PatientFacts) -> lis
         if "platelets" in low:
             because.append(f"platelets {low['platelets']} (below the lower limit of normal)")
         low_text = c.report["bleeding"].low_text
-        items.append(_item(kb, c, BLEEDING, "bleeding", because,
-                           low_text.format(**fill) if "platelets" in low and low_text else None))
+        items.append(
+            _item(
+                kb,
+                c,
+                BLEEDING,
+                "bleeding",
+                because,
+                low_text.format(**fill) if "platelets" in low and low_text else None,
+            )
+        )
     if facts.hemoglobin is not None and facts.hemoglobin.value < c.threshold("hemoglobin_severe_lt"):
         low_text = c.report["anemia"].low_text
         hb = f"{facts.hemoglobin.value:g}"
-        items.append(_item(kb, c, ANEMIA, "anemia", [f"hemoglobin {hb} g/dL (< {c.threshold('hemoglobin_severe_lt'):g})"],
-                           low_text.format(hemoglobin=hb) if low_text else None))
+        items.append(
+            _item(
+                kb,
+                c,
+                ANEMIA,
+                "anemia",
+                [f"hemoglobin {hb} g/dL (< {c.threshold('hemoglobin_severe_lt'):g})"],
+                low_text.format(hemoglobin=hb) if low_text else None,
+            )
+        )
     if blin or ino:
-        items.append(_item(kb, c, INFUSION, "infusion", [d for d, on in (("blinatumomab", blin), ("inotuzumab", ino)) if on]))
+        items.append(
+            _item(
+                kb,
+                c,
+                INFUSION,
+                "infusion",
+                [d for d, on in (("blinatumomab", blin), ("inotuzumab", ino)) if on],
+            )
+        )
     if ino:
         items.append(_item(kb, c, INO_LIVER, "inotuzumab_liver", ["inotuzumab given or ordered"]))
-    if (facts.cns_status or "").startswith(("CNS2", "CNS3")) or facts.relapse_site in ("isolated CNS", "combined"):
-        items.append(_item(kb, c, CNS, "cns", [f"CNS status {facts.cns_status}" if facts.cns_status else
-                                               f"relapse site {facts.relapse_site}"]))
+    if (facts.cns_status or "").startswith(("CNS2", "CNS3")) or facts.relapse_site in (
+        "isolated CNS",
+        "combined",
+    ):
+        items.append(
+            _item(
+                kb,
+                c,
+                CNS,
+                "cns",
+                [
+                    f"CNS status {facts.cns_status}"
+                    if facts.cns_status
+                    else f"relapse site {facts.relapse_site}"
+                ],
+            )
+        )
     if facts.phase_now != "follow_up":
-        for rule, key, names in ((VINCRISTINE, "vincristine", ("vincristine", "oncovin", "marqibo")),
-                                 (CYTARABINE, "cytarabine", ("cytarabine", "ara-c")),
-                                 (ASPARAGINASE_R, "asparaginase", ASPARAGINASE),
-                                 (NELARABINE, "nelarabine", ("nelarabine", "arranon"))):
+        for rule, key, names in (
+            (VINCRISTINE, "vincristine", ("vincristine", "oncovin", "marqibo")),
+            (CYTARABINE, "cytarabine", ("cytarabine", "ara-c")),
+            (ASPARAGINASE_R, "asparaginase", ASPARAGINASE),
+            (NELARABINE, "nelarabine", ("nelarabine", "arranon")),
+        ):
             if has_drug(facts, names):
                 items.append(_item(kb, c, rule, key, [f"{key} given or ordered"]))
     if facts.phase_now == "follow_up":
-        items.append(_item(kb, c, AFTER, "after_treatment", ["treatment finished: tell the team about any change"]))
+        items.append(
+            _item(kb, c, AFTER, "after_treatment", ["treatment finished: tell the team about any change"])
+        )
     return items

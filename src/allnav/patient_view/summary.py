@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from allnav.knowledge import KnowledgeBase, RuleRef
 from allnav.patient_view.content import Content, Snippet
@@ -20,11 +20,18 @@ TRANSPLANT = RuleRef("pt.summary_transplant")
 ALL_TYPES = ("B-ALL", "T-ALL", "B-LBL", "T-LBL", "MPAL", "AUL")
 
 
-def _para(kb: KnowledgeBase, c: Content, rule: str, topic: str, snippets: list[Snippet], **fill: str) -> dict[str, Any]:
+def _para(
+    kb: KnowledgeBase, c: Content, rule: str, topic: str, snippets: list[Snippet], **fill: str
+) -> dict[str, Any]:
     text = " ".join(s.text.format(**fill) if fill else s.text for s in snippets)
     r = kb.rule(rule)
-    return {"topic": topic, "text": text, "sources": [c.cite(s.seed_lines) for s in snippets],
-            "rule": r.id, "rule_version": r.version}
+    return {
+        "topic": topic,
+        "text": text,
+        "sources": [c.cite(s.seed_lines) for s in snippets],
+        "rule": r.id,
+        "rule_version": r.version,
+    }
 
 
 def mrd_words(level: float | None) -> str:
@@ -75,16 +82,23 @@ def summarise(kb: KnowledgeBase, c: Content, facts: PatientFacts) -> list[dict[s
         paras.append(_para(kb, c, PHASE, "where_you_are", [s.closing]))
         return paras
     if dx not in ("T-ALL", "T-LBL") or facts.ph:
-        key = "positive" if facts.ph else "negative" if facts.ph is False else "unknown"
-        paras.append(_para(kb, c, PH, "philadelphia_chromosome", [s.ph[key]]))
+        ph_key: Literal["positive", "negative", "unknown"] = (
+            "positive" if facts.ph else "negative" if facts.ph is False else "unknown"
+        )
+        paras.append(_para(kb, c, PH, "philadelphia_chromosome", [s.ph[ph_key]]))
     phase = facts.phase_now or "unknown"
     phase_snips = [s.phase.get(phase, s.phase["unknown"])]
     if facts.phase_next in s.next and facts.phase_next != phase:
         phase_snips.append(s.next[facts.phase_next])
     paras.append(_para(kb, c, PHASE, "where_you_are", phase_snips))
     if phase not in ("follow_up", "palliative"):
-        treat = (facts.cns_status or "").startswith(("CNS2", "CNS3")) or facts.relapse_site in ("isolated CNS", "combined")
-        paras.append(_para(kb, c, CNS, "brain_and_spinal_cord", [s.cns["treatment" if treat else "prophylaxis"]]))
+        treat = (facts.cns_status or "").startswith(("CNS2", "CNS3")) or facts.relapse_site in (
+            "isolated CNS",
+            "combined",
+        )
+        paras.append(
+            _para(kb, c, CNS, "brain_and_spinal_cord", [s.cns["treatment" if treat else "prophylaxis"]])
+        )
     test_snips: list[Snippet] = []
     if facts.response in s.response:
         test_snips.append(s.response[facts.response])
@@ -96,13 +110,26 @@ def summarise(kb: KnowledgeBase, c: Content, facts: PatientFacts) -> list[dict[s
     if test_snips:
         paras.append(_para(kb, c, RESPONSE, "latest_tests", test_snips))
     if facts.mrd_status in s.mrd:
-        paras.append(_para(kb, c, MRD, "leftover_leukemia_cells", [s.mrd[facts.mrd_status]],
-                           level=mrd_words(facts.mrd_level)))
+        paras.append(
+            _para(
+                kb,
+                c,
+                MRD,
+                "leftover_leukemia_cells",
+                [s.mrd[facts.mrd_status]],
+                level=mrd_words(facts.mrd_level),
+            )
+        )
     low = low_counts(c, facts)
     if low:
-        snips = [s.counts[k] for k in ("anc", "platelets", "hemoglobin") if k in low]  # type: ignore[index]
+        keys: tuple[Literal["anc", "platelets", "hemoglobin"], ...] = ("anc", "platelets", "hemoglobin")
+        snips = [s.counts[k] for k in keys if k in low]
         paras.append(_para(kb, c, COUNTS, "blood_counts", snips, **low_fill(low)))
-    if facts.transplant in ("favoured", "consider") and phase not in ("follow_up", "palliative", "transplant"):
+    if facts.transplant in ("favoured", "consider") and phase not in (
+        "follow_up",
+        "palliative",
+        "transplant",
+    ):
         paras.append(_para(kb, c, TRANSPLANT, "stem_cell_transplant", [s.transplant[facts.transplant]]))  # type: ignore[index]
     paras.append(_para(kb, c, PHASE, "talking_with_your_team", [s.closing]))
     return paras
@@ -110,4 +137,8 @@ def summarise(kb: KnowledgeBase, c: Content, facts: PatientFacts) -> list[dict[s
 
 def low_fill(low: dict[str, str]) -> dict[str, str]:
     """Placeholders for the count sentences (missing counts filled with an empty string)."""
-    return {"anc": low.get("anc", ""), "platelets": low.get("platelets", ""), "hemoglobin": low.get("hemoglobin", "")}
+    return {
+        "anc": low.get("anc", ""),
+        "platelets": low.get("platelets", ""),
+        "hemoglobin": low.get("hemoglobin", ""),
+    }

@@ -48,10 +48,16 @@ def entry_day(entry: TimelineEntry, case: Case, index: int) -> int | None:
 
 
 def as_of_day(case: Case) -> int:
-    """The day the assessment speaks for: ``as_of_day``, else the latest timeline day, else 0."""
+    """The day the assessment speaks for: ``as_of_day``, else the latest dated entry, else 0.
+
+    Without ``as_of_day`` the latest day of the timeline, the medications and the CRS/ICANS entries counts,
+    so that nothing recorded is left out.
+    """
     if case.as_of_day is not None:
         return case.as_of_day
     days = [d for i, e in enumerate(case.timeline) if (d := entry_day(e, case, i)) is not None]
+    days += [m.day for m in case.medications if m.day is not None]
+    days += [c.day for c in case.crs_icans]
     return max(days, default=0)
 
 

@@ -182,8 +182,8 @@ def _marker(case: Case, names: tuple[str, ...], since: int | None, as_of: int) -
                 break
     if found is None:
         return Marker(names[0], None, "not measured", None)
-    day, where, mv = found
-    return Marker(names[0], mv.positive, where, day, mv.percent)
+    found_day, where, mv = found
+    return Marker(names[0], mv.positive, where, found_day, mv.percent)
 
 
 def _genetics(case: Case, as_of: int) -> list[GeneticFinding]:
@@ -224,7 +224,9 @@ def _timeline_relapses(entries: list[tuple[int, TimelineEntry]]) -> tuple[int, b
         status = (e.reported_status or "").strip()
         events = " ".join(e.events or []).lower()
         blasts = e.marrow.blasts_pct if e.marrow is not None else None
-        relapse_now = status.lower() == "relapse" or "relapse" in events or (blasts is not None and blasts > 5)
+        relapse_now = (
+            status.lower() == "relapse" or "relapse" in events or (blasts is not None and blasts > 5)
+        )
         if in_rem and relapse_now:
             count += 1
             in_rem = False
@@ -233,9 +235,7 @@ def _timeline_relapses(entries: list[tuple[int, TimelineEntry]]) -> tuple[int, b
     return count, ever
 
 
-def build_context(
-    case: Case, diagnostic: Mapping[str, Any], response: Mapping[str, Any]
-) -> PlanContext:
+def build_context(case: Case, diagnostic: Mapping[str, Any], response: Mapping[str, Any]) -> PlanContext:
     """Gather the pathway's inputs; reads ``diagnostic`` and ``response`` defensively."""
     as_of = _as_of(case)
     entries = _entries(case, as_of)
@@ -297,7 +297,8 @@ def build_context(
         relapse_site=_str(resp.get("relapse_site")),
         late_relapse=late if isinstance(late, bool) else None,
         mrd_status=_str(mrd.get("status")),
-        mrd_level=float(lv) if isinstance(lv := mrd.get("level"), int | float) and not isinstance(lv, bool)
+        mrd_level=float(lv)
+        if isinstance(lv := mrd.get("level"), int | float) and not isinstance(lv, bool)
         else None,
         ecog=case.presentation.ecog,
         as_of_day=as_of,

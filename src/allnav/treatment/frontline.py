@@ -45,9 +45,9 @@ def phase_dict(
     return out
 
 
-def _drugs(kb: KnowledgeBase, ids: tuple[str, ...], setting: Setting, ctx: PlanContext) -> tuple[
-    list[dict[str, Any]], list[dict[str, Any]], list[dict[str, str]]
-]:
+def _drugs(
+    kb: KnowledgeBase, ids: tuple[str, ...], setting: Setting, ctx: PlanContext
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[dict[str, str]]]:
     opts: list[dict[str, Any]] = []
     excluded: list[dict[str, Any]] = []
     pending: list[dict[str, str]] = []
@@ -69,22 +69,32 @@ def older_or_unfit(kb: KnowledgeBase, ctx: PlanContext) -> tuple[bool, list[str]
         why.append("age unknown: cannot apply the seed's 'older (typically over 65)'")
     elif ctx.age_years > limit:
         older = True
-        why.append(f"age {ctx.age_years:g} y > {limit:g}: older patient, doses may need to be reduced (seed 543)")
+        why.append(
+            f"age {ctx.age_years:g} y > {limit:g}: older patient, doses may need to be reduced (seed 543)"
+        )
     else:
-        why.append(f"age {ctx.age_years:g} y (not > {limit:g}): full-intensity induction unless health conditions say otherwise")
+        why.append(
+            f"age {ctx.age_years:g} y (not > {limit:g}): full-intensity induction unless health conditions say otherwise"
+        )
         if lo <= ctx.age_years <= hi:
             why.append(f"AYA ({lo:g}-{hi:g} y, NCCN definition)")
     why.append("advanced age by itself is not a barrier to chemotherapy (seed 345)")
     fit = kb.rule(FITNESS)
     if ctx.ecog is not None:
-        why.append(f"ECOG {ctx.ecog} recorded: fitness for intensive therapy is a clinician judgement; "
-                   f"no source in the knowledge base maps an ECOG value to reduced intensity ({fit.id})")
+        why.append(
+            f"ECOG {ctx.ecog} recorded: fitness for intensive therapy is a clinician judgement; "
+            f"no source in the knowledge base maps an ECOG value to reduced intensity ({fit.id})"
+        )
     else:
-        why.append(f"fitness (serious health conditions, ECOG) not recorded: a clinician judgement input ({fit.id})")
+        why.append(
+            f"fitness (serious health conditions, ECOG) not recorded: a clinician judgement input ({fit.id})"
+        )
     return older, why
 
 
-def induction(kb: KnowledgeBase, ctx: PlanContext) -> tuple[dict[str, Any], list[dict[str, Any]], list[dict[str, str]]]:
+def induction(
+    kb: KnowledgeBase, ctx: PlanContext
+) -> tuple[dict[str, Any], list[dict[str, Any]], list[dict[str, str]]]:
     """The induction phase: options by subtype and fitness; returns (phase, excluded, pending)."""
     opts: list[dict[str, Any]] = [regimen("clinical_trial", ["preferred by NCCN for induction"])]
     excluded: list[dict[str, Any]] = []
@@ -115,16 +125,21 @@ def induction(kb: KnowledgeBase, ctx: PlanContext) -> tuple[dict[str, Any], list
         rule = INDUCTION_PH_NEG_B
         if ctx.ph_positive is None:
             reasons.append("Ph status unknown: multi-agent therapy; a TKI is added if BCR::ABL1 is found")
-            pending.append({"test": "BCR::ABL1 (FISH or RT-PCR)", "why": "Ph+ ALL needs a TKI from induction (NCCN ALL-4)"})
+            pending.append(
+                {
+                    "test": "BCR::ABL1 (FISH or RT-PCR)",
+                    "why": "Ph+ ALL needs a TKI from induction (NCCN ALL-4)",
+                }
+            )
         else:
             reasons.append("Ph-negative B-lineage: multi-agent systemic therapy including CNS prophylaxis")
         opts.append(regimen("induction_multiagent", [f"lineage {ctx.lineage or 'unknown'}"]))
     older, fit_why = older_or_unfit(kb, ctx)
     red = kb.rule(REDUCED)
     if older:
-        o = regimen("induction_reduced", fit_why[:1])
-        o["rule"] = red.id
-        opts.append(o)
+        reduced = regimen("induction_reduced", fit_why[:1])
+        reduced["rule"] = red.id
+        opts.append(reduced)
     reasons.extend(f"{w} ({red.id})" if i == 0 else w for i, w in enumerate(fit_why))
     return phase_dict(kb, rule, "induction", reasons, opts), excluded, pending
 
@@ -133,21 +148,37 @@ def cns(kb: KnowledgeBase, ctx: PlanContext) -> tuple[dict[str, Any], list[dict[
     """CNS prophylaxis (CNS1 or unknown) or CNS treatment (CNS2/CNS3, or an isolated CNS relapse)."""
     status = ctx.cns_status
     pending: list[dict[str, str]] = []
-    if (status or "").startswith(("CNS2", "CNS3")) or ctx.relapse_site in ("isolated CNS", "combined") and ctx.relapsed_or_refractory:
-        reasons = [f"CNS status = {status}" if status else f"relapse site = {ctx.relapse_site}",
-                   "leukaemia cells in the CSF: CNS-directed treatment (seed 531, 546)"]
+    if (status or "").startswith(("CNS2", "CNS3")) or (
+        ctx.relapse_site in ("isolated CNS", "combined") and ctx.relapsed_or_refractory
+    ):
+        reasons = [
+            f"CNS status = {status}" if status else f"relapse site = {ctx.relapse_site}",
+            "leukaemia cells in the CSF: CNS-directed treatment (seed 531, 546)",
+        ]
         if (status or "").startswith("CNS2"):
             reasons.append("CNS2 intensity is protocol-dependent; no source in the knowledge base sets it")
-        return phase_dict(kb, CNS_TREATMENT, "cns_treatment", reasons, [regimen("cns_treatment", reasons[:1])]), pending
-    reasons = [f"CNS status = {status}" if status else "CNS status unknown",
-               "CNS prophylaxis started in induction and continued through all phases (seed 532, 546, 559)"]
+        return phase_dict(
+            kb, CNS_TREATMENT, "cns_treatment", reasons, [regimen("cns_treatment", reasons[:1])]
+        ), pending
+    reasons = [
+        f"CNS status = {status}" if status else "CNS status unknown",
+        "CNS prophylaxis started in induction and continued through all phases (seed 532, 546, 559)",
+    ]
     if status is None:
-        pending.append({"test": "lumbar puncture with CSF cytospin at the first intrathecal dose",
-                        "why": "CNS status decides prophylaxis vs treatment (NCCN ALL-3)"})
-    return phase_dict(kb, CNS_PROPHYLAXIS, "cns_prophylaxis", reasons, [regimen("cns_prophylaxis", reasons[:1])]), pending
+        pending.append(
+            {
+                "test": "lumbar puncture with CSF cytospin at the first intrathecal dose",
+                "why": "CNS status decides prophylaxis vs treatment (NCCN ALL-3)",
+            }
+        )
+    return phase_dict(
+        kb, CNS_PROPHYLAXIS, "cns_prophylaxis", reasons, [regimen("cns_prophylaxis", reasons[:1])]
+    ), pending
 
 
-def consolidation(kb: KnowledgeBase, ctx: PlanContext) -> tuple[dict[str, Any], list[dict[str, Any]], list[dict[str, str]]]:
+def consolidation(
+    kb: KnowledgeBase, ctx: PlanContext
+) -> tuple[dict[str, Any], list[dict[str, Any]], list[dict[str, str]]]:
     """Consolidation by subtype; blinatumomab label checked (2024 Ph- label irrespective of MRD)."""
     mrd = ctx.mrd_status or "unknown"
     opts: list[dict[str, Any]] = []
@@ -155,19 +186,32 @@ def consolidation(kb: KnowledgeBase, ctx: PlanContext) -> tuple[dict[str, Any], 
     pending: list[dict[str, str]] = []
     if ctx.ph_positive and ctx.lineage != "T":
         rule = CONSOLIDATION_PH_POS
-        reasons = [f"Ph+ in CR, MRD {mrd}: " + ("blinatumomab + TKI preferred" if mrd == "positive" else "blinatumomab + TKI, multi-agent + TKI, TKI, or alloHCT")]
+        reasons = [
+            f"Ph+ in CR, MRD {mrd}: "
+            + (
+                "blinatumomab + TKI preferred"
+                if mrd == "positive"
+                else "blinatumomab + TKI, multi-agent + TKI, TKI, or alloHCT"
+            )
+        ]
         opts.append(regimen("consolidation_ph_pos", reasons[:]))
         ids: tuple[str, ...] = ("blinatumomab", *(t for t in ("ponatinib", "dasatinib", "imatinib")))
         o, e, p = _drugs(kb, ids, "consolidation", ctx)
     elif ctx.lineage == "T":
         rule = CONSOLIDATION_T
-        reasons = [f"{ctx.diagnosis}: consolidation with CNS prophylaxis; nelarabine may be added (NCCN ALL-6)"]
+        reasons = [
+            f"{ctx.diagnosis}: consolidation with CNS prophylaxis; nelarabine may be added (NCCN ALL-6)"
+        ]
         opts.append(regimen("consolidation_t", reasons[:]))
         o, e, p = _drugs(kb, ("nelarabine",), "consolidation", ctx)
     else:
         rule = CONSOLIDATION_PH_NEG
-        reasons = [f"B-lineage, Ph {'negative' if ctx.ph_positive is False else 'unknown'}, MRD {mrd}: "
-                   "blinatumomab (preferred) + continued multi-agent therapy, irrespective of MRD"]
+        reasons = [
+            (
+                f"B-lineage, Ph {'negative' if ctx.ph_positive is False else 'unknown'}, MRD {mrd}: "
+                "blinatumomab (preferred) + continued multi-agent therapy, irrespective of MRD"
+            )
+        ]
         opts.append(regimen("consolidation_ph_neg", reasons[:]))
         o, e, p = _drugs(kb, ("blinatumomab",), "consolidation", ctx)
     opts.extend(o)
@@ -175,14 +219,22 @@ def consolidation(kb: KnowledgeBase, ctx: PlanContext) -> tuple[dict[str, Any], 
     pending.extend(p)
     opts.append(regimen("consolidation_chemo", ["consolidation follows remission (seed 553)"]))
     if ctx.mrd_status in (None, "not done"):
-        pending.append({"test": "MRD quantification after induction (NGS of IG/TCR preferred)",
-                        "why": "MRD decides consolidation and the transplant question (NCCN ALL-4/ALL-5)"})
+        pending.append(
+            {
+                "test": "MRD quantification after induction (NGS of IG/TCR preferred)",
+                "why": "MRD decides consolidation and the transplant question (NCCN ALL-4/ALL-5)",
+            }
+        )
     return phase_dict(kb, rule, "consolidation", reasons, opts), excluded, pending
 
 
-def maintenance(kb: KnowledgeBase, ctx: PlanContext, pgx_known: bool) -> tuple[dict[str, Any], list[dict[str, Any]], list[dict[str, str]]]:
+def maintenance(
+    kb: KnowledgeBase, ctx: PlanContext, pgx_known: bool
+) -> tuple[dict[str, Any], list[dict[str, Any]], list[dict[str, str]]]:
     """POMP maintenance (~2 years); TKI for Ph+; 6-MP start by TPMT/NUDT15 (safety section)."""
-    reasons = ["after consolidation: 6-MP and methotrexate, sometimes vincristine and prednisone (POMP), about 2 years"]
+    reasons = [
+        "after consolidation: 6-MP and methotrexate, sometimes vincristine and prednisone (POMP), about 2 years"
+    ]
     opts = [regimen("maintenance_pomp", reasons[:])]
     excluded: list[dict[str, Any]] = []
     pending: list[dict[str, str]] = []
@@ -202,6 +254,10 @@ def maintenance(kb: KnowledgeBase, ctx: PlanContext, pgx_known: bool) -> tuple[d
         pending.extend(p)
     reasons.append("6-MP starting dose by TPMT/NUDT15 (see safety.dose_checks)")
     if not pgx_known:
-        pending.append({"test": "TPMT and NUDT15 genotype (or TPMT activity)",
-                        "why": "sets the 6-mercaptopurine starting dose (CPIC; clinical_rules.md I5)"})
+        pending.append(
+            {
+                "test": "TPMT and NUDT15 genotype (or TPMT activity)",
+                "why": "sets the 6-mercaptopurine starting dose (CPIC; clinical_rules.md I5)",
+            }
+        )
     return phase_dict(kb, rule, "maintenance", reasons, opts), excluded, pending

@@ -131,7 +131,9 @@ def _requirement(req: str, ctx: PlanContext) -> Criterion:
             return Criterion("met", f"relapse number {ctx.relapse_number} (>= 2)")
         if ctx.response in ("refractory", "progressive"):
             return Criterion("met", f"refractory after relapse (relapse number {ctx.relapse_number})")
-        return Criterion("failed", f"relapse number {ctx.relapse_number}: label needs refractory or 2nd+ relapse")
+        return Criterion(
+            "failed", f"relapse number {ctx.relapse_number}: label needs refractory or 2nd+ relapse"
+        )
     if req == "two_prior_regimens":
         n = prior_regimens(ctx)
         return Criterion(
@@ -141,7 +143,9 @@ def _requirement(req: str, ctx: PlanContext) -> Criterion:
     if req == "t315i_positive":
         if ctx.t315i is None:
             return Criterion("unknown", "ABL1 T315I status unknown")
-        return Criterion("met" if ctx.t315i else "failed", f"ABL1 T315I {'detected' if ctx.t315i else 'not detected'}")
+        return Criterion(
+            "met" if ctx.t315i else "failed", f"ABL1 T315I {'detected' if ctx.t315i else 'not detected'}"
+        )
     raise KnowledgeBaseError(f"unknown requirement {req!r}")  # pragma: no cover - validated by the model
 
 
@@ -170,7 +174,9 @@ def _lineage(d: Drug, ctx: PlanContext) -> tuple[Criterion | None, str | None]:
     return Criterion("failed", f"lineage {ctx.lineage}: the label names {d.lineage}-lineage ALL only"), None
 
 
-def _target(d: Drug, ctx: PlanContext, setting: Setting) -> tuple[Criterion | None, str | None, list[dict[str, str]]]:
+def _target(
+    d: Drug, ctx: PlanContext, setting: Setting
+) -> tuple[Criterion | None, str | None, list[dict[str, str]]]:
     if d.target is None:
         return None, None, []
     m: Marker = ctx.cd19 if d.target == "CD19" else ctx.cd22
@@ -180,12 +186,21 @@ def _target(d: Drug, ctx: PlanContext, setting: Setting) -> tuple[Criterion | No
     if m.positive is False:
         return None, f"{d.target} negative on {m.where}: {d.name} targets {d.target}", []
     if m.positive is None:
-        pend.append({"test": f"{d.target} flow cytometry on the {sample}", "why": f"{d.name} requires {d.target}+ blasts"})
+        pend.append(
+            {
+                "test": f"{d.target} flow cytometry on the {sample}",
+                "why": f"{d.name} requires {d.target}+ blasts",
+            }
+        )
         return Criterion("unknown", f"{d.target} expression unknown ({m.where})"), None, pend
     pct = f" ({m.percent:g}% of blasts)" if m.percent is not None else ""
     if rr and not m.where.startswith("relapse"):
-        pend.append({"test": f"{d.target} flow cytometry on the relapse sample",
-                     "why": f"{d.target} last measured on the {m.where}; confirm before {d.name}"})
+        pend.append(
+            {
+                "test": f"{d.target} flow cytometry on the relapse sample",
+                "why": f"{d.target} last measured on the {m.where}; confirm before {d.name}",
+            }
+        )
     return Criterion("met", f"{d.target} positive{pct} on {m.where}"), None, pend
 
 
@@ -194,8 +209,8 @@ def check(kb: KnowledgeBase, drug_id_or_drug: str | Drug, setting: Setting, ctx:
     d = drug_id_or_drug if isinstance(drug_id_or_drug, Drug) else _drug(drug_id_or_drug)
     rule = DRUG_RULES[d.rule]
     if d.status == "withdrawn":
-        why = (f"{d.label}: FDA approval withdrawn {d.withdrawn}", *d.notes)
-        return LabelCheck(d, "excluded", why, tuple(kb.rule(WITHDRAWN).sources), WITHDRAWN)
+        gone = (f"{d.label}: FDA approval withdrawn {d.withdrawn}", *d.notes)
+        return LabelCheck(d, "excluded", gone, tuple(kb.rule(WITHDRAWN).sources), WITHDRAWN)
     lin, lin_excl = _lineage(d, ctx)
     if lin_excl:
         return LabelCheck(d, "excluded", (lin_excl,), tuple(kb.rule(LINEAGE).sources), LINEAGE)
@@ -205,13 +220,17 @@ def check(kb: KnowledgeBase, drug_id_or_drug: str | Drug, setting: Setting, ctx:
     base: list[Criterion] = [c for c in (lin, tgt) if c is not None]
     if d.ph_required:
         if ctx.ph_positive is False:
-            why = (f"Ph-negative: {d.name} acts on BCR::ABL1, absent here",)
-            return LabelCheck(d, "excluded", why, tuple(kb.rule(PH).sources), PH)
-        base.append(Criterion("unknown", "Ph status unknown") if ctx.ph_positive is None else Criterion("met", "Ph+"))
+            no_target = (f"Ph-negative: {d.name} acts on BCR::ABL1, absent here",)
+            return LabelCheck(d, "excluded", no_target, tuple(kb.rule(PH).sources), PH)
+        base.append(
+            Criterion("unknown", "Ph status unknown") if ctx.ph_positive is None else Criterion("met", "Ph+")
+        )
     uses = [u for u in d.uses if u.setting == setting]
     scored: list[tuple[Use, State, list[Criterion]]] = []
     for u in uses:
-        crit = base + _ph(u, ctx) + age_criteria(u, ctx.age_years) + [_requirement(r, ctx) for r in u.requires]
+        crit = (
+            base + _ph(u, ctx) + age_criteria(u, ctx.age_years) + [_requirement(r, ctx) for r in u.requires]
+        )
         states = {c.state for c in crit}
         state: State = "failed" if "failed" in states else "unknown" if "unknown" in states else "met"
         scored.append((u, state, crit))
@@ -225,7 +244,9 @@ def check(kb: KnowledgeBase, drug_id_or_drug: str | Drug, setting: Setting, ctx:
         why.extend(c.text + ("" if c.state == "met" else f" ({c.state})") for c in crit)
     else:
         why.extend(c.text for c in base)
-        why.append(f"no labelled or guideline use of {d.name} in {setting.replace('_', '/')} in the knowledge base")
+        why.append(
+            f"no labelled or guideline use of {d.name} in {setting.replace('_', '/')} in the knowledge base"
+        )
     if status in ("off_label", "guideline_only"):
         for u, _, crit in scored:
             if u.basis == "label" and (chosen is None or u is not chosen[0]):
@@ -263,9 +284,13 @@ def _unknown_pending(crit: list[Criterion], d: Drug) -> list[dict[str, str]]:
         if c.state != "unknown":
             continue
         if c.text.startswith("Ph"):
-            out.append({"test": "BCR::ABL1 (FISH or RT-PCR)", "why": f"Ph status decides whether {d.name} applies"})
+            out.append(
+                {"test": "BCR::ABL1 (FISH or RT-PCR)", "why": f"Ph status decides whether {d.name} applies"}
+            )
         elif c.text.startswith("ABL1 T315I"):
-            out.append({"test": "ABL1 kinase-domain mutation testing", "why": f"T315I decides the {d.name} label"})
+            out.append(
+                {"test": "ABL1 kinase-domain mutation testing", "why": f"T315I decides the {d.name} label"}
+            )
         elif c.text.startswith("age"):
             out.append({"test": "patient age", "why": f"{d.name} label has an age limit"})
         elif c.text.startswith("MRD"):

@@ -18,26 +18,32 @@ def phase_now(kb: KnowledgeBase, ctx: PlanContext) -> dict[str, Any]:
     """The phase now: the latest recorded ``timeline[].phase``, overridden by a relapse/refractory status."""
     if ctx.diagnosis not in ALL_DIAGNOSES:
         return kb.conclude(
-            PHASE_NOW, "diagnosis", [f"diagnosis = {ctx.diagnosis or 'unknown'}: no ALL treatment phase applies"]
+            PHASE_NOW,
+            "diagnosis",
+            [f"diagnosis = {ctx.diagnosis or 'unknown'}: no ALL treatment phase applies"],
         )
     rec, label, pday = ctx.phase_recorded, ctx.phase_label, ctx.phase_day
     if ctx.relapsed_or_refractory:
         rday = ctx.response_day
         if rec in _AFTER_RR and pday is not None and (rday is None or pday >= rday):
             return kb.conclude(
-                PHASE_NOW, rec, [f"timeline phase '{label}' on day {pday}, on or after the {ctx.response} status"]
+                PHASE_NOW,
+                rec,
+                [f"timeline phase '{label}' on day {pday}, on or after the {ctx.response} status"],
             )
         at = f" on day {rday}" if rday is not None else ""
         after = f" (recorded phase '{label}' on day {pday})" if label else ""
-        return kb.conclude(
-            PHASE_NOW, "relapsed_refractory", [f"latest response = {ctx.response}{at}{after}"]
-        )
+        return kb.conclude(PHASE_NOW, "relapsed_refractory", [f"latest response = {ctx.response}{at}{after}"])
     if rec is not None:
-        return kb.conclude(PHASE_NOW, rec, [f"timeline phase '{label}' on day {pday} (latest up to day {ctx.as_of_day})"])
+        return kb.conclude(
+            PHASE_NOW, rec, [f"timeline phase '{label}' on day {pday} (latest up to day {ctx.as_of_day})"]
+        )
     if label is not None:
         return kb.conclude(PHASE_NOW, "unknown", [f"timeline phase '{label}' is not a recognised phase name"])
     if ctx.response is None or ctx.response == "not evaluable":
-        return kb.conclude(PHASE_NOW, "diagnosis", ["no treatment phase or evaluable response recorded: before induction"])
+        return kb.conclude(
+            PHASE_NOW, "diagnosis", ["no treatment phase or evaluable response recorded: before induction"]
+        )
     return kb.conclude(PHASE_NOW, "unknown", [f"response = {ctx.response} but no treatment phase recorded"])
 
 
@@ -55,7 +61,9 @@ def phase_next(kb: KnowledgeBase, ctx: PlanContext, now: str, transplant: str | 
             why.append(f"response = {ctx.response}: post-remission therapy (confirm count recovery first)")
         else:
             nxt = "response_assessment"
-            why.append("end-of-induction marrow and MRD decide: CR -> consolidation; less than CR -> relapsed/refractory")
+            why.append(
+                "end-of-induction marrow and MRD decide: CR -> consolidation; less than CR -> relapsed/refractory"
+            )
     elif now == "consolidation":
         nxt = "transplant" if transplant == "favoured" else "maintenance"
         why.append(f"allogeneic HCT question = {transplant}")

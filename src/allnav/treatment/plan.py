@@ -21,7 +21,9 @@ _FRONTLINE = ("induction", "consolidation", "maintenance")
 
 
 def _status(phase: str, now: str) -> str:
-    if now in ("follow_up", "transplant") or (now in _FRONTLINE and _FRONTLINE.index(phase) < _FRONTLINE.index(now)):
+    if now in ("follow_up", "transplant") or (
+        now in _FRONTLINE and _FRONTLINE.index(phase) < _FRONTLINE.index(now)
+    ):
         return "completed"
     if phase == now:
         return "current"
@@ -48,21 +50,37 @@ def _alerts(kb: KnowledgeBase, case: Case, ctx: PlanContext, now: str) -> list[d
         if d is None:
             continue
         if d.status == "withdrawn":
-            alerts.append(kb.conclude(
-                WITHDRAWN, f"{d.label} on the medication list", [f"FDA approval withdrawn {d.withdrawn}"],
-                severity="warning", action="use conventional vincristine (IV only, dose capped) or another agent"))
+            alerts.append(
+                kb.conclude(
+                    WITHDRAWN,
+                    f"{d.label} on the medication list",
+                    [f"FDA approval withdrawn {d.withdrawn}"],
+                    severity="warning",
+                    action="use conventional vincristine (IV only, dose capped) or another agent",
+                )
+            )
         other = {"B": "T", "T": "B"}.get(d.lineage)
         if other is not None and ctx.lineage == other:
-            alerts.append(kb.conclude(
-                LINEAGE, f"{d.name} recorded for {ctx.lineage}-lineage disease",
-                [f"{d.name} is only for {d.lineage}-lineage ALL; diagnosis = {ctx.diagnosis}"],
-                severity="warning", action="check the order against the diagnosis"))
+            alerts.append(
+                kb.conclude(
+                    LINEAGE,
+                    f"{d.name} recorded for {ctx.lineage}-lineage disease",
+                    [f"{d.name} is only for {d.lineage}-lineage ALL; diagnosis = {ctx.diagnosis}"],
+                    severity="warning",
+                    action="check the order against the diagnosis",
+                )
+            )
     has_meds = any(m.status == "given" or m.status == "ordered" for m in case.medications)
     if ctx.ph_positive and now in _FRONTLINE and has_meds and not any(t in ctx.drugs_given for t in TKI_IDS):
-        alerts.append(kb.conclude(
-            PH_NO_TKI, "Ph+ ALL with no TKI on the medication list",
-            [f"ph_positive = true; phase now = {now}; medications recorded: none is a TKI"],
-            severity="warning", action="add a TKI to systemic therapy unless there is a documented reason"))
+        alerts.append(
+            kb.conclude(
+                PH_NO_TKI,
+                "Ph+ ALL with no TKI on the medication list",
+                [f"ph_positive = true; phase now = {now}; medications recorded: none is a TKI"],
+                severity="warning",
+                action="add a TKI to systemic therapy unless there is a documented reason",
+            )
+        )
     return alerts
 
 
@@ -83,7 +101,9 @@ def plan_treatment(
     rr_options: list[dict[str, Any]] = []
     transplant, tx_pending = transplant_question(kb, ctx)
     if ctx.diagnosis not in ALL_DIAGNOSES:
-        pending.append({"test": "complete the diagnostic work-up", "why": "no ALL treatment pathway without a diagnosis"})
+        pending.append(
+            {"test": "complete the diagnostic work-up", "why": "no ALL treatment pathway without a diagnosis"}
+        )
     elif now in ("relapsed_refractory", "palliative"):
         if now == "relapsed_refractory":
             ph, rr_options, exc, pend = relapsed_refractory(kb, ctx)
@@ -107,7 +127,9 @@ def plan_treatment(
         cns_ph, pend4 = frontline.cns(kb, ctx)
         for p in (ind, con, mai):
             p["status"] = _status(p["phase"], now)
-        cns_ph["status"] = "completed" if now == "follow_up" else "current" if now in _FRONTLINE else "planned"
+        cns_ph["status"] = (
+            "completed" if now == "follow_up" else "current" if now in _FRONTLINE else "planned"
+        )
         phases.extend([ind, cns_ph, con, mai])
         for e in (exc, exc2, exc3):
             excluded.extend(x for x in e if x not in excluded)
@@ -120,9 +142,10 @@ def plan_treatment(
             relevant += pend3
         if now != "follow_up":
             _merge(pending, relevant)
-    if transplant["value"] in ("favoured", "consider", "consider_after_remission") and now not in ("follow_up", "palliative"):
-        _merge(pending, tx_pending)
-    elif transplant["value"] == "indeterminate" and now in ("induction", "consolidation"):
+    if (transplant["value"] in ("favoured", "consider", "consider_after_remission") and now not in (
+        "follow_up",
+        "palliative",
+    )) or (transplant["value"] == "indeterminate" and now in ("induction", "consolidation")):
         _merge(pending, tx_pending)
     nxt = phase_next(kb, ctx, now, str(transplant["value"]))
     plan: dict[str, Any] = {

@@ -23,8 +23,13 @@ ISOLATED_EM = RuleRef("tx.rr_isolated_extramedullary")
 HCT_CR2 = RuleRef("tx.rr_hct_cr2")
 PALLIATIVE = RuleRef("tx.palliative")
 
-IMMUNO_B = ("blinatumomab", "inotuzumab_ozogamicin", "tisagenlecleucel", "brexucabtagene_autoleucel",
-            "obecabtagene_autoleucel")
+IMMUNO_B = (
+    "blinatumomab",
+    "inotuzumab_ozogamicin",
+    "tisagenlecleucel",
+    "brexucabtagene_autoleucel",
+    "obecabtagene_autoleucel",
+)
 DAYS_PER_YEAR = 365.25
 
 
@@ -49,7 +54,9 @@ def is_late_relapse(kb: KnowledgeBase, ctx: PlanContext) -> dict[str, Any] | Non
     late = ctx.response_day > years * DAYS_PER_YEAR
     rel = ">" if late else "<="
     return kb.conclude(
-        LATE_RELAPSE, late, [f"relapse on day {ctx.response_day} ({rel} {years:g} years = {years * DAYS_PER_YEAR:g} days)"]
+        LATE_RELAPSE,
+        late,
+        [f"relapse on day {ctx.response_day} ({rel} {years:g} years = {years * DAYS_PER_YEAR:g} days)"],
     )
 
 
@@ -57,8 +64,13 @@ def relapsed_refractory(
     kb: KnowledgeBase, ctx: PlanContext
 ) -> tuple[dict[str, Any], list[dict[str, Any]], list[dict[str, Any]], list[dict[str, str]]]:
     """The R/R phase, its options (with label status), the excluded agents and pending tests."""
-    reasons = [f"response = {ctx.response}" + (f", relapse number {ctx.relapse_number}" if ctx.relapse_number else "")]
-    opts: list[dict[str, Any]] = [approach_option(kb, RR_TRIAL, "clinical_trial", ["clinical trial at every relapse or refractoriness"])]
+    reasons = [
+        f"response = {ctx.response}"
+        + (f", relapse number {ctx.relapse_number}" if ctx.relapse_number else "")
+    ]
+    opts: list[dict[str, Any]] = [
+        approach_option(kb, RR_TRIAL, "clinical_trial", ["clinical trial at every relapse or refractoriness"])
+    ]
     excluded: list[dict[str, Any]] = []
     pending: list[dict[str, str]] = []
     late = is_late_relapse(kb, ctx)
@@ -69,14 +81,22 @@ def relapsed_refractory(
     elif ctx.in_remission:
         reasons.append(f"second remission reached (response = {ctx.response})")
     else:
-        why = ["refractory: newer or more intensive chemotherapy (less likely to work)"] if ctx.response != "relapse" else [
-            "early relapse (<= 3 years): more aggressive chemotherapy with other drugs" if late is not None else
-            "relapse timing unknown"]
+        why = (
+            ["refractory: newer or more intensive chemotherapy (less likely to work)"]
+            if ctx.response != "relapse"
+            else [
+                "early relapse (<= 3 years): more aggressive chemotherapy with other drugs"
+                if late is not None
+                else "relapse timing unknown"
+            ]
+        )
         opts.append(approach_option(kb, RR_CHEMO, "rr_chemo", why))
     if ctx.relapse_site in ("isolated CNS", "isolated extramedullary"):
         reasons.append(f"{ctx.relapse_site} relapse: systemic therapy is required to prevent marrow relapse")
-        opts.append(approach_option(kb, ISOLATED_EM, "rr_systemic_for_em", [f"relapse site = {ctx.relapse_site}"]))
-    agents: list[str] = list(IMMUNO_B) + ["nelarabine"]
+        opts.append(
+            approach_option(kb, ISOLATED_EM, "rr_systemic_for_em", [f"relapse site = {ctx.relapse_site}"])
+        )
+    agents: list[str] = [*IMMUNO_B, "nelarabine"]
     if ctx.age_years is not None and ctx.age_years <= 21:
         agents.append("clofarabine")
     if ctx.ph_positive is not False:
@@ -85,8 +105,13 @@ def relapsed_refractory(
         lc = check(kb, agent, "relapsed_refractory", ctx)
         o = option(kb, lc)
         if agent in TKI_IDS and agent == ctx.current_tki:
-            excluded.append({**o, "label_status": "excluded", "why": [
-                f"on {agent} at relapse: switch to a different TKI (seed 567)", *lc.why]})
+            excluded.append(
+                {
+                    **o,
+                    "label_status": "excluded",
+                    "why": [f"on {agent} at relapse: switch to a different TKI (seed 567)", *lc.why],
+                }
+            )
             continue
         (excluded if lc.status == "excluded" else opts).append(o)
         pending.extend(lc.pending)
@@ -94,15 +119,30 @@ def relapsed_refractory(
         sw = kb.rule(TKI_SWITCH)
         reasons.append(f"Ph+: ABL1 kinase-domain testing guides the TKI; switch TKI ({sw.id})")
         if not ctx.abl1_kd_tested:
-            pending.append({"test": "ABL1 kinase-domain mutation testing",
-                            "why": "Ph+ relapsed/refractory disease: guides the choice of TKI (NCCN ALL-4/ALL-8)"})
+            pending.append(
+                {
+                    "test": "ABL1 kinase-domain mutation testing",
+                    "why": "Ph+ relapsed/refractory disease: guides the choice of TKI (NCCN ALL-4/ALL-8)",
+                }
+            )
         if ctx.t315i:
             p = kb.rule(PONATINIB_T315I)
-            reasons.append(f"ABL1 T315I detected: ponatinib is the TKI labelled for T315I-positive Ph+ ALL ({p.id})")
+            reasons.append(
+                f"ABL1 T315I detected: ponatinib is the TKI labelled for T315I-positive Ph+ ALL ({p.id})"
+            )
     elif ctx.ph_positive is False and ctx.lineage == "B":
-        pending.append({"test": "molecular analysis and MRD assessment (if not previously done)",
-                        "why": "Ph-negative B-ALL relapse work-up (NCCN ALL-8)"})
-    if ctx.ph_positive is False and ctx.lineage == "B" and ctx.relapse_number >= 2 and (ctx.age_years or 0) >= 18:
+        pending.append(
+            {
+                "test": "molecular analysis and MRD assessment (if not previously done)",
+                "why": "Ph-negative B-ALL relapse work-up (NCCN ALL-8)",
+            }
+        )
+    if (
+        ctx.ph_positive is False
+        and ctx.lineage == "B"
+        and ctx.relapse_number >= 2
+        and (ctx.age_years or 0) >= 18
+    ):
         mq = check(kb, drug("vincristine_liposome"), "relapsed_refractory", ctx)
         excluded.append(option(kb, mq) | {"label_status": "excluded"})
     hct_rule = kb.rule(HCT_CR2)
@@ -110,14 +150,25 @@ def relapsed_refractory(
         opts.append(approach_option(kb, HCT_CR2, "rr_second_hct", ["prior allogeneic HCT recorded"]))
     else:
         opts.append(approach_option(kb, HCT_CR2, "rr_hct_cr2", [f"no prior HCT recorded ({hct_rule.id})"]))
-    opts.append(approach_option(kb, PALLIATIVE, "palliative", [
-        "when further treatment, even in trials, is extremely unlikely to cure (seed 572)"]))
-    phase = phase_dict(kb, RR_TRIAL, "relapsed_refractory", reasons, [o for o in opts])
+    opts.append(
+        approach_option(
+            kb,
+            PALLIATIVE,
+            "palliative",
+            ["when further treatment, even in trials, is extremely unlikely to cure (seed 572)"],
+        )
+    )
+    phase = phase_dict(kb, RR_TRIAL, "relapsed_refractory", reasons, list(opts))
     return phase, opts, excluded, pending
 
 
 def palliative_phase(kb: KnowledgeBase, now: bool) -> dict[str, Any]:
     """Palliative treatment and supportive care (seed 571-574)."""
-    why = ["palliative care recorded as the current phase"] if now else [
-        "if further treatment becomes extremely unlikely to cure, the focus shifts to comfort and control"]
+    why = (
+        ["palliative care recorded as the current phase"]
+        if now
+        else [
+            "if further treatment becomes extremely unlikely to cure, the focus shifts to comfort and control"
+        ]
+    )
     return phase_dict(kb, PALLIATIVE, "palliative", why, [regimen("palliative", why)])

@@ -43,7 +43,9 @@ def transplant_question(kb: KnowledgeBase, ctx: PlanContext) -> tuple[dict[str, 
         reasons.append("late CR: " + "; ".join(lc["because"]))
         ids.append("late_cr")
     if ctx.lineage in ("mixed", "undifferentiated"):
-        reasons.append("mixed/undifferentiated lineage: intensive treatment such as transplant is often used (seed 271)")
+        reasons.append(
+            "mixed/undifferentiated lineage: intensive treatment such as transplant is often used (seed 271)"
+        )
         ids.append("ambiguous_lineage")
     cr2 = ctx.in_remission and ctx.relapse_number >= 1
     pending: list[dict[str, str]] = []
@@ -52,7 +54,9 @@ def transplant_question(kb: KnowledgeBase, ctx: PlanContext) -> tuple[dict[str, 
         return kb.conclude(ALLO_HCT, "not_applicable", [f"diagnosis = {ctx.diagnosis or 'unknown'}"]), []
     if ctx.relapsed_or_refractory:
         value = "consider_after_remission"
-        because = [f"response = {ctx.response}: HCT may be tried once at least a partial (ideally second) remission is reached"]
+        because = [
+            f"response = {ctx.response}: HCT may be tried once at least a partial (ideally second) remission is reached"
+        ]
         if ctx.prior_hct:
             because.append("prior HCT recorded: a second HCT and/or DLI can be considered")
     elif cr2:
@@ -66,7 +70,9 @@ def transplant_question(kb: KnowledgeBase, ctx: PlanContext) -> tuple[dict[str, 
         value, because = "favoured", reasons
     elif ctx.ph_positive:
         value = "consider"
-        because = ["Ph+ in MRD-negative CR: consider alloHCT with post-HCT TKI maintenance, or TKI maintenance (NCCN ALL-4)"]
+        because = [
+            "Ph+ in MRD-negative CR: consider alloHCT with post-HCT TKI maintenance, or TKI maintenance (NCCN ALL-4)"
+        ]
     else:
         missing = []
         if ctx.genetic_risk in (None, "indeterminate"):
@@ -76,12 +82,24 @@ def transplant_question(kb: KnowledgeBase, ctx: PlanContext) -> tuple[dict[str, 
         if missing:
             value, because = "indeterminate", [*missing, "high-risk features cannot be excluded"]
             if "MRD not done" in missing and ctx.in_remission:
-                pending.append({"test": "MRD quantification (NGS of IG/TCR preferred)", "why": "MRD persistence favours alloHCT"})
+                pending.append(
+                    {
+                        "test": "MRD quantification (NGS of IG/TCR preferred)",
+                        "why": "MRD persistence favours alloHCT",
+                    }
+                )
         else:
             value = "not_favoured"
-            because = ["no high-risk feature recorded (genetics, MRD, ETP, time to CR): risks and benefits weighed individually (seed 555)"]
+            because = [
+                "no high-risk feature recorded (genetics, MRD, ETP, time to CR): risks and benefits weighed individually (seed 555)"
+            ]
     if value in ("favoured", "consider", "consider_after_remission"):
-        pending.append({"test": "HLA typing and donor search", "why": "allogeneic HCT may be needed; start early (NCCN ALL-3 work-up)"})
+        pending.append(
+            {
+                "test": "HLA typing and donor search",
+                "why": "allogeneic HCT may be needed; start early (NCCN ALL-3 work-up)",
+            }
+        )
     out = kb.conclude(ALLO_HCT, value, because, reasons=ids, caution=caution)
     if lc is not None:
         out["late_cr"] = lc
