@@ -6,6 +6,7 @@ Exit status: 0 when every input was processed (even if some were invalid, which 
 
 from __future__ import annotations
 
+import io
 import json
 import sys
 from collections.abc import Iterator
@@ -96,7 +97,9 @@ def _assess_jsonl(path: str, as_json: bool, out: IO[str]) -> None:
 
     lines = list(_open_lines(path))
     show_progress = len(lines) >= PROGRESS_MIN_LINES
-    with click.progressbar(lines, label="assessing", file=sys.stderr if show_progress else _NullIO()) as bar:
+    with click.progressbar(
+        lines, label="assessing", file=sys.stderr if show_progress else io.StringIO()
+    ) as bar:
         for lineno, line in enumerate(bar, start=1):
             if not line.strip():
                 out.write(_dump({"error": {"code": "V000", "message": "blank line", "line": lineno}}) + "\n")
@@ -117,19 +120,6 @@ def _assess_jsonl(path: str, as_json: bool, out: IO[str]) -> None:
                 out.write(_dump(result) + "\n")
             else:
                 out.write(render_text(result) + "\n\n")
-
-
-class _NullIO:
-    """A sink for the progress bar on short runs."""
-
-    def write(self, _s: str) -> int:
-        return 0
-
-    def flush(self) -> None:
-        return None
-
-    def isatty(self) -> bool:
-        return False
 
 
 @main.command()
@@ -182,20 +172,32 @@ def run() -> None:
 
 # --------------------------------------------------------------------------- import
 @main.command(name="import")
-@click.argument("files", nargs=-1, required=True, metavar="FILE...")
+@click.argument("files", nargs=-1, metavar="FILE...")
+@click.option(
+    "--from", "from_url", metavar="URL", help="Read one patient from a FHIR server (a Patient URL)."
+)
+@click.option("--patient", "patient_id", metavar="ID", help="Patient id, when --from gives the server base.")
+@click.option("--token", envvar="ALLNAV_FHIR_TOKEN", help="Bearer token for --from (or ALLNAV_FHIR_TOKEN).")
 @click.option("--json", "as_json", is_flag=True, help="JSON on stdout.")
-def import_(files: tuple[str, ...], as_json: bool) -> None:
+def import_(
+    files: tuple[str, ...], from_url: str | None, patient_id: str | None, token: str | None, as_json: bool
+) -> None:
     """Read FHIR R4 Bundles or Bulk NDJSON: per patient, the case file made and the mapping report."""
-    from allnav.interop import import_fhir, read_fhir_texts
+    from allnav.interop import ImportResult, import_fhir, read_fhir_texts
+    from allnav.interop.fhir_client import fetch_patient
 
+    if bool(files) == bool(from_url):
+        raise click.UsageError("give FILE... or --from URL")
     try:
-        read = read_fhir_texts((f, _read_text(f)) for f in files)
+        if from_url:
+            result: ImportResult = fetch_patient(from_url, patient_id, token)
+        else:
+            result = import_fhir(read_fhir_texts((f, _read_text(f)) for f in files))
     except AllnavError as exc:
         if as_json:
             sys.stdout.write(_dump(_error_envelope(exc)) + "\n")
             return
         raise click.ClickException(str(exc)) from exc
-    result = import_fhir(read)
     if as_json:
         sys.stdout.write(_dump(result.to_dict()) + "\n")
         return

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from conftest import ROLES, TestClient, World
+from apifixtures import ROLES, TestClient, World
 from fastapi import FastAPI
 
 TL = {"kind": "timeline", "payload": {"day": 50, "vitals": {"temperature_c": 37.2}}}

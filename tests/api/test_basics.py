@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from conftest import PASSWORD, TestClient, World
+from apifixtures import PASSWORD, TestClient, World
 
 
 def test_health(client: TestClient) -> None:

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from apifixtures import TestClient
 from click.testing import CliRunner
-from conftest import TestClient
 from fastapi import FastAPI
 
 from allnav.api.cli import serve

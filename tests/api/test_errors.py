@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 
 import pytest
-from conftest import PATIENT_NAMES, TestClient, World
+from apifixtures import PATIENT_NAMES, TestClient, World
 from fastapi import FastAPI
 
 

@@ -6,7 +6,7 @@ import warnings
 from typing import Any
 
 import schemathesis
-from conftest import World
+from apifixtures import World
 from fastapi import FastAPI
 from hypothesis import HealthCheck, given, settings
 

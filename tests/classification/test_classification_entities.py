@@ -141,4 +141,6 @@ def test_entity_table_codes_and_verify_flags() -> None:
     verify = {e.id for e in table.who2016 if e.verify}
     assert verify == {"b_bcr_abl1_like", "b_iamp21"}
     assert all(e.icdo3 for e in table.who2016)
-    assert table.source and table.version and table.date
+    assert table.source
+    assert table.version
+    assert table.date

@@ -38,4 +38,5 @@ def test_public_case(kb: KnowledgeBase, name: str) -> None:
     if "ploidy_class" in exp:
         assert result.ploidy["ploidy_class"] == exp["ploidy_class"]
     for conclusion in result.to_dict().values():
-        assert conclusion["rule"] and conclusion["sources"]
+        assert conclusion["rule"]
+        assert conclusion["sources"]

@@ -11,7 +11,7 @@ from allnav.cytogenetics.grammar import lark_parse
 from allnav.cytogenetics.normalise import normalise
 from allnav.cytogenetics.scanner import scan
 
-from .strategies import karyotypes
+from karyotype_strategies import karyotypes
 
 PROFILE = settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 POSITIONAL = {"span", "text", "input", "normalised", "warnings"}

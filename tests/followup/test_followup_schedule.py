@@ -12,19 +12,34 @@ from allnav.followup.data_model import followup_table
 from allnav.knowledge import KnowledgeBase
 from allnav.response import assess_response
 
-CR = {"day": 29, "marrow": {"blasts_pct": 1, "trilineage_hematopoiesis": True}, "blood": {"anc": 2, "platelets": 150, "blasts_pct": 0}}
+CR = {
+    "day": 29,
+    "marrow": {"blasts_pct": 1, "trilineage_hematopoiesis": True},
+    "blood": {"anc": 2, "platelets": 150, "blasts_pct": 0},
+}
 
 
-def follow(kb: KnowledgeBase, diag: dict[str, Any], *timeline: dict[str, Any], **extra: Any) -> dict[str, Any]:
+def follow(
+    kb: KnowledgeBase, diag: dict[str, Any], *timeline: dict[str, Any], **extra: Any
+) -> dict[str, Any]:
     c = Case.model_validate({"patient": {"id": "f"}, "timeline": [CR, *timeline], **extra})
     return assess_followup(c, kb, diag, assess_response(c, kb, diag))
 
 
 @pytest.mark.parametrize(
     ("days_after", "interval", "year"),
-    [(0, [1, 3], 1), (364, [1, 3], 1), (365, [3, 6], 2), (729, [3, 6], 2), (730, [6, 12], 3), (3000, [6, 12], 9)],
+    [
+        (0, [1, 3], 1),
+        (364, [1, 3], 1),
+        (365, [3, 6], 2),
+        (729, [3, 6], 2),
+        (730, [6, 12], 3),
+        (3000, [6, 12], 9),
+    ],
 )
-def test_year_edges(kb: KnowledgeBase, diag: dict[str, Any], days_after: int, interval: list[int], year: int) -> None:
+def test_year_edges(
+    kb: KnowledgeBase, diag: dict[str, Any], days_after: int, interval: list[int], year: int
+) -> None:
     out = follow(kb, diag, {"day": 800, "phase": "off_therapy"}, as_of_day=800 + days_after)["followup"]
     assert out["interval_months"] == interval
     assert out["schedule"]["year"] == year
@@ -72,7 +87,9 @@ def test_late_effects_only_for_drugs_given(kb: KnowledgeBase, diag: dict[str, An
         {"drug": "dexamethasone", "dose": 10, "unit": "mg/m2", "day": 1},
         {"drug": "cytarabine", "dose": 3, "unit": "g/m2", "day": 100, "status": "ordered"},
     ]
-    s = follow(kb, diag, medications=meds, prior_anthracyclines=[{"drug": "doxorubicin", "cumulative_mg_m2": 50}])["survivorship"]
+    s = follow(
+        kb, diag, medications=meds, prior_anthracyclines=[{"drug": "doxorubicin", "cumulative_mg_m2": 50}]
+    )["survivorship"]
     effects = " ".join(e["effect"] for e in s["late_effects"])
     assert "heart" in effects and "nerve" in effects and "second cancers" in effects
     assert "coordination" not in effects  # cytarabine was only ordered

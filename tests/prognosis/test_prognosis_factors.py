@@ -148,7 +148,9 @@ def test_ph_positive_alternative_follows_nccn_subgroup(
 )  # fmt: skip
 def test_flag_factors_both_ways(kb: KnowledgeBase, make_case: Make, kw: dict[str, Any], fid: str) -> None:
     assert _factors(kb, make_case(), **kw)[fid]["direction"] == "poor"
-    off = {k: (False if isinstance(v, bool) else ("common" if k == "b_stage" else v)) for k, v in kw.items()}
+    off: dict[str, Any] = {
+        k: (False if isinstance(v, bool) else ("common" if k == "b_stage" else v)) for k, v in kw.items()
+    }
     assert fid not in _factors(kb, make_case(), **off)
 
 

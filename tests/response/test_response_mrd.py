@@ -11,7 +11,10 @@ from allnav.errors import ImplausibleValueError
 from allnav.knowledge import KnowledgeBase
 from allnav.response import assess_response
 
-CR = {"marrow": {"blasts_pct": 1, "trilineage_hematopoiesis": True}, "blood": {"anc": 2, "platelets": 150, "blasts_pct": 0}}
+CR = {
+    "marrow": {"blasts_pct": 1, "trilineage_hematopoiesis": True},
+    "blood": {"anc": 2, "platelets": 150, "blasts_pct": 0},
+}
 
 
 def mrd_out(kb: KnowledgeBase, diag: dict[str, Any], *mrds: dict[str, Any]) -> dict[str, Any]:
@@ -77,14 +80,26 @@ def test_no_mrd_in_cr_is_pending(kb: KnowledgeBase, diag: dict[str, Any]) -> Non
 )
 def test_p210_is_labels(kb: KnowledgeBase, diag: dict[str, Any], level: float, label: str | None) -> None:
     diag["ph_positive"] = True
-    m = {"level": level, "method": "rt-qpcr", "target": "BCR::ABL1", "transcript": "p210", "international_scale": True}
+    m = {
+        "level": level,
+        "method": "rt-qpcr",
+        "target": "BCR::ABL1",
+        "transcript": "p210",
+        "international_scale": True,
+    }
     out = mrd_out(kb, diag, m)
     assert out["mrd"]["molecular"]["value"] == label
     assert any(p["test"] == "BCR::ABL1 transcript quantification" for p in out["pending"])
 
 
 def test_p190_never_on_is(kb: KnowledgeBase, diag: dict[str, Any]) -> None:
-    m = {"level": 1e-5, "method": "rt-qpcr", "target": "BCR::ABL1", "transcript": "p190", "international_scale": True}
+    m = {
+        "level": 1e-5,
+        "method": "rt-qpcr",
+        "target": "BCR::ABL1",
+        "transcript": "p190",
+        "international_scale": True,
+    }
     out = mrd_out(kb, diag, m)
     mol = out["mrd"]["molecular"]
     assert mol["value"] is None

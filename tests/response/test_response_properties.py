@@ -19,8 +19,12 @@ blasts = st.one_of(st.none(), st.sampled_from([0.0, 4.9, 5.0, 5.1, 25.0, 60.0]),
 entry = st.fixed_dictionaries(
     {},
     optional={
-        "marrow": st.fixed_dictionaries({"blasts_pct": st.floats(0, 100)}, optional={"trilineage_hematopoiesis": st.booleans()}),
-        "blood": st.fixed_dictionaries({}, optional={"blasts_pct": blasts, "anc": st.floats(0, 5), "platelets": st.floats(0, 300)}),
+        "marrow": st.fixed_dictionaries(
+            {"blasts_pct": st.floats(0, 100)}, optional={"trilineage_hematopoiesis": st.booleans()}
+        ),
+        "blood": st.fixed_dictionaries(
+            {}, optional={"blasts_pct": blasts, "anc": st.floats(0, 5), "platelets": st.floats(0, 300)}
+        ),
         "csf": st.fixed_dictionaries({"wbc_per_ul": st.integers(0, 20), "blasts": st.booleans()}),
         "extramedullary_disease": st.booleans(),
         "reported_status": st.sampled_from(sorted(REPORTED_STATUS)),

@@ -34,7 +34,9 @@ def run(kb: KnowledgeBase, diag: dict[str, Any], *timeline: dict[str, Any], **ex
     return assess_response(case(*timeline, **extra), kb, diag)
 
 
-def marrow_at(day: int, blasts: float, anc: float = 1.5, plt: float = 120, blood_blasts: float = 0) -> dict[str, Any]:
+def marrow_at(
+    day: int, blasts: float, anc: float = 1.5, plt: float = 120, blood_blasts: float = 0
+) -> dict[str, Any]:
     return {
         "day": day,
         "marrow": {"blasts_pct": blasts, "trilineage_hematopoiesis": True},
@@ -51,7 +53,13 @@ def test_cr_marrow_boundary(kb: KnowledgeBase, diag: dict[str, Any], blasts: flo
 
 @pytest.mark.parametrize(
     ("anc", "plt", "nccn", "cibmtr"),
-    [(1.0, 120, "CRi", "CR"), (1.01, 120, "CR", "CR"), (1.5, 100, "CRi", "CR"), (1.5, 100.1, "CR", "CR"), (0.9, 120, "CRi", "CRi")],
+    [
+        (1.0, 120, "CRi", "CR"),
+        (1.01, 120, "CR", "CR"),
+        (1.5, 100, "CRi", "CR"),
+        (1.5, 100.1, "CR", "CR"),
+        (0.9, 120, "CRi", "CRi"),
+    ],
 )
 def test_cr_count_operators(
     kb: KnowledgeBase, diag: dict[str, Any], anc: float, plt: float, nccn: str, cibmtr: str
@@ -98,7 +106,9 @@ def test_refractory_alert_and_icd(kb: KnowledgeBase, diag: dict[str, Any]) -> No
 
 
 @pytest.mark.parametrize(("blasts", "expected"), [(99.9, "not evaluable"), (100.0, "progressive")])
-def test_progression_25_percent(kb: KnowledgeBase, diag: dict[str, Any], blasts: float, expected: str) -> None:
+def test_progression_25_percent(
+    kb: KnowledgeBase, diag: dict[str, Any], blasts: float, expected: str
+) -> None:
     out = run(kb, diag, marrow_at(14, blasts, anc=0.2, plt=10), marrow={"blasts_pct": 80})
     assert out["response"]["value"] == expected
 
@@ -110,7 +120,9 @@ def test_progressive_after_end_of_induction_flags_refractory(kb: KnowledgeBase, 
 
 
 def test_new_extramedullary_disease_is_progressive(kb: KnowledgeBase, diag: dict[str, Any]) -> None:
-    r = run(kb, diag, {"day": 10, "extramedullary_disease": True, "extramedullary_sites": ["skin"]})["response"]
+    r = run(kb, diag, {"day": 10, "extramedullary_disease": True, "extramedullary_sites": ["skin"]})[
+        "response"
+    ]
     assert r["value"] == "progressive"
 
 
@@ -141,7 +153,9 @@ def test_partial_at_end_of_induction_is_refractory_with_flag(kb: KnowledgeBase, 
 
 # -- relapse -------------------------------------------------------------------------------------
 @pytest.mark.parametrize(("blasts", "expected"), [(5.0, "not evaluable"), (5.1, "relapse"), (4.9, "CR")])
-def test_relapse_marrow_boundary(kb: KnowledgeBase, diag: dict[str, Any], blasts: float, expected: str) -> None:
+def test_relapse_marrow_boundary(
+    kb: KnowledgeBase, diag: dict[str, Any], blasts: float, expected: str
+) -> None:
     out = run(kb, diag, CR_DAY29, marrow_at(400, blasts))
     assert out["response"]["value"] == expected
     if expected == "relapse":
@@ -163,7 +177,9 @@ def test_circulating_blasts_after_cr_is_relapse(kb: KnowledgeBase, diag: dict[st
 
 
 @pytest.mark.parametrize(("wbc", "expected"), [(4, None), (5, "isolated CNS")])
-def test_isolated_cns_relapse_boundary(kb: KnowledgeBase, diag: dict[str, Any], wbc: float, expected: str | None) -> None:
+def test_isolated_cns_relapse_boundary(
+    kb: KnowledgeBase, diag: dict[str, Any], wbc: float, expected: str | None
+) -> None:
     out = run(kb, diag, CR_DAY29, {"day": 300, "csf": {"wbc_per_ul": wbc, "blasts": True}})
     if expected is None:
         assert out["response"]["value"] == "CR"
@@ -175,12 +191,16 @@ def test_isolated_cns_relapse_boundary(kb: KnowledgeBase, diag: dict[str, Any], 
 
 
 def test_cranial_nerve_palsy_is_cns_relapse(kb: KnowledgeBase, diag: dict[str, Any]) -> None:
-    r = run(kb, diag, CR_DAY29, {"day": 300, "cranial_nerve_palsy": True, "marrow": {"blasts_pct": 1}})["response"]
+    r = run(kb, diag, CR_DAY29, {"day": 300, "cranial_nerve_palsy": True, "marrow": {"blasts_pct": 1}})[
+        "response"
+    ]
     assert r["relapse_site"] == "isolated CNS"
 
 
 def test_isolated_extramedullary_and_combined(kb: KnowledgeBase, diag: dict[str, Any]) -> None:
-    r = run(kb, diag, CR_DAY29, {"day": 300, "testicular_involvement": True, "marrow": {"blasts_pct": 1}})["response"]
+    r = run(kb, diag, CR_DAY29, {"day": 300, "testicular_involvement": True, "marrow": {"blasts_pct": 1}})[
+        "response"
+    ]
     assert r["relapse_site"] == "isolated extramedullary"
     entry = marrow_at(300, 30) | {"csf": {"wbc_per_ul": 20, "blasts": True}}
     r = run(kb, diag, CR_DAY29, entry)["response"]
@@ -288,3 +308,18 @@ def test_date_without_diagnosis_date_refused(kb: KnowledgeBase, diag: dict[str, 
     entry = {k: v for k, v in CR_DAY29.items() if k != "day"} | {"date": "2026-02-01"}
     with pytest.raises(CaseValidationError):
         run(kb, diag, entry)
+
+
+@pytest.mark.parametrize(("wbc", "expected"), [(50.0, "progressive"), (49.9, None)])
+def test_circulating_blast_rise_uses_absolute_counts(
+    kb: KnowledgeBase, diag: dict[str, Any], wbc: float, expected: str | None
+) -> None:
+    out = run(kb, diag, {"day": 10, "blood": {"wbc": wbc, "blasts_pct": 50}})  # baseline 50% of 40 = 20
+    assert (out["history"][0]["value"] if out["history"] else None) == expected
+
+
+def test_circulating_blast_rise_in_percent_without_wbc(kb: KnowledgeBase, diag: dict[str, Any]) -> None:
+    out = run(kb, diag, {"day": 10, "blood": {"blasts_pct": 62.5}}, blood={"blasts_pct": 50})
+    assert out["response"]["value"] == "progressive"
+    out = run(kb, diag, {"day": 10, "blood": {"blasts_pct": 62.4}}, blood={"blasts_pct": 50})
+    assert out["history"] == []

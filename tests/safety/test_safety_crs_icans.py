@@ -87,6 +87,10 @@ def test_child_icans_note(kb: KnowledgeBase) -> None:
 
 def test_entries_after_as_of_day_ignored(kb: KnowledgeBase) -> None:
     c = Case.model_validate(
-        {"patient": {"id": "c"}, "as_of_day": 3, "crs_icans": [{"day": 5, "temperature_c": 40, "vasopressors": "one"}]}
+        {
+            "patient": {"id": "c"},
+            "as_of_day": 3,
+            "crs_icans": [{"day": 5, "temperature_c": 40, "vasopressors": "one"}],
+        }
     )
     assert assess_safety(c, kb, {})["safety"]["crs_grade"]["value"] is None

@@ -37,8 +37,16 @@ def test_platelet_grades(kb: KnowledgeBase, plt: float, grade: int) -> None:
 
 @pytest.mark.parametrize(
     ("hb", "sex", "grade"),
-    [(7.9, "female", 3), (8.0, "female", 2), (9.9, "female", 2), (10.0, "female", 1), (11.9, "female", 1),
-     (12.0, "female", 0), (13.4, "male", 1), (13.5, "male", 0)],
+    [
+        (7.9, "female", 3),
+        (8.0, "female", 2),
+        (9.9, "female", 2),
+        (10.0, "female", 1),
+        (11.9, "female", 1),
+        (12.0, "female", 0),
+        (13.4, "male", 1),
+        (13.5, "male", 0),
+    ],
 )
 def test_anemia_grades(kb: KnowledgeBase, hb: float, sex: str, grade: int) -> None:
     assert ctcae(kb, {"hemoglobin": hb}, sex=sex)["anemia"]["value"] == grade
@@ -71,13 +79,24 @@ def test_missing_count_is_unknown(kb: KnowledgeBase) -> None:
 
 @pytest.mark.parametrize(
     ("temp", "sustained", "anc", "grade"),
-    [(38.3, None, 0.5, 0), (38.4, None, 0.5, 3), (38.0, True, 0.5, 3), (37.9, True, 0.5, 0),
-     (38.0, False, 0.5, 0), (38.4, None, 1.0, 0), (38.4, None, 0.99, 3), (38.4, None, None, None)],
+    [
+        (38.3, None, 0.5, 0),
+        (38.4, None, 0.5, 3),
+        (38.0, True, 0.5, 3),
+        (37.9, True, 0.5, 0),
+        (38.0, False, 0.5, 0),
+        (38.4, None, 1.0, 0),
+        (38.4, None, 0.99, 3),
+        (38.4, None, None, None),
+    ],
 )
 def test_febrile_neutropenia(
     kb: KnowledgeBase, temp: float, sustained: bool | None, anc: float | None, grade: int | None
 ) -> None:
-    entry: dict[str, Any] = {"day": 5, "vitals": {"temperature_c": temp, "temperature_sustained_1h": sustained}}
+    entry: dict[str, Any] = {
+        "day": 5,
+        "vitals": {"temperature_c": temp, "temperature_sustained_1h": sustained},
+    }
     if anc is not None:
         entry["blood"] = {"anc": anc}
     c = Case.model_validate({"patient": {"id": "f"}, "timeline": [entry]})

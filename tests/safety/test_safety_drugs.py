@@ -25,8 +25,15 @@ def check(out: dict[str, Any], name: str) -> dict[str, Any]:
 
 @pytest.mark.parametrize(
     ("written", "generic"),
-    [("Adriamycin", "doxorubicin"), ("Oncovin", "vincristine"), ("6-MP", "mercaptopurine"), ("6mp", "mercaptopurine"),
-     ("Oncaspar", "pegaspargase"), ("Kymriah", "tisagenlecleucel"), ("MTX", "methotrexate")],
+    [
+        ("Adriamycin", "doxorubicin"),
+        ("Oncovin", "vincristine"),
+        ("6-MP", "mercaptopurine"),
+        ("6mp", "mercaptopurine"),
+        ("Oncaspar", "pegaspargase"),
+        ("Kymriah", "tisagenlecleucel"),
+        ("MTX", "methotrexate"),
+    ],
 )
 def test_synonyms(written: str, generic: str) -> None:
     assert canonical(written) == generic
@@ -40,9 +47,13 @@ def test_drug_table_states_source() -> None:
 # -- anthracyclines --------------------------------------------------------------------------
 @pytest.mark.parametrize(
     ("drug", "dose", "current", "legacy"),
-    [("doxorubicin", 100, 100.0, [100.0, 100.0]), ("daunorubicin", 100, 60.0, [100.0, 100.0]),
-     ("epirubicin", 100, 80.0, [100.0, 100.0]), ("mitoxantrone", 10, 105.0, [40.0, 50.0]),
-     ("idarubicin", 10, 0.0, [40.0, 50.0])],
+    [
+        ("doxorubicin", 100, 100.0, [100.0, 100.0]),
+        ("daunorubicin", 100, 60.0, [100.0, 100.0]),
+        ("epirubicin", 100, 80.0, [100.0, 100.0]),
+        ("mitoxantrone", 10, 105.0, [40.0, 50.0]),
+        ("idarubicin", 10, 0.0, [40.0, 50.0]),
+    ],
 )
 def test_ratio_sets(kb: KnowledgeBase, drug: str, dose: float, current: float, legacy: list[float]) -> None:
     a = safety(kb, [{"drug": drug, "dose": dose, "unit": "mg/m2", "day": 1}])["safety"]["anthracycline"]
@@ -59,7 +70,9 @@ def test_idarubicin_flagged(kb: KnowledgeBase) -> None:
 
 def test_mg_dose_converted_with_bsa_and_prior_added(kb: KnowledgeBase) -> None:
     meds = [{"drug": "daunorubicin", "dose": 90, "unit": "mg", "day": 1}]
-    a = safety(kb, meds, prior_anthracyclines=[{"drug": "adriamycin", "cumulative_mg_m2": 100}])["safety"]["anthracycline"]
+    a = safety(kb, meds, prior_anthracyclines=[{"drug": "adriamycin", "cumulative_mg_m2": 100}])["safety"][
+        "anthracycline"
+    ]
     assert a["by_drug"] == {"daunorubicin": 50.0, "doxorubicin": 100.0}
     assert a["doxorubicin_equivalent_mg_m2"] == 130.0
     assert a["fraction_of_limit"] == 0.325
@@ -97,7 +110,9 @@ def test_echo_pending_with_anthracycline(kb: KnowledgeBase) -> None:
 
 
 # -- vincristine ---------------------------------------------------------------------------
-@pytest.mark.parametrize(("bsa", "dose_mg", "value"), [(1.4, 1.96, "within cap"), (1.43, 2.0, "capped"), (2.0, 2.0, "capped")])
+@pytest.mark.parametrize(
+    ("bsa", "dose_mg", "value"), [(1.4, 1.96, "within cap"), (1.43, 2.0, "capped"), (2.0, 2.0, "capped")]
+)
 def test_vincristine_cap(kb: KnowledgeBase, bsa: float, dose_mg: float, value: str) -> None:
     meds = [{"drug": "vincristine", "dose": 1.4, "unit": "mg/m2", "day": 8, "route": "IV"}]
     c = check(safety(kb, meds, patient={"id": "v", "bsa_m2": bsa}), "vincristine_cap")
@@ -110,9 +125,14 @@ def test_vincristine_mg_dose(kb: KnowledgeBase, dose: float, alert: bool) -> Non
     assert any(a["rule"] == "safety.vcr_cap" for a in out["alerts"]) is alert
 
 
-@pytest.mark.parametrize(("route", "critical"), [("IV", False), ("intravenous", False), ("IT", True), ("intrathecal", True), ("IM", True)])
+@pytest.mark.parametrize(
+    ("route", "critical"),
+    [("IV", False), ("intravenous", False), ("IT", True), ("intrathecal", True), ("IM", True)],
+)
 def test_vincristine_route(kb: KnowledgeBase, route: str, critical: bool) -> None:
-    out = safety(kb, [{"drug": "Oncovin", "dose": 1.4, "unit": "mg/m2", "day": 8, "route": route, "status": "ordered"}])
+    out = safety(
+        kb, [{"drug": "Oncovin", "dose": 1.4, "unit": "mg/m2", "day": 8, "route": route, "status": "ordered"}]
+    )
     hits = [a for a in out["alerts"] if a["rule"] == "safety.vcr_route"]
     assert bool(hits) is critical
     if critical:
@@ -122,7 +142,9 @@ def test_vincristine_route(kb: KnowledgeBase, route: str, critical: bool) -> Non
 
 
 def test_vincristine_needs_bsa(kb: KnowledgeBase) -> None:
-    out = safety(kb, [{"drug": "vincristine", "dose": 1.4, "unit": "mg/m2", "route": "IV"}], patient={"id": "n"})
+    out = safety(
+        kb, [{"drug": "vincristine", "dose": 1.4, "unit": "mg/m2", "route": "IV"}], patient={"id": "n"}
+    )
     assert any(p["test"] == "body surface area" for p in out["pending"])
 
 
@@ -150,14 +172,26 @@ def test_mercaptopurine_start(
 
 
 def test_mercaptopurine_unknown_phenotype_pending(kb: KnowledgeBase) -> None:
-    out = safety(kb, [{"drug": "mercaptopurine", "dose": 75, "unit": "mg/m2"}], pharmacogenomics={"TPMT": "normal"})
+    out = safety(
+        kb, [{"drug": "mercaptopurine", "dose": 75, "unit": "mg/m2"}], pharmacogenomics={"TPMT": "normal"}
+    )
     assert check(out, "mercaptopurine_start")["value"] == "phenotype needed"
     assert [p["test"] for p in out["pending"]] == ["NUDT15 genotype"]
 
 
 # -- HD-MTX ----------------------------------------------------------------------------------
-def mtx(levels: list[dict[str, float]], hours: float | None = 24, dose: float = 3, **extra: Any) -> dict[str, Any]:
-    return {"drug": "methotrexate", "dose": dose, "unit": "g/m2", "day": 15, "infusion_hours": hours, "levels": levels, **extra}
+def mtx(
+    levels: list[dict[str, float]], hours: float | None = 24, dose: float = 3, **extra: Any
+) -> dict[str, Any]:
+    return {
+        "drug": "methotrexate",
+        "dose": dose,
+        "unit": "g/m2",
+        "day": 15,
+        "infusion_hours": hours,
+        "levels": levels,
+        **extra,
+    }
 
 
 CREAT_UP = {"labs": {"creatinine_baseline": 0.8}, "timeline": [{"day": 16, "labs": {"creatinine": 1.6}}]}
@@ -165,8 +199,14 @@ CREAT_UP = {"labs": {"creatinine_baseline": 0.8}, "timeline": [{"day": 16, "labs
 
 @pytest.mark.parametrize(
     ("hours", "level", "value"),
-    [(36, 30, "not indicated"), (36, 30.1, "indicated"), (42, 10, "not indicated"), (42, 10.1, "indicated"),
-     (48, 5, "not indicated"), (48, 5.1, "indicated")],
+    [
+        (36, 30, "not indicated"),
+        (36, 30.1, "indicated"),
+        (42, 10, "not indicated"),
+        (42, 10.1, "indicated"),
+        (48, 5, "not indicated"),
+        (48, 5.1, "indicated"),
+    ],
 )
 def test_glucarpidase_short_infusion(kb: KnowledgeBase, hours: float, level: float, value: str) -> None:
     out = safety(kb, [mtx([{"hours": hours, "umol_per_l": level}])], **CREAT_UP)
@@ -174,7 +214,9 @@ def test_glucarpidase_short_infusion(kb: KnowledgeBase, hours: float, level: flo
     assert c["value"] == value
     if value == "indicated":
         assert any("[VERIFY]" in b for b in c["because"])
-        assert any(a["rule"] == "safety.mtx_glucarpidase" and a["severity"] == "critical" for a in out["alerts"])
+        assert any(
+            a["rule"] == "safety.mtx_glucarpidase" and a["severity"] == "critical" for a in out["alerts"]
+        )
 
 
 def test_glucarpidase_short_infusion_needs_creatinine_rise(kb: KnowledgeBase) -> None:
@@ -217,8 +259,12 @@ def test_asparaginase_watch(kb: KnowledgeBase) -> None:
 
 
 def test_agent_watch(kb: KnowledgeBase) -> None:
-    meds = [{"drug": "blinatumomab"}, {"drug": "Besponsa"}, {"drug": "nelarabine"},
-            {"drug": "methotrexate", "dose": 12, "unit": "mg", "route": "IT"}]
+    meds = [
+        {"drug": "blinatumomab"},
+        {"drug": "Besponsa"},
+        {"drug": "nelarabine"},
+        {"drug": "methotrexate", "dose": 12, "unit": "mg", "route": "IT"},
+    ]
     out = safety(kb, meds)
     names = {c["check"] for c in out["safety"]["dose_checks"]}
     assert {"t_cell_engager_watch", "inotuzumab_watch", "nelarabine_watch"} <= names

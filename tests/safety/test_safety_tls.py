@@ -29,8 +29,12 @@ def test_tls_risk(kb: KnowledgeBase, wbc: float | None, ldh: float, risk: str | 
 
 @pytest.mark.parametrize(
     ("labs", "risk"),
-    [({"uric_acid": 8.0}, "high"), ({"uric_acid": 7.9}, "intermediate"),
-     ({"creatinine": 1.3, "creatinine_uln": 1.2}, "high"), ({"creatinine": 1.2, "creatinine_uln": 1.2}, "intermediate")],
+    [
+        ({"uric_acid": 8.0}, "high"),
+        ({"uric_acid": 7.9}, "intermediate"),
+        ({"creatinine": 1.3, "creatinine_uln": 1.2}, "high"),
+        ({"creatinine": 1.2, "creatinine_uln": 1.2}, "intermediate"),
+    ],
 )
 def test_tls_risk_modifiers(kb: KnowledgeBase, labs: dict[str, float], risk: str) -> None:
     out = tls(kb, blood={"wbc": 20}, labs={"ldh": 300, "ldh_uln": 250, **NORMAL, **labs})
@@ -87,7 +91,9 @@ def test_too_few_analytes_is_unknown(kb: KnowledgeBase) -> None:
 )
 def test_clinical_tls_creatinine_grades(kb: KnowledgeBase, creat: float, grade: int | None) -> None:
     labs = {**NORMAL, "creatinine": 0.8, "creatinine_uln": 1.0}
-    out = tls(kb, labs=labs, timeline=[{"day": 2, "labs": {"uric_acid": 9, "potassium": 6.5, "creatinine": creat}}])
+    out = tls(
+        kb, labs=labs, timeline=[{"day": 2, "labs": {"uric_acid": 9, "potassium": 6.5, "creatinine": creat}}]
+    )
     assert out["clinical"]["value"] is (grade is not None)
     assert out["clinical"]["grade"] == grade
     assert out["clinical"]["reference"] == "ULN"
@@ -95,7 +101,9 @@ def test_clinical_tls_creatinine_grades(kb: KnowledgeBase, creat: float, grade: 
 
 def test_clinical_tls_baseline_when_uln_unknown(kb: KnowledgeBase) -> None:
     labs = {**NORMAL, "creatinine": 0.8, "creatinine_baseline": 0.8}
-    out = tls(kb, labs=labs, timeline=[{"day": 2, "labs": {"uric_acid": 9, "potassium": 6.5, "creatinine": 1.2}}])
+    out = tls(
+        kb, labs=labs, timeline=[{"day": 2, "labs": {"uric_acid": 9, "potassium": 6.5, "creatinine": 1.2}}]
+    )
     assert out["clinical"]["value"] is True
     assert out["clinical"]["reference"].startswith("baseline")
 

@@ -76,20 +76,27 @@ class Course:
     ever_remission: bool = False
     course_start: int = 0  # day 0, or the day of the latest relapse
     prev_marrow: float | None = None
-    prev_blood_abs: float | None = None
+    prev_blood: tuple[float | None, float | None] = (None, None)  # (blasts %, WBC)
     emd_seen: bool = False
     history: list[Status] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self.prev_marrow = self.baseline_marrow
-        self.prev_blood_abs = self._blood_abs(self.baseline_blood, self.baseline_wbc)
+        self.prev_blood = (self.baseline_blood, self.baseline_wbc)
         self.emd_seen = self.emd_at_diagnosis
 
-    @staticmethod
-    def _blood_abs(pct: float | None, wbc: float | None) -> float | None:
-        if pct is None:
+    def _blood_rise(self, f: Findings) -> str | None:
+        """A >= 25 % rise in circulating blasts: absolute counts when both WBCs are known, else percentages."""
+        pct0, wbc0 = self.prev_blood
+        if f.blood_blasts is None or not pct0:
             return None
-        return pct * wbc / 100.0 if wbc is not None else pct
+        if wbc0 is not None and f.wbc is not None:
+            before, now, unit = pct0 * wbc0 / 100.0, f.blood_blasts * f.wbc / 100.0, " x10^9/L"
+        else:
+            before, now, unit = pct0, f.blood_blasts, "%"
+        if before > 0 and now >= PROGRESSION_FACTOR * before:
+            return f"circulating blasts {before:g}{unit} -> {now:g}{unit} (>= 25% increase)"
+        return None
 
     # -- one timepoint -------------------------------------------------------------------------
     def step(self, f: Findings) -> Status | None:
@@ -107,7 +114,7 @@ class Course:
         if f.marrow_blasts is not None:
             self.prev_marrow = f.marrow_blasts
         if f.blood_blasts is not None:
-            self.prev_blood_abs = self._blood_abs(f.blood_blasts, f.wbc)
+            self.prev_blood = (f.blood_blasts, f.wbc)
         self.emd_seen = self.emd_seen or f.emd
         if status is not None and f.reported is not None and measured:
             note = f"reported_status = {f.reported} on the same day not used: the findings at hand decide"
@@ -235,13 +242,9 @@ class Course:
             why.append(
                 f"marrow blasts {_fmt(self.prev_marrow)}% -> {_fmt(f.marrow_blasts)}% (>= 25% increase)"
             )
-        blood_abs = self._blood_abs(f.blood_blasts, f.wbc)
-        if (
-            blood_abs is not None
-            and self.prev_blood_abs
-            and blood_abs >= PROGRESSION_FACTOR * self.prev_blood_abs
-        ):
-            why.append(f"circulating blasts {self.prev_blood_abs:g} -> {blood_abs:g} (>= 25% increase)")
+        rise = self._blood_rise(f)
+        if rise:
+            why.append(rise)
         if (f.emd or f.cns_disease) and not self.emd_seen:
             why.append("new extramedullary disease")
         return why
