@@ -5,13 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from hypothesis import HealthCheck, given, settings
+from karyotype_strategies import karyotypes
 
 from allnav.cytogenetics import parse_karyotype
 from allnav.cytogenetics.grammar import lark_parse
 from allnav.cytogenetics.normalise import normalise
 from allnav.cytogenetics.scanner import scan
-
-from karyotype_strategies import karyotypes
 
 PROFILE = settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 POSITIONAL = {"span", "text", "input", "normalised", "warnings"}

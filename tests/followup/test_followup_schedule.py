@@ -91,7 +91,8 @@ def test_late_effects_only_for_drugs_given(kb: KnowledgeBase, diag: dict[str, An
         kb, diag, medications=meds, prior_anthracyclines=[{"drug": "doxorubicin", "cumulative_mg_m2": 50}]
     )["survivorship"]
     effects = " ".join(e["effect"] for e in s["late_effects"])
-    assert "heart" in effects and "nerve" in effects and "second cancers" in effects
+    for word in ("heart", "nerve", "second cancers"):
+        assert word in effects
     assert "coordination" not in effects  # cytarabine was only ordered
     assert any("corticosteroid" in g and "COG" in g for g in s["gaps"])
     assert all(e["sources"] for e in s["late_effects"])
@@ -108,4 +109,4 @@ def test_survivorship_plan_contents(kb: KnowledgeBase, diag: dict[str, Any]) -> 
 
 def test_followup_table_states_source() -> None:
     t = followup_table()
-    assert t.source and t.version and t.date
+    assert all((t.source, t.version, t.date))

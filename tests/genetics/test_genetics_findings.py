@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import pytest
 
+from allnav.case import load_case
 from allnav.case.model import GeneticFinding
-from allnav.genetics import normalise_finding, parse_finding_text
+from allnav.genetics import build_genetic_profile, normalise_finding, parse_finding_text
+from allnav.knowledge import KnowledgeBase
 
 
 @pytest.mark.parametrize(
@@ -68,3 +70,33 @@ def test_validator_parse_is_used_when_present() -> None:
 def test_validator_other_falls_back_to_own_parse() -> None:
     pf = normalise_finding(GeneticFinding(finding="TP53 p.R248Q", kind="other"))
     assert pf.genes == ("TP53",)
+
+
+@pytest.mark.parametrize(
+    ("finding", "method", "lesion", "present"),
+    [
+        ("MLL-AF4", None, "t_4_11", True),
+        ("NOTCH1 wild type", "NGS", "notch1_fbxw7", None),
+        ("DUX4", "ALLSorts", "dux4_r", True),
+        ("ZNF384-like", "ALLSorts", "znf384_r", None),
+        ("KMT2A", "ALLSorts", "kmt2a_r", True),
+        ("Ph-like", "ALLSorts", "bcr_abl1_like", True),
+        ("PAX5 P80R", "ALLSorts", "pax5_p80r", True),
+        ("TP53 R248Q", "NGS", "tp53", True),
+        ("CDKN2A/B deletion", "MLPA", "cdkn2b_deletion", True),
+        ("t(9;22)(q34;q11)", "FISH", "bcr_abl1", True),
+        ("iAMP21", "FISH", "iamp21", True),
+        ("CDX2/UBTF", "ALLSorts", "cdx2_ubtf", True),
+    ],
+)
+def test_findings_as_read_by_the_case_loader(
+    kb: KnowledgeBase, finding: str, method: str | None, lesion: str, present: bool | None
+) -> None:
+    case = load_case({"patient": {"id": "x"}, "genetics": [{"finding": finding, "method": method}]})
+    assert build_genetic_profile(case, kb, None).present(lesion) is present
+
+
+def test_wild_type_from_the_loader_counts_as_negative(kb: KnowledgeBase) -> None:
+    g = [{"finding": "NOTCH1 wild type", "method": "NGS"}, {"finding": "FBXW7 wild type", "method": "NGS"}]
+    case = load_case({"patient": {"id": "x"}, "genetics": g})
+    assert build_genetic_profile(case, kb, None).present("notch1_fbxw7") is False

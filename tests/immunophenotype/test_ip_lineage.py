@@ -171,3 +171,11 @@ def test_weak_mpo_counts_but_is_flagged(assess) -> None:
     assert out.lineage["value"] == "T/myeloid"
     alert = next(a for a in out.alerts if a["rule"] == "lineage.who2016_myeloid")
     assert alert["severity"] == "warning"
+
+
+def test_reported_lineage_fills_in_when_markers_are_insufficient(assess) -> None:
+    out = assess({"CD10": "pos", "CD34": "pos"}, reported_lineage="B")
+    assert out.lineage["value"] == "B"
+    assert out.lineage["basis"] == "reported_lineage"
+    assert any("markers insufficient" in b for b in out.lineage["because"])
+    assert any("CD19" in p["test"] for p in out.pending)

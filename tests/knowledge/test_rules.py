@@ -15,7 +15,7 @@ def _record(rule_id: str, **over: object) -> _RuleRecord:
         "version": "1",
         "statement": "A statement long enough.",
         "condition": "x >= 1",
-        "conclusion": "y",
+        "conclusion": "the conclusion",
         "sources": ["seed §Tests for ALL, lines 200-201"],
     }
     data.update(over)

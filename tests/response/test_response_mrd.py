@@ -115,3 +115,13 @@ def test_ph_relapse_asks_for_kinase_domain_mutations(kb: KnowledgeBase, diag: di
     timeline = [{"day": 29, **CR}, {"day": 300, "marrow": {"blasts_pct": 30}}]
     out = assess_response(Case.model_validate({"patient": {"id": "m"}, "timeline": timeline}), kb, diag)
     assert any("kinase-domain" in p["test"] for p in out["pending"])
+
+
+def test_ph_from_case_genetics_when_diagnostic_unset(kb: KnowledgeBase, diag: dict[str, Any]) -> None:
+    diag["ph_positive"] = None
+    genetics = [{"finding": "BCR::ABL1", "result": "detected", "transcript": "p190"}]
+    c = Case.model_validate({"patient": {"id": "m"}, "genetics": genetics, "timeline": [{"day": 29, **CR}]})
+    out = assess_response(c, kb, diag)
+    assert any(p["test"] == "BCR::ABL1 transcript quantification" for p in out["pending"])
+    c = Case.model_validate({"patient": {"id": "m"}, "timeline": [{"day": 29, **CR}]})
+    assert not any(p["test"].startswith("BCR::ABL1") for p in assess_response(c, kb, diag)["pending"])

@@ -41,7 +41,7 @@ def test_synonyms(written: str, generic: str) -> None:
 
 def test_drug_table_states_source() -> None:
     t = drug_table()
-    assert t.source and t.version and t.date
+    assert all((t.source, t.version, t.date))
 
 
 # -- anthracyclines --------------------------------------------------------------------------

@@ -69,7 +69,7 @@ def test_laboratory_tls(kb: KnowledgeBase, day2: dict[str, float], lab_tls: bool
 @pytest.mark.parametrize(("day", "inside"), [(7, True), (8, False)])
 def test_window_after_start(kb: KnowledgeBase, day: int, inside: bool) -> None:
     out = tls(kb, labs=NORMAL, timeline=[{"day": day, "labs": {"uric_acid": 9, "potassium": 6.5}}])
-    assert out["laboratory"]["value"] is (True if inside else False)
+    assert out["laboratory"]["value"] is inside
 
 
 def test_window_starts_three_days_before_therapy(kb: KnowledgeBase) -> None:

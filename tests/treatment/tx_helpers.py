@@ -70,3 +70,18 @@ def full_kb() -> KnowledgeBase:
     refs = {r for r in _REFERENCED if r.startswith(("tx.", "pt."))}
     records = _read_records("allnav.treatment") + _read_records("allnav.patient_view")
     return build_knowledge_base(records, refs)
+
+
+def context(
+    age: float | None = 40,
+    diagnostic: dict[str, Any] | None = None,
+    response: dict[str, Any] | None = None,
+    **case_extra: Any,
+) -> Any:
+    """A PlanContext from simple inputs."""
+    from allnav.treatment.context import build_context
+
+    return build_context(make_case(age, **case_extra), diagnostic or dx(), response or resp())
+
+
+CD19_POS = {"CD19": marker(True), "CD22": marker(True)}

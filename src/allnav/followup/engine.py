@@ -13,7 +13,7 @@ from typing import Any
 from allnav.case.model import Case
 from allnav.followup.data_model import followup_table
 from allnav.knowledge import KnowledgeBase, RuleRef
-from allnav.response.timeline import as_of_day, dated_entries, diag_value
+from allnav.response.timeline import as_of_day, dated_entries, ph_status
 from allnav.safety.drugs import resolve
 
 SCHEDULE = RuleRef("follow.k2_schedule")
@@ -138,7 +138,8 @@ def assess_followup(
     "schedule"}, "survivorship": {...}}``.
     """
     table = followup_table()
-    ph = diag_value(diagnostic, "ph_positive") is True
+    ph_value, ph_why = ph_status(case, diagnostic)
+    ph = ph_value is True
     sched = _schedule(kb, case, response, ph)
     surveillance = sched["status"] == "surveillance"
     marrow = None
@@ -153,7 +154,12 @@ def assess_followup(
     ph_mon = kb.conclude(
         PH_MONITORING,
         ph,
-        ["Ph+ ALL: periodic BCR::ABL1 transcript quantification" if ph else "not Ph+ (or Ph status unknown)"],
+        [
+            ph_why,
+            "Ph+ ALL: periodic BCR::ABL1 transcript quantification"
+            if ph
+            else "no BCR::ABL1 monitoring rule applies",
+        ],
     )
     effects, gaps = _late_effects(case)
     plan_why = ["late effects listed only for drugs actually given (medications and prior_anthracyclines)"]

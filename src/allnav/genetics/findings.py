@@ -43,6 +43,9 @@ SUBTYPE_ALIASES: dict[str, str] = {
     "masked hypodiploidy": "masked_hypodiploid",
     "doubled hypodiploid": "masked_hypodiploid",
     "complex karyotype": "complex_karyotype",
+    "ph": "bcr_abl1",
+    "ph+": "bcr_abl1",
+    "ph-positive": "bcr_abl1",
     "etv6::runx1-like": "etv6_runx1_like",
     "etv6-runx1-like": "etv6_runx1_like",
 }
@@ -56,6 +59,7 @@ _PROTEIN = re.compile(r"\b(p\.\(?[A-Za-z*0-9_]+\)?|c\.[\w>+*_-]+)")
 _REARR = re.compile(
     r"^(?P<g>[A-Z][A-Z0-9]*?)(?:-?r|\s+(?:rearrangement|rearranged|break-?apart|translocation))$"
 )
+_BARE_PROTEIN = re.compile(r"[A-Z]\d+(?:[A-Z*]|fs\S*|del|dup)")
 _ALTERATION_WORDS: tuple[tuple[str, str], ...] = (
     ("wild type", "wild_type"),
     ("wild-type", "wild_type"),
@@ -76,6 +80,7 @@ _ALTERATION_WORDS: tuple[tuple[str, str], ...] = (
     ("over-expression", "overexpression"),
     ("rearrangement", "rearrangement"),
     ("rearranged", "rearrangement"),
+    ("r", "rearrangement"),
     ("fusion", "rearrangement"),
 )
 
@@ -116,8 +121,7 @@ def parse_finding_text(text: str) -> ParsedFinding:
     low = raw.lower()
     for prefix in ("allsorts:", "allsorts", "tallsorts:", "subtype:", "gex:"):
         if low.startswith(prefix):
-            low = low[len(prefix) :].strip(" :")
-            return ParsedFinding(kind="subtype", subtype=SUBTYPE_ALIASES.get(low, low))
+            return parse_subtype_label(raw[len(prefix) :].strip(" :"))
     if low in SUBTYPE_ALIASES:
         return ParsedFinding(kind="subtype", subtype=SUBTYPE_ALIASES[low])
     iscn = _iscn(raw)
@@ -138,6 +142,8 @@ def parse_finding_text(text: str) -> ParsedFinding:
     protein = _PROTEIN.search(raw)
     if genes and protein:
         return ParsedFinding(kind="gene_alteration", genes=genes, alteration=protein.group(1))
+    if genes and _BARE_PROTEIN.fullmatch(rest):
+        return ParsedFinding(kind="gene_alteration", genes=genes, alteration=f"p.{rest}")
     rest_low = rest.lower()
     for word, alteration in _ALTERATION_WORDS:
         if genes and re.search(rf"\b{re.escape(word)}\b", rest_low):
@@ -149,14 +155,47 @@ def parse_finding_text(text: str) -> ParsedFinding:
     return ParsedFinding(kind="other")
 
 
+def parse_subtype_label(label: str) -> ParsedFinding:
+    """A classifier subtype call (ALLSorts-style label): a named group, a fusion, a gene (= rearranged)
+    or a gene variant. ``X-like`` labels never count as ``X`` itself.
+
+    >>> parse_subtype_label("DUX4").alteration
+    'rearrangement'
+    >>> parse_subtype_label("ZNF384-like").subtype
+    'znf384-like'
+    """
+    text = " ".join(label.strip().split())
+    low = text.lower()
+    if low in SUBTYPE_ALIASES:
+        return ParsedFinding(kind="subtype", subtype=SUBTYPE_ALIASES[low])
+    if low.endswith("-like"):
+        return ParsedFinding(kind="subtype", subtype=low)
+    own = parse_finding_text(text)
+    if own.kind in ("fusion", "gene_alteration", "subtype"):
+        return own
+    if re.fullmatch(r"[A-Z][A-Z0-9]+", text):
+        return ParsedFinding(kind="gene_alteration", genes=(text,), alteration="rearrangement")
+    return ParsedFinding(kind="subtype", subtype=low)
+
+
+def _alteration_word(text: str) -> str:
+    low = text.strip().lower()
+    for word, alteration in _ALTERATION_WORDS:
+        if low == word:
+            return alteration
+    return low
+
+
 def normalise_finding(f: GeneticFinding) -> ParsedFinding:
     """The validator's parse when it is usable, else our own parse of ``finding``."""
-    if f.kind not in ("other", "subtype") and f.genes:
+    if f.kind == "subtype":
+        return parse_subtype_label(f.finding)
+    if f.kind != "other" and f.genes:
         own = parse_finding_text(f.finding)
         genes = tuple(g.upper() for g in f.genes)
         alteration = (f.alteration or own.alteration or "").strip() or None
         if alteration is not None and not alteration.startswith(("p.", "c.")):
-            alteration = alteration.lower()
+            alteration = _alteration_word(alteration)
         return ParsedFinding(
             kind=f.kind,
             genes=genes,

@@ -169,6 +169,16 @@ def _lineage(
         value = None
         missing = [m for k in ("B", "T", "myeloid") for m in crit[k].missing]
         out.need(_join(missing), "lineage assignment (WHO 2016 / WHO-HAEM5 criteria)")
+        if reported is not None:
+            because.append(f"markers insufficient; reported_lineage = {reported} used until {_join(missing)}")
+            return kb.conclude(
+                REPORTED,
+                _REPORTED_AS.get(reported, reported),
+                because,
+                basis="reported_lineage",
+                reported_lineage=reported,
+                criteria=sub,
+            )
     if reported is not None and value is not None and _REPORTED_AS.get(reported, reported) != value:
         out.alerts.append(
             kb.conclude(

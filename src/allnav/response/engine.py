@@ -10,7 +10,7 @@ from allnav.knowledge import KnowledgeBase, RuleRef
 from allnav.response.findings import read_findings
 from allnav.response.mrd import assess_mrd
 from allnav.response.status import REMISSION, Course, Status
-from allnav.response.timeline import as_of_day, dated_entries, diag_value, therapy_start_day
+from allnav.response.timeline import as_of_day, dated_entries, diag_value, ph_status, therapy_start_day
 
 TIME_TO_CR = RuleRef("resp.time_to_cr")
 LATE_RELAPSE = RuleRef("resp.late_relapse")
@@ -107,7 +107,7 @@ def assess_response(case: Case, kb: KnowledgeBase, diagnostic: Mapping[str, Any]
     Returns ``{"response", "mrd", "icd10cm_status", "history", "pending", "alerts", "cns"}``.
     """
     cns_dx = diag_value(diagnostic, "cns_status")
-    ph = diag_value(diagnostic, "ph_positive")
+    ph, _ = ph_status(case, diagnostic)
     course = Course(
         baseline_marrow=case.marrow.blasts_pct,
         baseline_blood=case.blood.blasts_pct,
@@ -161,9 +161,10 @@ def assess_response(case: Case, kb: KnowledgeBase, diagnostic: Mapping[str, Any]
         if b.value in REMISSION and (a is None or a.value not in REMISSION)
     )
     response["remission_number"] = remissions or None
+    response["relapse_number"] = len(relapses)
     cns = _cns(kb, cns_dx, latest, course, csf_days)
     response["cns"] = cns["value"]
-    mrd = assess_mrd(kb, case, ph if isinstance(ph, bool) else None)
+    mrd = assess_mrd(kb, case, ph)
     alerts += mrd.pop("_alerts")
     icd = _icd(kb, diag_value(diagnostic, "diagnosis"), history)
     last_relapse_day = relapses[-1].day if relapses else -1

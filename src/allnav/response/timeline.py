@@ -79,3 +79,17 @@ def therapy_start_day(case: Case) -> tuple[int, str]:
     if days:
         return min(days), f"first medication given on day {min(days)}"
     return 0, "no dated medication: day 0 (diagnosis) used as the start of therapy"
+
+
+def ph_status(case: Case, diagnostic: Mapping[str, Any]) -> tuple[bool | None, str]:
+    """Ph status from the diagnostic dict, else from the case's own genetics or karyotype (with a reason)."""
+    ph = diag_value(diagnostic, "ph_positive")
+    if isinstance(ph, bool):
+        return ph, f"diagnostic ph_positive = {ph}"
+    for g in case.genetics:
+        name = g.finding.upper().replace("-", "::").replace("/", "::").replace(" ", "")
+        if "BCR::ABL1" in name and g.result == "detected":
+            return True, "BCR::ABL1 detected in the case genetics (diagnostic Ph status not yet set)"
+    if case.karyotype and "t(9;22)" in case.karyotype.replace(" ", ""):
+        return True, "t(9;22) in the karyotype (diagnostic Ph status not yet set)"
+    return None, "Ph status unknown"
