@@ -21,8 +21,20 @@ def test_karyotype_json_matches_contract_keys() -> None:
     code, out = run("karyotype", "46,XX,t(9;22)(q34;q11.2)[18]/46,XX[2]", "--json")
     assert code == 0
     feats = json.loads(out)
-    for key in ("input", "valid", "error", "modal_number", "ploidy_class", "sex_chromosomes", "clone_count",
-                "normal", "abnormality_count", "complex", "recurrent", "clones"):
+    for key in (
+        "input",
+        "valid",
+        "error",
+        "modal_number",
+        "ploidy_class",
+        "sex_chromosomes",
+        "clone_count",
+        "normal",
+        "abnormality_count",
+        "complex",
+        "recurrent",
+        "clones",
+    ):
         assert key in feats, key
     assert feats["recurrent"]["t_9_22"] is True
 
@@ -54,7 +66,9 @@ def test_assess_json_and_explain_agree(tmp_path: Path) -> None:
 
 
 def test_assess_from_stdin_yaml() -> None:
-    code, out = run("assess", "-", "--json", stdin="patient: {id: y1, age_years: 40}\nmarrow: {blasts_pct: 50}\n")
+    code, out = run(
+        "assess", "-", "--json", stdin="patient: {id: y1, age_years: 40}\nmarrow: {blasts_pct: 50}\n"
+    )
     assert code == 0
     assert json.loads(out)["case_id"] == "y1"
 

@@ -23,12 +23,12 @@ def _record(rule_id: str, **over: object) -> _RuleRecord:
 
 
 def test_reference_without_record_fails_at_load() -> None:
-    with pytest.raises(KnowledgeBaseError, match="no record: test.alpha.missing"):
+    with pytest.raises(KnowledgeBaseError, match=r"no record: test\.alpha\.missing"):
         build_knowledge_base([_record("test.alpha.one")], ["test.alpha.one", "test.alpha.missing"])
 
 
 def test_record_without_code_fails_at_load() -> None:
-    with pytest.raises(KnowledgeBaseError, match="no code evaluates: test.alpha.orphan"):
+    with pytest.raises(KnowledgeBaseError, match=r"no code evaluates: test\.alpha\.orphan"):
         build_knowledge_base([_record("test.alpha.one"), _record("test.alpha.orphan")], ["test.alpha.one"])
 
 
@@ -49,7 +49,7 @@ def test_record_with_unknown_key_is_refused() -> None:
 
 
 def test_record_needs_a_source() -> None:
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="at least 1 item"):
         _record("test.alpha.one", sources=[])
 
 

@@ -176,7 +176,9 @@ def test_mercaptopurine_unknown_phenotype_pending(kb: KnowledgeBase) -> None:
         kb, [{"drug": "mercaptopurine", "dose": 75, "unit": "mg/m2"}], pharmacogenomics={"TPMT": "normal"}
     )
     assert check(out, "mercaptopurine_start")["value"] == "phenotype needed"
-    assert [p["test"] for p in out["pending"]] == ["NUDT15 genotype"]
+    tests = [p["test"] for p in out["pending"]]
+    assert "NUDT15 genotype" in tests
+    assert not any(t.startswith("TPMT") for t in tests)
 
 
 # -- HD-MTX ----------------------------------------------------------------------------------
@@ -270,3 +272,30 @@ def test_agent_watch(kb: KnowledgeBase) -> None:
     assert {"t_cell_engager_watch", "inotuzumab_watch", "nelarabine_watch"} <= names
     assert any("daily CRS" in p["test"] for p in out["pending"])
     assert any(a["value"].startswith("nelarabine with") for a in out["alerts"])
+
+
+def test_vincristine_wrong_unit_refused(kb: KnowledgeBase) -> None:
+    with pytest.raises(UnitError) as exc:
+        safety(kb, [{"drug": "vincristine", "dose": 1.4, "unit": "g/m2", "route": "IV"}])
+    assert exc.value.path == "medications[0].unit"
+
+
+def test_dose_without_unit_is_pending_not_refused(kb: KnowledgeBase) -> None:
+    out = safety(
+        kb,
+        [{"drug": "vincristine", "dose": 1.4, "route": "IV"}, {"drug": "daunorubicin", "dose": 45, "day": 1}],
+    )
+    tests = {p["test"] for p in out["pending"]}
+    assert {"vincristine dose unit", "body surface area / dose unit"} <= tests
+
+
+@pytest.mark.parametrize(("weight", "expected"), [(72, 40.0), (None, 0.0)])
+def test_mg_per_kg_needs_weight(kb: KnowledgeBase, weight: float | None, expected: float) -> None:
+    meds = [{"drug": "doxorubicin", "dose": 1, "unit": "mg/kg", "day": 1}]
+    a = safety(kb, meds, patient={"id": "w", "bsa_m2": 1.8, "weight_kg": weight})["safety"]["anthracycline"]
+    assert a["doxorubicin_equivalent_mg_m2"] == expected
+
+
+def test_tls_risk_unknown_is_pending(kb: KnowledgeBase) -> None:
+    out = safety(kb, [])
+    assert any(p["why"].startswith("TLS risk") for p in out["pending"])

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, TypeGuard
 
 _DIAGNOSTIC_KEYS = (
     ("diagnosis", "Diagnosis"),
@@ -25,8 +25,12 @@ _DIAGNOSTIC_KEYS = (
 )
 
 
-def _is_conclusion(obj: Any) -> bool:
+def _is_conclusion(obj: Any) -> TypeGuard[Mapping[str, Any]]:
     return isinstance(obj, Mapping) and "rule" in obj and "value" in obj
+
+
+def _plain(obj: Any) -> Any:
+    return obj.get("value") if _is_conclusion(obj) else obj
 
 
 def _fmt_value(obj: Any) -> str:
@@ -65,8 +69,10 @@ def render_text(result: Mapping[str, Any], detail: bool = False) -> str:
     if "error" in result:
         return _render_error(result["error"])
     lines = [
-        f"allnav {result.get('allnav_version')} · knowledge {result.get('knowledge_version')}"
-        f" · case {result.get('case_id')}",
+        (
+            f"allnav {result.get('allnav_version')} · knowledge {result.get('knowledge_version')}"
+            f" · case {result.get('case_id')}"
+        ),
         "Decision support only: check every conclusion against its sources.",
         "",
     ]
@@ -75,7 +81,9 @@ def render_text(result: Mapping[str, Any], detail: bool = False) -> str:
         if _is_conclusion(c):
             lines.extend(_conclusion_lines(title, c, detail))
         elif isinstance(c, Mapping) and c:
-            lines.append(f"{title}: " + ", ".join(f"{k} {_fmt_value(v)}" for k, v in c.items() if v is not None))
+            lines.append(
+                f"{title}: " + ", ".join(f"{k} {_fmt_value(v)}" for k, v in c.items() if v is not None)
+            )
     ploidy = result.get("ploidy")
     if isinstance(ploidy, Mapping) and ploidy.get("modal_number") is not None:
         lines.append(f"Ploidy: {ploidy.get('modal_number')} chromosomes ({ploidy.get('ploidy_class')})")
@@ -95,8 +103,8 @@ def render_text(result: Mapping[str, Any], detail: bool = False) -> str:
                     lines.append(f"  - {item.get('test')}: {item.get('why')}")
     plan = result.get("treatment_plan")
     if isinstance(plan, Mapping) and plan:
-        lines += ["", f"Treatment phase now: {_fmt_value(plan.get('phase_now'))};"
-                  f" next: {_fmt_value(plan.get('phase_next'))}"]
+        now, nxt = _fmt_value(_plain(plan.get("phase_now"))), _fmt_value(_plain(plan.get("phase_next")))
+        lines += ["", f"Treatment phase now: {now}; next: {nxt}"]
     return "\n".join(lines)
 
 

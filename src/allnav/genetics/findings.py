@@ -159,7 +159,7 @@ def parse_subtype_label(label: str) -> ParsedFinding:
     """A classifier subtype call (ALLSorts-style label): a named group, a fusion, a gene (= rearranged)
     or a gene variant. ``X-like`` labels never count as ``X`` itself.
 
-    >>> parse_subtype_label("DUX4").alteration
+    >>> parse_subtype_label("KMT2A").alteration
     'rearrangement'
     >>> parse_subtype_label("ZNF384-like").subtype
     'znf384-like'

@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from allnav.case.model import Case, Medication
+from allnav.errors import UnitError
 from allnav.knowledge import KnowledgeBase, RuleRef
 from allnav.response.timeline import dated_entries
 from allnav.safety.drugs import MpRow, canonical, dose_mg_m2, drug_table, has_class
@@ -56,8 +57,11 @@ def vincristine(kb: KnowledgeBase, case: Case, i: int, m: Medication, out: Out) 
         )
     if canonical(m.drug) != "vincristine" or m.dose is None:
         return
-    unit = (m.unit or "").replace(" ", "").lower()
+    unit = (m.unit or "").replace(" ", "").replace("²", "2").lower()
     bsa = case.patient.bsa_m2
+    if not unit:
+        pending.append({"test": "vincristine dose unit", "why": f"{where}: dose {m.dose:g} without a unit"})
+        return
     cap = vt.max_single_dose_mg
     if unit == "mg/m2":
         if bsa is None:
@@ -83,7 +87,14 @@ def vincristine(kb: KnowledgeBase, case: Case, i: int, m: Medication, out: Out) 
                 planned_mg=round(planned, 2),
             )
         )
-    elif unit == "mg":
+    elif unit != "mg":
+        raise UnitError(
+            f"unit {m.unit!r} is not a vincristine dose unit",
+            path=f"medications[{i}].unit",
+            unit=m.unit or "",
+            accepted=["mg/m2", "mg"],
+        )
+    else:
         why = [f"{where}: {m.dose:g} mg ({'>' if m.dose > cap else '<='} {cap:g} mg cap)"]
         value = "exceeds cap" if m.dose > cap else "within cap"
         checks.append(kb.conclude(VCR_CAP, value, why, check="vincristine_cap", medication=i, dose_mg=m.dose))

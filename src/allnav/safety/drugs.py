@@ -135,12 +135,14 @@ def has_class(name: str, cls: str) -> bool:
 def dose_mg_m2(case: Case, med: Medication, index: int) -> float | None:
     """A dose in mg/m2 from mg/m2, g/m2, mg (with BSA) or mg/kg (with weight and BSA); None if not convertible.
 
-    An unknown unit is refused with the field path.
+    A missing unit gives None; a unit that is not a dose unit is refused with the field path.
     """
     if med.dose is None:
         return None
     unit = (med.unit or "").replace("²", "2").replace(" ", "").lower()
     bsa = case.patient.bsa_m2
+    if not unit:
+        return None  # a dose without a unit cannot be used; the caller lists it as pending
     if unit == "mg/m2":
         return med.dose
     if unit == "g/m2":

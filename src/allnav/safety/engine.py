@@ -149,6 +149,10 @@ def assess_safety(case: Case, kb: KnowledgeBase, diagnostic: Mapping[str, Any]) 
     }
     lab = tls_lab(kb, case)
     tls = {"risk": tls_risk(kb, case), "laboratory": lab, "clinical": tls_clinical(kb, case, lab)}
+    if tls["risk"]["value"] is None:
+        pending.append(
+            {"test": "WBC and LDH with the laboratory ULN", "why": "TLS risk category (Cairo 2010)"}
+        )
     crs, icans = crs_grade(kb, case), icans_grade(kb, case)
     anth = assess_anthracycline(kb, case, pending)
     checks, alerts, more_pending = dose_checks(kb, case)

@@ -1,0 +1,183 @@
+"""Karyotype engine benchmark: allnav (full parse + features, no cache) vs the iscn-authenticator parser.
+
+Run through ``make bench`` (``benchmarks/run.py``) or directly::
+
+    .venv/bin/python benchmarks/karyotype_bench.py [--rounds 5] [--fuzz 20000]
+
+The peer (PyPI ``iscn-authenticator==0.2.1``, regex-based) is installed in its own virtual environment,
+``.venv-bench/``, created on first use, so it never enters allnav's lock. Its entry point, found by
+reading its installed source, is ``iscn_authenticator.KaryotypeParser().parse(text)`` (raises
+``ParseError`` on strings it does not understand; those still count as parsed calls).
+
+Inputs: every distinct karyotype of ``tests/cytogenetics/data/corpus.jsonl`` (real, cited) and the public
+sample; when fewer than ``--min-strings`` exist, distinct variants are added by changing the cell counts
+(``[20]`` -> ``[21]``), which keeps the parse work of a real karyotype while defeating any cache.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import re
+import subprocess
+import sys
+import time
+import venv
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA = ROOT / "tests" / "cytogenetics" / "data"
+BENCH_VENV = ROOT / ".venv-bench"
+PEER = "iscn-authenticator==0.2.1"
+
+PEER_SCRIPT = r"""
+import json, sys, time
+from iscn_authenticator import KaryotypeParser, ParseError
+strings = json.load(sys.stdin)
+rounds = int(sys.argv[1])
+parser = KaryotypeParser()
+accepted = 0
+for s in strings:
+    try:
+        parser.parse(s)
+        accepted += 1
+    except Exception:
+        pass
+best = float("inf")
+for _ in range(rounds):
+    t = time.perf_counter()
+    for s in strings:
+        try:
+            parser.parse(s)
+        except Exception:
+            pass
+    best = min(best, time.perf_counter() - t)
+print(json.dumps({"seconds": best, "accepted": accepted}))
+"""
+
+
+def load_strings(min_strings: int) -> tuple[list[str], int]:
+    """Distinct karyotypes (real ones first) and how many of them are real."""
+    seen: dict[str, None] = {}
+    for name in ("corpus.jsonl", "public_sample.jsonl"):
+        path = DATA / name
+        if path.exists():
+            for line in path.read_text(encoding="utf-8").splitlines():
+                if line.strip():
+                    row = json.loads(line)
+                    if row.get("expect", {}).get("valid", True):
+                        seen[row["karyotype"]] = None
+    real = list(seen)
+    out = list(real)
+    rng = random.Random(7)
+    bump = 1
+    while len(out) < min_strings and real:
+        base = rng.choice(real)
+        variant = re.sub(r"\[(cp)?(\d+)\]", lambda m: f"[{m.group(1) or ''}{int(m.group(2)) + bump}]", base)
+        bump += 1
+        if variant not in seen:
+            seen[variant] = None
+            out.append(variant)
+    return out, len(real)
+
+
+def time_allnav(strings: list[str], rounds: int) -> dict[str, float]:
+    """Best-of-``rounds`` seconds for features_of over all strings, and for the bare parse."""
+    sys.path.insert(0, str(ROOT / "src"))
+    from allnav.cytogenetics import features_of, parse_karyotype
+    from allnav.errors import KaryotypeSyntaxError
+
+    valid = sum(features_of(s)["valid"] for s in strings)  # also warms the compiled grammar
+    best_full = best_parse = float("inf")
+    for _ in range(rounds):
+        t = time.perf_counter()
+        for s in strings:
+            features_of(s)
+        best_full = min(best_full, time.perf_counter() - t)
+        t = time.perf_counter()
+        for s in strings:
+            try:
+                parse_karyotype(s)
+            except KaryotypeSyntaxError:
+                pass
+        best_parse = min(best_parse, time.perf_counter() - t)
+    return {"full": best_full, "parse": best_parse, "valid": valid}
+
+
+def ensure_peer() -> Path | None:
+    """The bench virtualenv's python with the peer installed, or None when it cannot be installed."""
+    py = BENCH_VENV / ("Scripts/python.exe" if os.name == "nt" else "bin/python")
+    check = [str(py), "-c", "import iscn_authenticator"]
+    if py.exists() and subprocess.run(check, capture_output=True).returncode == 0:
+        return py
+    print(f"creating {BENCH_VENV.name}/ and installing {PEER} ...", file=sys.stderr)
+    venv.EnvBuilder(with_pip=True, clear=True).create(BENCH_VENV)
+    pip = subprocess.run([str(py), "-m", "pip", "install", "--quiet", PEER], capture_output=True, text=True)
+    if pip.returncode != 0:
+        print(f"could not install {PEER}: {pip.stderr.strip()[-500:]}", file=sys.stderr)
+        return None
+    return py
+
+
+def time_peer(py: Path, strings: list[str], rounds: int) -> dict[str, float]:
+    """Run the peer's parser in its own environment on the same strings."""
+    proc = subprocess.run(
+        [str(py), "-c", PEER_SCRIPT, str(rounds)], input=json.dumps(strings), capture_output=True, text=True
+    )
+    if proc.returncode != 0:
+        raise RuntimeError(proc.stderr)
+    result: dict[str, float] = json.loads(proc.stdout)
+    return result
+
+
+def fuzz(n: int) -> int:
+    """A long fuzz run (mutated corpus strings); returns the number of failures (crash, wrong error, >1 s)."""
+    sys.path.insert(0, str(ROOT / "tests" / "cytogenetics"))
+    from test_karyotype_fuzz import SEEDS, check, mutate
+
+    rng = random.Random(time.time_ns())
+    failures = 0
+    for i in range(n):
+        text = mutate(rng, rng.choice(SEEDS))
+        try:
+            check(text)
+        except Exception as exc:  # report every kind of failure, keep going
+            failures += 1
+            print(f"fuzz failure {i}: {text!r}: {type(exc).__name__}: {exc}", file=sys.stderr)
+    return failures
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Print both rates and their ratio; exit 0 (the target is reported, not gated)."""
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    ap.add_argument("--rounds", type=int, default=5)
+    ap.add_argument("--min-strings", type=int, default=500)
+    ap.add_argument("--fuzz", type=int, default=0, help="also run N mutated-string fuzz checks")
+    ap.add_argument("--no-peer", action="store_true")
+    args = ap.parse_args(argv)
+
+    strings, real = load_strings(args.min_strings)
+    print(f"karyotypes: {len(strings)} distinct ({real} real from the corpus/sample, {len(strings) - real} variants)")
+    ours = time_allnav(strings, args.rounds)
+    full_rate = len(strings) / ours["full"]
+    parse_rate = len(strings) / ours["parse"]
+    print(f"allnav  parse + features : {full_rate:10.0f} karyotypes/s  ({ours['valid']:.0f} valid)")
+    print(f"allnav  parse only       : {parse_rate:10.0f} karyotypes/s")
+    if not args.no_peer:
+        py = ensure_peer()
+        if py is not None:
+            peer = time_peer(py, strings, args.rounds)
+            peer_rate = len(strings) / peer["seconds"]
+            print(f"peer    {PEER} parse : {peer_rate:10.0f} karyotypes/s  ({peer['accepted']:.0f} accepted)")
+            print(f"ratio   allnav full / peer bare parse = {full_rate / peer_rate:.2f}x (target >= 0.5x)")
+    if args.fuzz:
+        failures = fuzz(args.fuzz)
+        print(f"fuzz    {args.fuzz} mutated strings, {failures} failures")
+        return 1 if failures else 0
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
