@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from allnav.case.model import Case
 from allnav.knowledge import KnowledgeBase
@@ -94,3 +96,38 @@ def test_entries_after_as_of_day_ignored(kb: KnowledgeBase) -> None:
         }
     )
     assert assess_safety(c, kb, {})["safety"]["crs_grade"]["value"] is None
+
+
+_VASO = ["none", "one", "multiple"]
+_OXY = ["none", "low_flow", "high_flow", "positive_pressure"]
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    st.integers(0, 2),
+    st.integers(0, 2),
+    st.integers(0, 3),
+    st.integers(0, 3),
+    st.integers(0, 10),
+    st.integers(0, 10),
+)
+def test_grades_monotone_in_support_and_ice(
+    kb: KnowledgeBase, v1: int, v2: int, o1: int, o2: int, ice1: int, ice2: int
+) -> None:
+    lo = {
+        "day": 1,
+        "temperature_c": 39.0,
+        "vasopressors": _VASO[min(v1, v2)],
+        "oxygen": _OXY[min(o1, o2)],
+        "ice_score": max(ice1, ice2),
+    }
+    hi = {
+        "day": 1,
+        "temperature_c": 39.0,
+        "vasopressors": _VASO[max(v1, v2)],
+        "oxygen": _OXY[max(o1, o2)],
+        "ice_score": min(ice1, ice2),
+    }
+    a, b = grades(kb, lo)["safety"], grades(kb, hi)["safety"]
+    assert a["crs_grade"]["value"] <= b["crs_grade"]["value"]
+    assert a["icans_grade"]["value"] <= b["icans_grade"]["value"]

@@ -8,8 +8,8 @@ from hypothesis import strategies as st
 from tx_helpers import CD19_POS, context, dx, marker, resp
 
 from allnav.knowledge import KnowledgeBase
-from allnav.treatment.labels import age_criteria, check, prior_regimens
 from allnav.treatment.facts import AgeBounds
+from allnav.treatment.labels import age_criteria, check, prior_regimens
 
 REFRACTORY = resp("refractory", 35)
 RELAPSE_1 = resp("relapse", 400)
@@ -22,7 +22,9 @@ def rr(kb: KnowledgeBase, drug: str, age: float | None, response=REFRACTORY, dia
     return check(kb, drug, "relapsed_refractory", ctx).status
 
 
-@pytest.mark.parametrize(("age", "expected"), [(25, "on_label"), (25.9, "on_label"), (26, "off_label"), (3, "on_label")])
+@pytest.mark.parametrize(
+    ("age", "expected"), [(25, "on_label"), (25.9, "on_label"), (26, "off_label"), (3, "on_label")]
+)
 def test_tisacel_age_boundary(kb: KnowledgeBase, age: float, expected: str) -> None:
     assert rr(kb, "tisagenlecleucel", age) == expected
 
@@ -35,7 +37,9 @@ def test_tisacel_needs_refractory_or_second_relapse(kb: KnowledgeBase) -> None:
 
 
 @pytest.mark.parametrize("drug", ["brexucabtagene_autoleucel", "obecabtagene_autoleucel"])
-@pytest.mark.parametrize(("age", "expected"), [(17, "off_label"), (17.99, "off_label"), (18, "on_label"), (80, "on_label")])
+@pytest.mark.parametrize(
+    ("age", "expected"), [(17, "off_label"), (17.99, "off_label"), (18, "on_label"), (80, "on_label")]
+)
 def test_adult_car_t_age_boundary(kb: KnowledgeBase, drug: str, age: float, expected: str) -> None:
     assert rr(kb, drug, age) == expected
 
@@ -45,7 +49,9 @@ def test_inotuzumab_age_boundary(kb: KnowledgeBase, age: float, expected: str) -
     assert rr(kb, "inotuzumab_ozogamicin", age) == expected
 
 
-@pytest.mark.parametrize(("age", "expected"), [(0.99, "off_label"), (1, "on_label"), (21.9, "on_label"), (22, "off_label")])
+@pytest.mark.parametrize(
+    ("age", "expected"), [(0.99, "off_label"), (1, "on_label"), (21.9, "on_label"), (22, "off_label")]
+)
 def test_clofarabine_age_boundary(kb: KnowledgeBase, age: float, expected: str) -> None:
     assert rr(kb, "clofarabine", age, RELAPSE_2) == expected
 
@@ -57,7 +63,9 @@ def test_car_t_age_unknown_is_guideline_only_with_pending(kb: KnowledgeBase) -> 
     assert any(p["test"] == "patient age" for p in lc.pending)
 
 
-@pytest.mark.parametrize("drug", ["blinatumomab", "tisagenlecleucel", "brexucabtagene_autoleucel", "obecabtagene_autoleucel"])
+@pytest.mark.parametrize(
+    "drug", ["blinatumomab", "tisagenlecleucel", "brexucabtagene_autoleucel", "obecabtagene_autoleucel"]
+)
 def test_cd19_negative_excludes_and_unknown_is_pending(kb: KnowledgeBase, drug: str) -> None:
     neg = context(20, dx(), REFRACTORY, immunophenotype={"CD19": marker(False)})
     lc = check(kb, drug, "relapsed_refractory", neg)
@@ -82,7 +90,10 @@ def test_relapse_sample_marker_wins_over_diagnosis(kb: KnowledgeBase) -> None:
         dx(),
         resp("relapse", 500),
         immunophenotype={"CD19": marker(True)},
-        timeline=[{"day": 29, "marrow": {"blasts_pct": 1}}, {"day": 500, "immunophenotype": {"CD19": marker(False)}}],
+        timeline=[
+            {"day": 29, "marrow": {"blasts_pct": 1}},
+            {"day": 500, "immunophenotype": {"CD19": marker(False)}},
+        ],
     )
     assert check(kb, "blinatumomab", "relapsed_refractory", ctx).status == "excluded"
     assert ctx.cd19.where.startswith("relapse sample")
@@ -95,9 +106,13 @@ def test_diagnostic_marker_at_relapse_asks_for_relapse_sample(kb: KnowledgeBase)
     assert any("relapse sample" in p["test"] for p in lc.pending)
 
 
-@pytest.mark.parametrize("drug", ["blinatumomab", "inotuzumab_ozogamicin", "tisagenlecleucel", "brexucabtagene_autoleucel"])
+@pytest.mark.parametrize(
+    "drug", ["blinatumomab", "inotuzumab_ozogamicin", "tisagenlecleucel", "brexucabtagene_autoleucel"]
+)
 def test_b_only_agents_refused_for_t_all(kb: KnowledgeBase, drug: str) -> None:
-    lc = check(kb, drug, "relapsed_refractory", context(30, dx("T-ALL"), REFRACTORY, immunophenotype=CD19_POS))
+    lc = check(
+        kb, drug, "relapsed_refractory", context(30, dx("T-ALL"), REFRACTORY, immunophenotype=CD19_POS)
+    )
     assert lc.status == "excluded"
     assert "T-lineage" in lc.why[0]
 
@@ -129,7 +144,10 @@ def test_ponatinib_frontline_adult_boundary(kb: KnowledgeBase, age: float, expec
     assert check(kb, "ponatinib", "frontline", context(age, dx(ph=True))).status == expected
 
 
-@pytest.mark.parametrize(("age", "expected"), [(0.99, "guideline_only"), (1, "on_label"), (17.9, "on_label"), (18, "guideline_only")])
+@pytest.mark.parametrize(
+    ("age", "expected"),
+    [(0.99, "guideline_only"), (1, "on_label"), (17.9, "on_label"), (18, "guideline_only")],
+)
 def test_dasatinib_frontline_paediatric_label_boundary(kb: KnowledgeBase, age: float, expected: str) -> None:
     lc = check(kb, "dasatinib", "frontline", context(age, dx(ph=True)))
     assert lc.status == expected
@@ -140,13 +158,23 @@ def test_dasatinib_frontline_paediatric_label_boundary(kb: KnowledgeBase, age: f
 def test_ponatinib_rr_label_needs_t315i(kb: KnowledgeBase) -> None:
     base = {"immunophenotype": CD19_POS}
     ph = dx(ph=True)
-    pos = context(50, ph, RELAPSE_1, genetics=[{"finding": "ABL1 p.T315I", "result": "detected", "kind": "gene_alteration"}], **base)
+    pos = context(
+        50,
+        ph,
+        RELAPSE_1,
+        genetics=[{"finding": "ABL1 p.T315I", "result": "detected", "kind": "gene_alteration"}],
+        **base,
+    )
     neg = context(50, ph, RELAPSE_1, genetics=[{"finding": "ABL1 p.T315I", "result": "not_detected"}], **base)
     unknown = context(50, ph, RELAPSE_1, **base)
     assert check(kb, "ponatinib", "relapsed_refractory", pos).status == "on_label"
-    assert check(kb, "ponatinib", "relapsed_refractory", neg).status == "guideline_only"  # TKI switch (seed 567)
+    assert (
+        check(kb, "ponatinib", "relapsed_refractory", neg).status == "guideline_only"
+    )  # TKI switch (seed 567)
     assert check(kb, "ponatinib", "relapsed_refractory", unknown).status == "guideline_only"
-    assert pos.t315i is True and neg.t315i is False and unknown.t315i is None
+    assert pos.t315i is True
+    assert neg.t315i is False
+    assert unknown.t315i is None
 
 
 def test_nilotinib_and_bosutinib_have_no_all_indication(kb: KnowledgeBase) -> None:
@@ -163,8 +191,12 @@ def test_marqibo_withdrawn(kb: KnowledgeBase) -> None:
     assert "withdrawn 2022-05-02" in lc.why[0]
 
 
-@pytest.mark.parametrize(("age", "expected"), [(1 / 12 - 0.001, "off_label"), (1 / 12, "on_label"), (40, "on_label")])
-def test_blinatumomab_2024_consolidation_label_age_one_month(kb: KnowledgeBase, age: float, expected: str) -> None:
+@pytest.mark.parametrize(
+    ("age", "expected"), [(1 / 12 - 0.001, "off_label"), (1 / 12, "on_label"), (40, "on_label")]
+)
+def test_blinatumomab_2024_consolidation_label_age_one_month(
+    kb: KnowledgeBase, age: float, expected: str
+) -> None:
     ctx = context(age, dx(ph=False), resp("CR", 30, "negative", 1e-5), immunophenotype=CD19_POS)
     assert check(kb, "blinatumomab", "consolidation", ctx).status == expected
 
@@ -176,7 +208,9 @@ def test_blinatumomab_consolidation_irrespective_of_mrd_when_ph_negative(kb: Kno
 
 
 @pytest.mark.parametrize(("level", "expected"), [(9.99e-4, "guideline_only"), (1e-3, "on_label")])
-def test_blinatumomab_ph_pos_consolidation_mrd_label_boundary(kb: KnowledgeBase, level: float, expected: str) -> None:
+def test_blinatumomab_ph_pos_consolidation_mrd_label_boundary(
+    kb: KnowledgeBase, level: float, expected: str
+) -> None:
     ctx = context(40, dx(ph=True), resp("CR", 30, "positive", level), immunophenotype=CD19_POS)
     assert check(kb, "blinatumomab", "consolidation", ctx).status == expected
 

@@ -11,7 +11,9 @@ from allnav.knowledge import KnowledgeBase
 from allnav.treatment import plan_treatment
 
 
-def plan(kb: KnowledgeBase, age: float | None = 40, diagnostic: Any = None, response: Any = None, **case: Any) -> dict[str, Any]:
+def plan(
+    kb: KnowledgeBase, age: float | None = 40, diagnostic: Any = None, response: Any = None, **case: Any
+) -> dict[str, Any]:
     return plan_treatment(make_case(age, **case), kb, diagnostic or dx(), response or resp())
 
 
@@ -36,7 +38,10 @@ def test_age_unknown_and_ecog_are_inputs_not_thresholds(kb: KnowledgeBase) -> No
     assert any("age unknown" in r for r in ind["reasons"])
     ind3 = phase(plan(kb, 40, presentation={"ecog": 3}), "induction")
     assert "induction_reduced" not in approaches(ind3)
-    assert any("ECOG 3 recorded: fitness for intensive therapy is a clinician judgement" in r for r in ind3["reasons"])
+    assert any(
+        "ECOG 3 recorded: fitness for intensive therapy is a clinician judgement" in r
+        for r in ind3["reasons"]
+    )
 
 
 def test_aya_band_named(kb: KnowledgeBase) -> None:
@@ -46,7 +51,13 @@ def test_aya_band_named(kb: KnowledgeBase) -> None:
 
 @pytest.mark.parametrize(("days", "late"), [(35, False), (36, True)])
 def test_late_cr_boundary_drives_transplant(kb: KnowledgeBase, days: int, late: bool) -> None:
-    p = plan(kb, 40, dx(), resp("CR", days, "negative", 1e-5, time_to_cr_days=days), timeline=[{"day": days, "phase": "consolidation"}])
+    p = plan(
+        kb,
+        40,
+        dx(),
+        resp("CR", days, "negative", 1e-5, time_to_cr_days=days),
+        timeline=[{"day": days, "phase": "consolidation"}],
+    )
     t = p["treatment_plan"]["transplant"]
     assert ("late_cr" in t["reasons"]) is late
     assert t["value"] == ("favoured" if late else "not_favoured")
@@ -72,23 +83,51 @@ def test_late_relapse_from_response_engine_wins(kb: KnowledgeBase) -> None:
         ([], resp(), "diagnosis", "induction"),
         ([{"day": 5, "phase": "induction"}], resp(), "induction", "response_assessment"),
         ([{"day": 29, "phase": "Induction"}], resp("CR", 29, "negative", 1e-5), "induction", "consolidation"),
-        ([{"day": 60, "phase": "intensification"}], resp("CR", 29, "negative", 1e-5), "consolidation", "maintenance"),
-        ([{"day": 200, "phase": "maintenance"}], resp("CR", 29, "negative", 1e-5), "maintenance", "follow_up"),
+        (
+            [{"day": 60, "phase": "intensification"}],
+            resp("CR", 29, "negative", 1e-5),
+            "consolidation",
+            "maintenance",
+        ),
+        (
+            [{"day": 200, "phase": "maintenance"}],
+            resp("CR", 29, "negative", 1e-5),
+            "maintenance",
+            "follow_up",
+        ),
         ([{"day": 900, "phase": "off_therapy"}], resp("CR", 29, "negative", 1e-5), "follow_up", "follow_up"),
-        ([{"day": 29, "phase": "induction"}], resp("refractory", 35), "relapsed_refractory", "relapsed_refractory"),
-        ([{"day": 300, "phase": "maintenance"}], resp("relapse", 480), "relapsed_refractory", "relapsed_refractory"),
+        (
+            [{"day": 29, "phase": "induction"}],
+            resp("refractory", 35),
+            "relapsed_refractory",
+            "relapsed_refractory",
+        ),
+        (
+            [{"day": 300, "phase": "maintenance"}],
+            resp("relapse", 480),
+            "relapsed_refractory",
+            "relapsed_refractory",
+        ),
         ([{"day": 500, "phase": "palliative"}], resp("relapse", 480), "palliative", "palliative"),
         ([{"day": 60, "phase": "chemo block B"}], resp("CR", 29), "unknown", "unknown"),
     ],
 )
-def test_phase_now_and_next(kb: KnowledgeBase, timeline: list[dict[str, Any]], response: Any, now: str, nxt: str) -> None:
+def test_phase_now_and_next(
+    kb: KnowledgeBase, timeline: list[dict[str, Any]], response: Any, now: str, nxt: str
+) -> None:
     p = plan(kb, 40, dx(), response, timeline=timeline, immunophenotype=CD19_POS)["treatment_plan"]
     assert p["phase_now"]["value"] == now
     assert p["phase_next"]["value"] == nxt
 
 
 def test_phase_next_transplant_when_favoured(kb: KnowledgeBase) -> None:
-    p = plan(kb, 40, dx(risk="poor"), resp("CR", 29, "negative", 1e-5), timeline=[{"day": 60, "phase": "consolidation"}])
+    p = plan(
+        kb,
+        40,
+        dx(risk="poor"),
+        resp("CR", 29, "negative", 1e-5),
+        timeline=[{"day": 60, "phase": "consolidation"}],
+    )
     assert p["treatment_plan"]["transplant"]["value"] == "favoured"
     assert p["treatment_plan"]["phase_next"]["value"] == "transplant"
     assert any(x["test"].startswith("HLA typing") for x in p["pending"])
@@ -100,8 +139,13 @@ def test_second_remission_goes_to_transplant(kb: KnowledgeBase) -> None:
     assert p["phase_now"]["value"] == "relapsed_refractory"
     assert p["phase_next"]["value"] == "transplant"
     assert p["transplant"]["value"] == "favoured"
-    prior = plan(kb, 40, dx(), resp("CR", 560, "negative", 1e-5, relapse_number=1),
-                 timeline=[{"day": 200, "phase": "alloHCT"}, *tl])["treatment_plan"]
+    prior = plan(
+        kb,
+        40,
+        dx(),
+        resp("CR", 560, "negative", 1e-5, relapse_number=1),
+        timeline=[{"day": 200, "phase": "alloHCT"}, *tl],
+    )["treatment_plan"]
     assert prior["transplant"]["value"] == "consider"
     assert "rr_second_hct" in [o.get("approach") for o in prior["options"]]
 
@@ -120,7 +164,9 @@ def test_second_remission_goes_to_transplant(kb: KnowledgeBase) -> None:
         (dx("not ALL"), resp(), "not_applicable", None),
     ],
 )
-def test_transplant_question(kb: KnowledgeBase, diagnostic: Any, response: Any, value: str, reason: str | None) -> None:
+def test_transplant_question(
+    kb: KnowledgeBase, diagnostic: Any, response: Any, value: str, reason: str | None
+) -> None:
     t = plan(kb, 40, diagnostic, response)["treatment_plan"]["transplant"]
     assert t["value"] == value
     assert t["rule"] == "tx.allohct_high_risk"
@@ -128,7 +174,15 @@ def test_transplant_question(kb: KnowledgeBase, diagnostic: Any, response: Any, 
         assert reason in t["reasons"]
 
 
-@pytest.mark.parametrize(("cns", "name"), [("CNS1", "cns_prophylaxis"), (None, "cns_prophylaxis"), ("CNS2b", "cns_treatment"), ("CNS3", "cns_treatment")])
+@pytest.mark.parametrize(
+    ("cns", "name"),
+    [
+        ("CNS1", "cns_prophylaxis"),
+        (None, "cns_prophylaxis"),
+        ("CNS2b", "cns_treatment"),
+        ("CNS3", "cns_treatment"),
+    ],
+)
 def test_cns_prophylaxis_or_treatment(kb: KnowledgeBase, cns: str | None, name: str) -> None:
     p = plan(kb, 40, dx(cns=cns))
     names = [ph["phase"] for ph in p["treatment_plan"]["phases"]]

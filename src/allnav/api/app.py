@@ -8,7 +8,7 @@ from sqlalchemy import Engine
 from allnav._version import __version__
 from allnav.api import errors, logs
 from allnav.api.deps import AppState
-from allnav.api.routes import admin, assess, auth, findings, health, patients, registry
+from allnav.api.routes import admin, assess, auth, cds, fhir, findings, health, patients, registry
 from allnav.services.clinical import ClinicalCore, DefaultCore
 from allnav.services.security import LoginLimiter, TokenSigner
 from allnav.settings import Settings
@@ -35,6 +35,6 @@ def create_app(
     app.state.engine = engine
     errors.install(app)
     logs.install(app)
-    for module in (health, auth, assess, patients, findings, admin, registry):
+    for module in (health, auth, assess, patients, findings, admin, registry, cds, fhir):
         app.include_router(module.router)
     return app

@@ -21,6 +21,7 @@ from allnav.errors import (
     ConflictError,
     FieldProblem,
     InputError,
+    InteropError,
     StoreError,
     UsageError,
 )
@@ -48,6 +49,7 @@ STATUS: list[tuple[type[AllnavError], int]] = [
     (RateLimitedError, 429),
     (ConflictError, 409),
     (MethodNotAllowedError, 405),
+    (InteropError, 400),
     (InputError, 422),
     (UsageError, 422),
     (StoreError, 503),

@@ -16,22 +16,30 @@ from allnav.cytogenetics.model import Abnormality, CellLine, ParsedKaryotype, Re
 from allnav.cytogenetics.normalise import Normalised
 from allnav.cytogenetics.transform import set_aside_kind
 
-_TYPES = "der|ider|idic|dic|del|dup|ins|inv|add|hsr|trp|qdp|fra|rob|t|i|r"
-_DERIVED = frozenset({"der", "ider"})
-_LINE = re.compile(r"([0-9]+)(?:~([0-9]+))?(<[1-9]?n>)?,(?:([XY]+)|(idem|sdl[0-9]*|sl[0-9]*))")
+_STRUCTURAL = "t del dup ins inv i add hsr trp qdp fra dic idic trc rob tas ace fis neo r".split()
+_DERIVED = frozenset({"der", "ider", "rec"})
+_STRUCT = "|".join(sorted(_STRUCTURAL, key=len, reverse=True))
+_TYPES = "|".join(sorted([*_STRUCTURAL, *_DERIVED], key=len, reverse=True))
+_CON = r"(\??(?:c(?![a-z])|mat|pat|dn|inh))?"
+_FOLLOW = r"(?=[,\[/.]|$)"
+_HEAD = re.compile(r"([0-9]+)(?:~([0-9]+))?(<[1-9]?n>)?,")
+_SEX = re.compile(r"([XY]+)" + _CON + _FOLLOW)
+_REF = re.compile(r"(idem|sdl[0-9]*|sl[0-9]*)(?:x([0-9]+))?" + _FOLLOW)
 _ITEM = re.compile(
     r"([+-]?)(?:"
-    r"([0-9]+|X|Y)"
+    r"(\?)?([0-9]+|X|Y)"
     r"|([0-9]+)?(?:~([0-9]+))?(mar|dmin)([0-9]+)?"
     r"|(inc)"
-    rf"|(\?)?({_TYPES})\(([^()]*)\)(?:\(([^()]*)\))?((?:\??(?:{_TYPES})\([^()]*\)(?:\([^()]*\))?)*)"
-    r")(?:x([0-9]+))?(c)?(?=[,\[/.]|$)"
+    rf"|(\?)?({_TYPES})\(([^()]*)\)(?:\(([^()]*)\))?((?:\??(?:{_STRUCT})\([^()]*\)(?:\([^()]*\))?)*)"
+    r")(?:x([0-9]+))?" + _CON + r"(?:\[([0-9]+)\](?=[,\[]))?" + _FOLLOW
 )
-_DERIVATION = re.compile(rf"(\?)?({_TYPES})\(([^()]*)\)(?:\(([^()]*)\))?")
+_DERIVATION = re.compile(rf"(\?)?({_STRUCT})\(([^()]*)\)(?:\(([^()]*)\))?")
 _CHROMOSOME = re.compile(r"\??([0-9]+|X|Y)[pq]?|\?")
 _BAND = r"[pq](?:ter|[0-9][0-9?]*(?:\.[0-9?]+)?|\?[0-9?]*)?|cen"
-_BAND_RE = re.compile(_BAND)
-_GROUP = re.compile(f"(?:{_BAND})+")
+_SUB_BAND = r"[0-9][0-9?]*(?:\.[0-9?]+)?"
+_BREAKPOINT = f"({_BAND})(?:[~-]({_BAND}|{_SUB_BAND}))?"
+_BREAKPOINT_RE = re.compile(_BREAKPOINT)
+_GROUP = re.compile(f"(?:{_BREAKPOINT})+|\\?")
 _CELLS = re.compile(r"\[(cp)?([0-9]+)\]")
 _ASIDE = re.compile(r"\.(?:nuc ?ish|ish|arr|rsa|mlpa)\b")
 
@@ -63,23 +71,36 @@ def _rearrangement(type_: str, chroms: str, bps: str | None, unc: bool = False) 
         for part in parts:
             if _GROUP.fullmatch(part) is None:
                 raise _FallbackError
-            gl.append(tuple(_BAND_RE.findall(part)))
+            if part == "?":
+                gl.append(("?",))
+            else:
+                gl.append(tuple(a if not b else f"{a}~{b}" for a, b in _BREAKPOINT_RE.findall(part)))
         groups = tuple(gl)
     return Rearrangement(type_, chromosomes, groups, unc, False)
 
 
 def _item(m: re.Match[str], norm: Normalised) -> Abnormality:
-    sign, num, mlo, mhi, mk, mnum, inc, unc, type_, chs, bps, ders, mult, con = m.groups()
-    text = m.group(0)
-    span = (norm.orig(m.start()), norm.orig_end(m.end()))
+    sign, nunc, num, mlo, mhi, mk, mnum, inc, unc, type_, chs, bps, ders, mult, con, cells_ = m.groups()
+    end = m.end() if cells_ is None else m.start(16) - 1
+    text = m.string[m.start() : end]
+    span = (norm.orig(m.start()), norm.orig_end(end))
     copies = int(mult) if mult is not None else 1
-    if copies < 1:
+    cells = int(cells_) if cells_ is not None else None
+    if copies < 1 or cells == 0:
         raise _FallbackError
     if num is not None:
         if not sign or (num.isdigit() and not 1 <= int(num) <= 22):
             raise _FallbackError
         return Abnormality(
-            "numerical", text, span, sign=sign, chromosome=num, copies=copies, constitutional=con
+            "numerical",
+            text,
+            span,
+            sign=sign,
+            chromosome=num,
+            copies=copies,
+            uncertain=nunc is not None,
+            constitutional=con,
+            cells=cells,
         )
     if mk is not None:
         lo = int(mlo) if mlo is not None else 1
@@ -89,7 +110,7 @@ def _item(m: re.Match[str], norm: Normalised) -> Abnormality:
         if mk == "dmin":
             if sign or mnum is not None or mult is not None or con is not None:
                 raise _FallbackError
-            return Abnormality("dmin", text, span, count_range=(lo, hi))
+            return Abnormality("dmin", text, span, count_range=(lo, hi), cells=cells)
         if not sign and (mult is not None or con is not None):
             raise _FallbackError
         return Abnormality(
@@ -101,11 +122,12 @@ def _item(m: re.Match[str], norm: Normalised) -> Abnormality:
             constitutional=con,
             count_range=(lo, hi),
             marker_number=int(mnum) if mnum is not None else None,
+            cells=cells,
         )
     if inc is not None:
         if sign or mult is not None or con is not None:
             raise _FallbackError
-        return Abnormality("inc", text, span)
+        return Abnormality("inc", text, span, cells=cells)
     core = _rearrangement(type_, chs, bps)
     derivs: tuple[Rearrangement, ...] = ()
     if ders:
@@ -125,6 +147,7 @@ def _item(m: re.Match[str], norm: Normalised) -> Abnormality:
         copies=copies,
         uncertain=unc is not None,
         constitutional=con,
+        cells=cells,
     )
 
 
@@ -140,7 +163,7 @@ def _scan(norm: Normalised) -> ParsedKaryotype:
     sep = ""
     while True:
         start = pos
-        m = _LINE.match(t, pos)
+        m = _HEAD.match(t, pos)
         if m is None:
             raise _FallbackError
         lo = int(m.group(1))
@@ -150,7 +173,28 @@ def _scan(norm: Normalised) -> ParsedKaryotype:
         ploidy_text = m.group(3)
         ploidy = None if ploidy_text is None else int(ploidy_text[1:-2] or "1")
         pos = m.end()
-        items = []
+        sex = sex_con = ref = None
+        ref_copies = 1
+        items: list[Abnormality] = []
+        sm = _SEX.match(t, pos)
+        if sm is not None:
+            sex, sex_con = sm.group(1), sm.group(2)
+            pos = sm.end()
+            rm = _REF.match(t, pos + 1) if t.startswith(",", pos) else None
+        else:
+            rm = _REF.match(t, pos)
+            if rm is None:
+                im = _ITEM.match(t, pos)
+                if im is None:
+                    raise _FallbackError
+                items.append(_item(im, norm))
+                pos = im.end()
+        if rm is not None:
+            ref = rm.group(1)
+            ref_copies = int(rm.group(2)) if rm.group(2) is not None else 1
+            if ref_copies < 1:
+                raise _FallbackError
+            pos = rm.end()
         while pos < n and t[pos] == ",":
             im = _ITEM.match(t, pos + 1)
             if im is None:
@@ -172,8 +216,10 @@ def _scan(norm: Normalised) -> ParsedKaryotype:
                 span=(norm.orig(start), norm.orig_end(pos)),
                 count=(lo, hi),
                 ploidy=ploidy,
-                sex=m.group(4),
-                reference=m.group(5),
+                sex=sex,
+                sex_constitutional=sex_con,
+                reference=ref,
+                reference_copies=ref_copies,
                 abnormalities=tuple(items),
                 cells=cells,
                 composite=composite,

@@ -1,4 +1,4 @@
-"""The follow-up table (``data/followup.yaml``) as validated models."""
+"""The follow-up table (``followup.yaml``) as validated models."""
 
 from __future__ import annotations
 
@@ -52,12 +52,8 @@ class FollowupTable(_M):
 @functools.cache
 def followup_table() -> FollowupTable:
     """The follow-up table, loaded and validated once."""
-    text = (
-        importlib.resources.files("allnav.followup")
-        .joinpath("data/followup.yaml")
-        .read_text(encoding="utf-8")
-    )
+    text = importlib.resources.files("allnav.followup").joinpath("followup.yaml").read_text(encoding="utf-8")
     try:
         return FollowupTable.model_validate(yaml.safe_load(text))
     except ValidationError as exc:
-        raise KnowledgeBaseError(f"allnav/followup/data/followup.yaml: {exc}") from exc
+        raise KnowledgeBaseError(f"allnav/followup/followup.yaml: {exc}") from exc

@@ -7,12 +7,13 @@ input it came from (the karyotype span, or the finding with its index and method
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
+import functools
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from allnav.case.model import GeneticFinding
-from allnav.genetics.catalog import LesionDef
+from allnav.genetics.catalog import LesionDef, load_catalog
 from allnav.genetics.findings import ParsedFinding, normalise_finding
 
 #: Method weight: sequencing and PCR 3, FISH / MLPA / arrays / classifiers 2, karyotype and surrogates 1.
@@ -54,15 +55,72 @@ def _pair(a: str, b: str) -> frozenset[str]:
     return frozenset((a.upper(), b.upper()))
 
 
+@dataclass(frozen=True)
+class CatalogIndex:
+    """Look-ups from a gene, subtype, translocation, band or karyotype flag to the lesions that use it."""
+
+    lesions: tuple[LesionDef, ...]
+    by_gene: Mapping[str, tuple[LesionDef, ...]]
+    by_subtype: Mapping[str, tuple[LesionDef, ...]]
+    by_translocation: Mapping[frozenset[str], tuple[LesionDef, ...]]
+    bands: tuple[tuple[str, LesionDef], ...]
+    by_flag: Mapping[str, tuple[LesionDef, ...]]
+    fusion_pairs: Mapping[str, frozenset[frozenset[str]]]
+    exclude_pairs: Mapping[str, frozenset[frozenset[str]]]
+
+
+def _group(items: Iterable[tuple[Any, LesionDef]]) -> dict[Any, tuple[LesionDef, ...]]:
+    out: dict[Any, list[LesionDef]] = {}
+    for key, d in items:
+        if d not in out.setdefault(key, []):
+            out[key].append(d)
+    return {k: tuple(v) for k, v in out.items()}
+
+
+@functools.cache
+def catalog_index() -> CatalogIndex:
+    """The index of the lesion catalogue (built once per process)."""
+    lesions = load_catalog().lesions
+    genes: list[tuple[str, LesionDef]] = []
+    for d in lesions:
+        named = [g for pair in d.fusion_pairs for g in pair] + [g for g, _ in d.variants]
+        named += [*d.partner_genes, *d.mutated_genes, *d.deleted_genes, *d.amplified_genes]
+        genes += [(g, d) for g in named]
+    return CatalogIndex(
+        lesions=lesions,
+        by_gene=_group(genes),
+        by_subtype=_group((s, d) for d in lesions for s in d.subtypes),
+        by_translocation=_group((frozenset(t), d) for d in lesions for t in d.translocations),
+        bands=tuple((b, d) for d in lesions for b in d.bands),
+        by_flag=_group((f, d) for d in lesions for f in d.karyotype_flags),
+        fusion_pairs={d.id: frozenset(_pair(*x) for x in d.fusion_pairs) for d in lesions},
+        exclude_pairs={d.id: frozenset(_pair(*x) for x in d.exclude_pairs) for d in lesions},
+    )
+
+
+def candidates(pf: ParsedFinding, index: CatalogIndex) -> list[LesionDef]:
+    """The lesions a parsed finding could speak to (catalogue order)."""
+    found: set[str] = set()
+    for g in pf.genes:
+        found |= {d.id for d in index.by_gene.get(g, ())}
+    if pf.subtype:
+        found |= {d.id for d in index.by_subtype.get(pf.subtype, ())}
+    if pf.kind == "iscn":
+        found |= {d.id for d in index.by_translocation.get(frozenset(pf.chromosomes), ())}
+        found |= {d.id for prefix, d in index.bands if any(b.startswith(prefix) for b in pf.bands)}
+    return [d for d in index.lesions if d.id in found]
+
+
 def match_finding(pf: ParsedFinding, d: LesionDef) -> tuple[bool, str | None, bool]:
     """Whether a parsed finding speaks to lesion ``d``: (matches, gene, inverts the stated result)."""
     genes = pf.genes
     alt = pf.alteration or ""
     if pf.kind == "fusion" and len(genes) == 2:
+        index = catalog_index()
         pair = _pair(*genes)
-        if any(pair == _pair(*x) for x in d.exclude_pairs):
+        if pair in index.exclude_pairs.get(d.id, frozenset()):
             return False, None, False
-        if any(pair == _pair(*x) for x in d.fusion_pairs):
+        if pair in index.fusion_pairs.get(d.id, frozenset()):
             return True, None, False
         hit = next((g for g in genes if g in d.partner_genes), None)
         return hit is not None, hit, False
@@ -95,15 +153,16 @@ def match_finding(pf: ParsedFinding, d: LesionDef) -> tuple[bool, str | None, bo
 
 
 def finding_evidence(
-    findings: Sequence[GeneticFinding], lesions: Sequence[LesionDef], field_name: str = "genetics"
+    findings: Sequence[GeneticFinding], field_name: str = "genetics"
 ) -> tuple[list[Evidence], list[int]]:
     """Evidence from the case's genetics findings, and the indices of findings no lesion took."""
     out: list[Evidence] = []
     unmatched: list[int] = []
+    index = catalog_index()
     for i, f in enumerate(findings):
         pf = normalise_finding(f)
         took = False
-        for d in lesions:
+        for d in candidates(pf, index):
             ok, gene, inverts = match_finding(pf, d)
             if not ok:
                 continue
@@ -137,36 +196,40 @@ def _abnormalities(features: Mapping[str, Any]) -> Iterator[Mapping[str, Any]]:
         yield from clone.get("abnormalities") or []
 
 
-def karyotype_evidence(features: Mapping[str, Any], d: LesionDef) -> tuple[list[Evidence], list[str]]:
-    """Evidence from a valid karyotype's features; notes for negatives that do not exclude a lesion."""
+def karyotype_evidence(features: Mapping[str, Any]) -> tuple[list[Evidence], dict[str, list[str]]]:
+    """Evidence from a valid karyotype's features for every lesion; notes (by lesion) for negatives
+    that do not exclude a lesion (cryptic on G-banding).
+    """
+    index = catalog_index()
     out: list[Evidence] = []
-    notes: list[str] = []
-    recurrent: Mapping[str, Any] = features.get("recurrent") or {}
-    seen: set[tuple[int, ...]] = set()
-    for flag in d.karyotype_flags:
-        value = features.get("complex") if flag == "complex" else recurrent.get(flag)
-        if value is True:
-            for inp in _span_inputs(features, flag):
-                seen.add(tuple(inp.get("span") or ()))
-                out.append(
-                    Evidence(d.id, True, 1, f"karyotype shows {inp.get('text') or flag}", inp, None, True)
-                )
-        elif value is False and d.karyotype_excludes:
-            inp = {"field": "karyotype", "text": features.get("input"), "flag": flag}
-            out.append(Evidence(d.id, False, 1, f"karyotype does not show {d.label}", inp, None, True))
-        elif value is False:
-            notes.append(f"karyotype does not show {d.label}; G-banding can miss it (FISH/molecular needed)")
+    notes: dict[str, list[str]] = {}
+    flags: dict[str, Any] = dict(features.get("recurrent") or {})
+    flags["complex"] = features.get("complex")
+    seen: set[tuple[str, tuple[int, ...]]] = set()
+    for flag, value in flags.items():
+        for d in index.by_flag.get(flag, ()):
+            if value is True:
+                for inp in _span_inputs(features, flag):
+                    seen.add((d.id, tuple(inp.get("span") or ())))
+                    text = f"karyotype shows {inp.get('text') or flag}"
+                    out.append(Evidence(d.id, True, 1, text, inp, None, True))
+            elif value is False and d.karyotype_excludes:
+                inp = {"field": "karyotype", "text": features.get("input"), "flag": flag}
+                out.append(Evidence(d.id, False, 1, f"karyotype does not show {d.label}", inp, None, True))
+            elif value is False:
+                note = f"karyotype does not show {d.label}; G-banding can miss it (FISH/molecular needed)"
+                notes.setdefault(d.id, []).append(note)
     for ab in _abnormalities(features):
         span = tuple(ab.get("span") or ())
-        if span in seen:
-            continue
-        chroms = frozenset(str(c) for c in ab.get("chromosomes") or [])
+        hits: list[LesionDef] = []
+        if ab.get("type") == "t":
+            hits += index.by_translocation.get(frozenset(str(c) for c in ab.get("chromosomes") or []), ())
         bps = [str(b) for b in ab.get("breakpoints") or []]
-        hit = (ab.get("type") == "t" and any(chroms == frozenset(t) for t in d.translocations)) or any(
-            b.startswith(p) for b in bps for p in d.bands
-        )
-        if hit:
-            seen.add(span)
+        hits += [d for prefix, d in index.bands if any(b.startswith(prefix) for b in bps)]
+        for d in hits:
+            if (d.id, span) in seen:
+                continue
+            seen.add((d.id, span))
             inp = {"field": "karyotype", "span": list(span), "text": ab.get("text")}
             out.append(Evidence(d.id, True, 1, f"karyotype shows {ab.get('text')}", inp, None, True))
     return out, notes

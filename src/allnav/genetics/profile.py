@@ -4,6 +4,7 @@ inputs (karyotype span or finding) behind it, conflicts as alerts and missing te
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -39,8 +40,8 @@ class LesionCall:
     """One lesion: ``present`` True / False / None (None = not tested or undecided, never normal)."""
 
     present: bool | None
-    evidence: list[str]
-    inputs: list[dict[str, Any]]
+    evidence: Sequence[str]
+    inputs: Sequence[dict[str, Any]]
     rule: str = LESION
     label: str = ""
     conflict: bool = False
@@ -74,12 +75,17 @@ class GeneticProfile:
         return self.call(lesion_id).present
 
 
-def _lesion_rule(lesion_id: str) -> str:
-    if lesion_id in PLOIDY_LESIONS:
-        return PLOIDY_LESIONS[lesion_id]
-    if lesion_id in {t for ts in IMPLIES.values() for t in ts}:
-        return IMPLIED
-    return LESION
+#: The rule behind each lesion call (default gen.lesion_call).
+_RULES: dict[str, str] = {
+    **{t: IMPLIED for ts in IMPLIES.values() for t in ts},
+    **PLOIDY_LESIONS,
+}
+
+
+@functools.cache
+def _unknown_calls() -> dict[str, LesionCall]:
+    """One shared 'not tested' call per lesion (immutable: empty tuples)."""
+    return {d.id: LesionCall(None, (), (), _RULES.get(d.id, LESION), d.label) for d in load_catalog().lesions}
 
 
 def _make_call(d: LesionDef, items: Sequence[Evidence], dec: Decision, rule: str) -> LesionCall:
@@ -109,30 +115,29 @@ def build_genetic_profile(
     defs = catalog.by_id()
     valid = bool(karyotype_features) and (karyotype_features or {}).get("valid", True) is not False
     features: dict[str, Any] | None = karyotype_features if valid else None
-    evidence, unmatched = finding_evidence(case.genetics, catalog.lesions)
+    evidence, unmatched = finding_evidence(case.genetics)
     copy_items, copy_warnings = runx1_copy_evidence(case.genetics, features)
     evidence += copy_items
     notes: dict[str, list[str]] = {}
     if features is not None:
-        for d in catalog.lesions:
-            items, kt_notes = karyotype_evidence(features, d)
-            evidence += items
-            notes.setdefault(d.id, []).extend(kt_notes)
+        items, notes = karyotype_evidence(features)
+        evidence += items
         evidence += ploidy_evidence(features)
     evidence += implied_evidence(evidence)
-    by_lesion: dict[str, list[Evidence]] = {d: [] for d in defs}
+    by_lesion: dict[str, list[Evidence]] = {lid: [] for lid in notes}
     for e in evidence:
         by_lesion.setdefault(e.lesion, []).append(e)
     calls: dict[str, LesionCall] = {}
     alerts: list[dict[str, Any]] = []
     pending: list[dict[str, Any]] = []
-    for lid, d in defs.items():
-        items = by_lesion[lid]
+    calls.update(_unknown_calls())
+    for lid, items in by_lesion.items():
+        d = defs[lid]
         dec = decide(items, d)
         dec = Decision(
             dec.present, dec.decided_by, dec.disagreeing, dec.tie, dec.notes + tuple(notes.get(lid, ()))
         )
-        calls[lid] = _make_call(d, items, dec, _lesion_rule(lid))
+        calls[lid] = _make_call(d, items, dec, _RULES.get(lid, LESION))
         a, p = lesion_alerts(kb, d, items, dec)
         alerts += a
         pending += p

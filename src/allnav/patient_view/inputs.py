@@ -114,7 +114,7 @@ def _latest_count(case: Case, field: str, lln_field: str, limit: int) -> Count |
 def _drugs(case: Case, limit: int) -> tuple[str, ...]:
     out: list[str] = []
     for m in case.medications:
-        if m.day is not None and m.day > limit and m.status == "given":
+        if m.day is not None and case.as_of_day is not None and m.day > limit and m.status == "given":
             continue
         for name in (m.drug, m.product):
             if name and name.strip().lower() not in out:

@@ -34,7 +34,9 @@ def _factor(
     kb: KnowledgeBase, rule: str, fid: str, direction: str, profile: GeneticProfile, lesion: str, **extra: Any
 ) -> dict[str, Any]:
     call = profile.call(lesion)
-    return kb.conclude(rule, True, call.evidence, id=fid, direction=direction, inputs=call.inputs, **extra)
+    return kb.conclude(
+        rule, True, call.evidence, id=fid, direction=direction, inputs=list(call.inputs), **extra
+    )
 
 
 def genetic_factors(kb: KnowledgeBase, profile: GeneticProfile) -> list[dict[str, Any]]:
@@ -125,4 +127,4 @@ def ph_status(kb: KnowledgeBase, profile: GeneticProfile) -> dict[str, Any]:
     """``ph_positive``: True / False / None (unknown) from the BCR::ABL1 call."""
     call = profile.call("bcr_abl1")
     because = call.evidence or ["no karyotype or BCR::ABL1 test reported"]
-    return kb.conclude(PH, call.present, because, inputs=call.inputs, transcript=call.transcript)
+    return kb.conclude(PH, call.present, because, inputs=list(call.inputs), transcript=call.transcript)

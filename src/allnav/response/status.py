@@ -289,6 +289,10 @@ class Course:
             ]
             if f.blood_blasts:
                 why.append(f"circulating blasts = {_fmt(f.blood_blasts)}%")
+            if f.cns_disease:
+                why.append(f"CNS disease persists ({f.cns})")
+            if f.emd:
+                why.append("extramedullary disease persists: " + ", ".join(f.emd_sites))
             return Status(
                 f.day, "refractory", REFRACTORY, tuple(why), extra={"partial_response": bool(partial)}
             )

@@ -1,6 +1,6 @@
 """Per-drug checks: vincristine cap and route, 6-MP start by TPMT/NUDT15, HD-MTX glucarpidase, watch lists.
 
-Every threshold comes from ``data/drugs.yaml`` (clinical_rules I2-I5, I8).
+Every threshold comes from ``drugs.yaml`` (clinical_rules I2-I5, I8).
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Drug facts (``data/drugs.yaml``) as validated models, and drug-name resolution by synonym."""
+"""Drug facts (``drugs.yaml``) as validated models, and drug-name resolution by synonym."""
 
 from __future__ import annotations
 
@@ -95,11 +95,11 @@ class DrugTable(_M):
 @functools.cache
 def drug_table() -> DrugTable:
     """The drug table, loaded and validated once."""
-    text = importlib.resources.files("allnav.safety").joinpath("data/drugs.yaml").read_text(encoding="utf-8")
+    text = importlib.resources.files("allnav.safety").joinpath("drugs.yaml").read_text(encoding="utf-8")
     try:
         return DrugTable.model_validate(yaml.safe_load(text))
     except ValidationError as exc:
-        raise KnowledgeBaseError(f"allnav/safety/data/drugs.yaml: {exc}") from exc
+        raise KnowledgeBaseError(f"allnav/safety/drugs.yaml: {exc}") from exc
 
 
 def _norm(text: str) -> str:

@@ -264,7 +264,7 @@ def build_context(case: Case, diagnostic: Mapping[str, Any], response: Mapping[s
         relapse_number = max(n_hist, n_tl, 1 if resp_value == "relapse" else 0)
     since = resp_day if resp_value in ("relapse", "refractory", "progressive") else None
     meds = sorted(
-        (m for m in case.medications if m.day is None or m.day <= as_of),
+        (m for m in case.medications if m.day is None or case.as_of_day is None or m.day <= case.as_of_day),
         key=lambda m: m.day if m.day is not None else -1,
     )
     given: list[str] = []

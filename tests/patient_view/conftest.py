@@ -1,0 +1,19 @@
+"""Fixtures for the patient-view tests (``pv_helpers`` shared via this directory on ``sys.path``)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+from pv_helpers import pv_kb  # noqa: E402
+
+from allnav.knowledge import KnowledgeBase  # noqa: E402
+
+
+@pytest.fixture(scope="session")
+def kb() -> KnowledgeBase:
+    return pv_kb()
