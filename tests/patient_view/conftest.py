@@ -9,9 +9,9 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from pv_helpers import pv_kb  # noqa: E402
+from pv_helpers import pv_kb
 
-from allnav.knowledge import KnowledgeBase  # noqa: E402
+from allnav.knowledge import KnowledgeBase
 
 
 @pytest.fixture(scope="session")

@@ -78,7 +78,9 @@ def patient(kb: KnowledgeBase, case: Case, **kw: Any) -> dict[str, Any]:
 def texts(p: dict[str, Any]) -> list[str]:
     """Every text shown to the patient."""
     out = [s["text"] for s in p["summary"]]
-    out += [r["text"] for r in p["report_right_away"]] + [r.get("your_numbers", "") for r in p["report_right_away"]]
+    out += [r["text"] for r in p["report_right_away"]] + [
+        r.get("your_numbers", "") for r in p["report_right_away"]
+    ]
     out += [q["text"] for q in p["questions"]]
     return out
 

@@ -109,8 +109,14 @@ def assess(case: Mapping[str, Any] | Case, *, kb: KnowledgeBase | None = None) -
     out["response"] = resp.get("response")
     out["mrd"] = resp.get("mrd")
     out["response_history"] = resp.get("history", [])
-    if resp.get("icd10cm_status") is not None:
-        out["icd10cm_status"] = resp["icd10cm_status"]
+    status_code = resp.get("icd10cm_status")
+    if status_code is not None:
+        out["icd10cm_status"] = status_code
+        # The ICD-10-CM code follows the disease status (C91.00 / C91.01 / C91.02) for leukaemia; a lymphoma
+        # presentation keeps its C83.5x code. The code at diagnosis stays visible.
+        if diagnosis not in ("B-LBL", "T-LBL") and _value(status_code) is not None:
+            out["icd10cm_at_diagnosis"] = out["icd10cm"]
+            out["icd10cm"] = status_code
 
     safety = assess_safety(c, kb, out)
     out["safety"] = safety.get("safety")

@@ -20,6 +20,9 @@ _TAIL = re.compile(r"(?:\.\s*|\s+)(?=(?:nuc\s?ish|ish|arr|rsa|mlpa)\b)")
 _DASHES = dict.fromkeys("\u2010\u2011\u2012\u2013\u2014\u2212\ufe63\uff0d", "-")
 _OTHER = {"\u223c": "~", "\uff5e": "~", "\u2192": "->", "\uff1b": ";", "\uff0c": ",", "\u00d7": "x"}
 _SEPARATORS = frozenset(",/;:")
+_SPACE = re.compile(r"\s")
+_ONE_TO_ONE = {ord(k): v for k, v in {**_DASHES, **_OTHER}.items() if len(v) == 1}
+_ONE_TO_ONE_RE = re.compile("[" + "".join(chr(c) for c in _ONE_TO_ONE) + "]")
 _LONE_C = re.compile(r"\??c(?![a-z])")
 _PUNCT = frozenset(",/;:()[]<>.~+-")
 _WORDS_BEFORE_SPACE = ("cp", "mos", "chi")
@@ -69,9 +72,17 @@ def normalise(original: str) -> Normalised:
         notes.append("removed a trailing full stop")
         head_end -= 1
         head = head[:-1]
-    simple = head.isascii() and not any(ch.isspace() for ch in head)
-    if simple and tail_m is None:
-        return Normalised(original, head, None, start, tuple(notes))
+    if _SPACE.search(head) is None and "\u2192" not in head:
+        # fast path: every change keeps the length, so offsets stay a constant shift
+        if not head.isascii():
+            for m in _ONE_TO_ONE_RE.finditer(head):
+                ch = m.group(0)
+                notes.append(f"replaced {ch!r} with {_ONE_TO_ONE[ord(ch)]!r} at position {start + m.start()}")
+            head = head.translate(_ONE_TO_ONE)
+        if tail_m is None:
+            return Normalised(original, head, None, start, tuple(notes))
+        if original[head_end : start + tail_m.end()] == ".":
+            return Normalised(original, head + original[head_end:end], None, start, tuple(notes))
     chars: list[str] = []
     offs: list[int] = []
     n = len(head)

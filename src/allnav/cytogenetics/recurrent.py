@@ -11,10 +11,12 @@ flagged only when the report writes it (``iAMP21`` or ``RUNX1 amp`` in the karyo
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 from allnav.cytogenetics.model import Abnormality, Rearrangement, SetAside, Span
 from allnav.knowledge import RuleRef
+
+PairsOf = Callable[[Rearrangement], list[tuple[str, str]]]
 
 KMT2A_RULE = RuleRef("cyto.recurrent.kmt2a_11q23")
 IAMP21_RULE = RuleRef("cyto.recurrent.iamp21_written")
@@ -52,6 +54,8 @@ _DETAILED_BAND = re.compile(r"([0-9]{1,2}|X|Y)?([pq](?:ter|[0-9][0-9.?]*)?|cen)"
 
 def chromosome_name(written: str) -> str:
     """``"?17q"`` -> ``"17"``."""
+    if written.isdigit() or written in ("X", "Y"):
+        return written
     return written.lstrip("?").rstrip("pq") or "?"
 
 
@@ -65,12 +69,12 @@ def breakpoint_pairs(r: Rearrangement) -> list[tuple[str, str]]:
             if r.detailed:
                 for prefix, band in _DETAILED_BAND.findall(bp):
                     out.append((prefix or default, band))
-                continue
-            m = _DETAILED_BAND.match(bp)
-            if m and m.group(1):
-                out.append((m.group(1), bp[m.end(1) :]))
-            else:
+            elif bp[0] in "pqc?":
                 out.append((default, bp))
+            else:
+                m = _DETAILED_BAND.match(bp)
+                prefix = m.group(1) if m else None
+                out.append((prefix, bp[len(prefix) :]) if prefix else (default, bp))
     return out
 
 
@@ -86,38 +90,41 @@ def _band_ok(pairs: list[tuple[str, str]], chrom: str, band: str) -> bool:
     return not bands or any(b.startswith(band) for b in bands)
 
 
-def _translocation(r: Rearrangement, spec: tuple[tuple[str, str], tuple[str, str]]) -> bool:
-    if r.type not in _EXCHANGES:
-        return False
+def _has_break(pairs: list[tuple[str, str]], chrom: str, band: str) -> bool:
+    return any(c == chrom and b.startswith(band) for c, b in pairs)
+
+
+def rearrangement_flags(r: Rearrangement, pairs_of: PairsOf = breakpoint_pairs) -> list[str]:
+    """The structural recurrent flags one rearrangement shows."""
     names = {chromosome_name(c) for c in r.chromosomes}
-    (c1, b1), (c2, b2) = spec
-    if c1 not in names or c2 not in names:
-        return False
-    if not r.breakpoints:
-        return True
-    pairs = breakpoint_pairs(r)
-    return _band_ok(pairs, c1, b1) and _band_ok(pairs, c2, b2)
+    hits: list[str] = []
+    if r.type in _EXCHANGES:
+        for key, ((c1, b1), (c2, b2)) in TRANSLOCATIONS.items():
+            if c1 in names and c2 in names:
+                if not r.breakpoints:
+                    hits.append(key)
+                    continue
+                pairs = pairs_of(r)
+                if _band_ok(pairs, c1, b1) and _band_ok(pairs, c2, b2):
+                    hits.append(key)
+        if ("11" in names or r.detailed) and r.breakpoints and _has_break(pairs_of(r), "11", "q23"):
+            hits.append("kmt2a_11q23")
+    if r.type in _IGH_TYPES and ("14" in names or r.detailed) and r.breakpoints:
+        if _has_break(pairs_of(r), "14", "q32"):
+            hits.append("igh_14q32")
+    return hits
 
 
-def _has_break(r: Rearrangement, types: frozenset[str], chrom: str, band: str) -> bool:
-    if r.type not in types:
-        return False
-    return any(c == chrom and b.startswith(band) for c, b in breakpoint_pairs(r))
-
-
-def structural_flags(items: list[Abnormality]) -> dict[str, list[tuple[Span, str]]]:
+def structural_flags(
+    items: list[Abnormality], pairs_of: PairsOf = breakpoint_pairs
+) -> dict[str, list[tuple[Span, str]]]:
     """Evidence (span, text) for each structural recurrent flag found among ``items``."""
     found: dict[str, list[tuple[Span, str]]] = {}
     for a in items:
         if a.kind != "structural":
             continue
         for r in components(a):
-            hits = [k for k, spec in TRANSLOCATIONS.items() if _translocation(r, spec)]
-            if _has_break(r, _EXCHANGES, "11", "q23"):
-                hits.append("kmt2a_11q23")
-            if _has_break(r, _IGH_TYPES, "14", "q32"):
-                hits.append("igh_14q32")
-            for key in hits:
+            for key in rearrangement_flags(r, pairs_of):
                 ev = found.setdefault(key, [])
                 if (a.span, a.text) not in ev:
                     ev.append((a.span, a.text))

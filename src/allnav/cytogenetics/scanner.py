@@ -40,6 +40,7 @@ _SUB_BAND = r"[0-9][0-9?]*(?:\.[0-9?]+)?"
 _BREAKPOINT = f"({_BAND})(?:[~-]({_BAND}|{_SUB_BAND}))?"
 _BREAKPOINT_RE = re.compile(_BREAKPOINT)
 _GROUP = re.compile(f"(?:{_BREAKPOINT})+|\\?")
+_DETAILED = re.compile(r"[0-9XYpqtercn.?~:]*->[0-9XYpqtercn.?~:>\-]*")
 _CELLS = re.compile(r"\[(cp)?([0-9]+)\]")
 _ASIDE = re.compile(r"\.(?:nuc ?ish|ish|arr|rsa|mlpa)\b")
 
@@ -63,20 +64,26 @@ def _chromosomes(inner: str) -> tuple[str, ...]:
 def _rearrangement(type_: str, chroms: str, bps: str | None, unc: bool = False) -> Rearrangement:
     chromosomes = _chromosomes(chroms)
     groups = None
+    detailed = False
     if bps is not None:
         parts = bps.split(";")
-        if len(parts) != len(chromosomes):
-            raise _FallbackError
         gl = []
         for part in parts:
-            if _GROUP.fullmatch(part) is None:
+            if "->" not in part and _GROUP.fullmatch(part) is None:
                 raise _FallbackError
             if part == "?":
                 gl.append(("?",))
+            elif "->" in part:
+                if _DETAILED.fullmatch(part) is None:
+                    raise _FallbackError
+                gl.append((part,))
+                detailed = True
             else:
                 gl.append(tuple(a if not b else f"{a}~{b}" for a, b in _BREAKPOINT_RE.findall(part)))
         groups = tuple(gl)
-    return Rearrangement(type_, chromosomes, groups, unc, False)
+        if not detailed and len(parts) != len(chromosomes):
+            raise _FallbackError
+    return Rearrangement(type_, chromosomes, groups, unc, detailed)
 
 
 def _item(m: re.Match[str], norm: Normalised) -> Abnormality:

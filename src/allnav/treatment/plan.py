@@ -142,10 +142,9 @@ def plan_treatment(
             relevant += pend3
         if now != "follow_up":
             _merge(pending, relevant)
-    if (transplant["value"] in ("favoured", "consider", "consider_after_remission") and now not in (
-        "follow_up",
-        "palliative",
-    )) or (transplant["value"] == "indeterminate" and now in ("induction", "consolidation")):
+    open_question = transplant["value"] in ("favoured", "consider", "consider_after_remission")
+    undecided = transplant["value"] == "indeterminate" and now in ("induction", "consolidation")
+    if (open_question and now not in ("follow_up", "palliative")) or undecided:
         _merge(pending, tx_pending)
     nxt = phase_next(kb, ctx, now, str(transplant["value"]))
     plan: dict[str, Any] = {
