@@ -53,7 +53,8 @@ def test_lesion_entity_code(
         ("46,XX,t(4;11)(q21;q23)[20]", "9813/3"),
         ("55,XY,+X,+4,+6,+10,+14,+17,+18,+21,+21[20]", "9815/3"),
         ("43,XY,-7,-9,-20[10]/46,XY[10]", "9816/3"),
-        ("45,XX,-13[20]", "9816/3"),  # WHO 2016 entity is < 46 (A1)
+        ("44,XX,-13,-20[20]", "9811/3"),  # near-diploid 44-45: not coded as hypodiploid (A3, L3)
+        ("45,XX,-13[20]", "9811/3"),
         ("47,XY,+X,t(5;14)(q31;q32)[10]", "9817/3"),
         ("46,XX,der(19)t(1;19)(q23;p13.3)[20]", "9818/3"),
         ("46,XX[20]", "9811/3"),
@@ -144,3 +145,25 @@ def test_entity_table_codes_and_verify_flags() -> None:
     assert table.source
     assert table.version
     assert table.date
+
+
+def test_nos_names_the_untested_lesions(kb: KnowledgeBase, make_case: Make, kfeat: Feat) -> None:
+    r = _classify(kb, make_case(karyotype="46,XX[20]"), "B-ALL", "B", features=kfeat("46,XX[20]"))
+    assert r.who2016["entity_id"] == "b_nos"
+    assert "etv6_runx1" in r.who2016["untested"]
+    assert "bcr_abl1" not in r.who2016["untested"]  # excluded by the karyotype (no Ph chromosome)
+    tested = _classify(
+        kb,
+        make_case(genetics=[{"finding": f, "result": "not_detected"} for f in ("ETV6::RUNX1", "BCR::ABL1")]),
+        "B-ALL",
+        "B",
+    )
+    assert "etv6_runx1" not in tested.who2016["untested"]
+
+
+@pytest.mark.parametrize(("modal", "code"), [(43, "9816/3"), (44, "9811/3"), (45, "9811/3"), (46, "9811/3")])
+def test_hypodiploid_entity_boundary(kb: KnowledgeBase, make_case: Make, modal: int, code: str) -> None:
+    features = {"input": "x", "valid": True, "modal_number": modal, "recurrent": {}, "clones": []}
+    r = _classify(kb, make_case(), "B-ALL", "B", features=features)
+    assert r.who2016["icdo3"] == code
+    assert any("near-diploid" in b for b in r.who2016["because"]) is (modal in (44, 45))

@@ -322,3 +322,38 @@ def test_karyotype_object_api() -> None:
     assert len(k.cell_lines) == 1
     assert k.set_aside is None
     assert k.features() == k.features()  # recomputed, not cached state that drifts
+
+
+def test_cytogenetics_rules_are_records_in_the_knowledge_base() -> None:
+    from allnav.knowledge import load_knowledge_base
+
+    kb = load_knowledge_base()
+    for rule_id in (
+        "cyto.ploidy.class_bands",
+        "cyto.complex.threshold",
+        "cyto.recurrent.kmt2a_11q23",
+        "cyto.recurrent.iamp21_written",
+    ):
+        rule = kb.rule(rule_id)
+        assert rule.sources
+        assert rule_id in f("46,XY[20]")["complex_convention"] or not rule_id.startswith("cyto.complex")
+
+
+def test_constitutional_translocation_is_not_a_recurrent_flag() -> None:
+    # t(11;22)(q23;q11.2)c is the commonest constitutional reciprocal translocation, not a KMT2A rearrangement
+    out = f("46,XX,t(11;22)(q23;q11.2)c[20]")
+    assert out["recurrent"]["kmt2a_11q23"] is False
+    assert out["abnormality_count"] == 0
+    acquired = f("46,XX,der(9)t(9;11)(p22;q23)t(11;12)(p13;q22)c[20]")
+    assert acquired["recurrent"]["kmt2a_11q23"] is True
+
+
+def test_sdl_right_after_the_stemline_refers_to_it() -> None:
+    out = f("46,XY,t(9;22)(q34;q11.2)[12]/47,sdl,+8[3]")
+    assert out["warnings"] == []
+    assert [c["role"] for c in out["clones"]] == ["stemline", "sideline"]
+
+
+def test_count_warning_names_the_nearest_ploidy_level() -> None:
+    out = f("58,XY,+X,+4,+6,+10,+14,+17,+18,+21,+21,+22,+mar[20]")
+    assert any("57 chromosomes" in w and "46-chromosome level" in w for w in out["warnings"]), out["warnings"]

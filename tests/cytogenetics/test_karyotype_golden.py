@@ -88,3 +88,41 @@ def test_scanner_agrees_with_grammar_on_golden_karyotypes(text: str) -> None:
         assert fast is None
     else:
         assert fast is None or fast == ref
+
+
+def _corpus_strings() -> list[str]:
+    import json
+
+    out = []
+    for name in ("public_sample.jsonl", "corpus.jsonl", "reject.jsonl"):
+        path = GOLDEN.parent / name
+        if path.exists():
+            out += [json.loads(x)["karyotype"] for x in path.read_text(encoding="utf-8").splitlines() if x.strip()]
+    return out
+
+
+def test_scanner_agrees_with_grammar_on_every_corpus_string() -> None:
+    checked = 0
+    for text in _corpus_strings():
+        norm = normalise(text)
+        fast = scan(norm)
+        if fast is None:
+            continue
+        checked += 1
+        assert fast == lark_parse(norm), text
+    assert checked > 0
+
+
+def test_scanner_knows_exactly_the_grammar_abnormality_types() -> None:
+    import re
+
+    from allnav.cytogenetics import scanner
+    from allnav.cytogenetics.grammar import grammar_text
+
+    def terminal(name: str) -> set[str]:
+        m = re.search(rf"^{name}(?:\.\d)?:(.*?)(?=^\S)", grammar_text(), re.MULTILINE | re.DOTALL)
+        assert m is not None, name
+        return set(re.findall(r'"([^"]+)"', m.group(1)))
+
+    assert set(scanner._STRUCTURAL) == terminal("REARRANGEMENT_TYPE") | terminal("RING_TYPE")
+    assert set(scanner._DERIVED) == terminal("DERIVATIVE_TYPE")

@@ -142,3 +142,31 @@ def test_nothing_tested(kb: KnowledgeBase, make_case: Make) -> None:
     assert p.tested is False
     assert all(c.present is None for c in p.calls.values())
     assert any(item["test"].startswith("karyotype") for item in p.pending)
+
+
+def test_rule_names_the_implication_when_it_decided(kb: KnowledgeBase, make_case: Make) -> None:
+    implied = build_genetic_profile(make_case(genetics=[{"finding": "t(4;11)"}]), kb, None)
+    assert implied.call("kmt2a_r").rule == "gen.implied_lesions"
+    assert implied.call("t_4_11").rule == "gen.lesion_call"
+    direct = build_genetic_profile(make_case(genetics=[{"finding": "KMT2A rearrangement"}]), kb, None)
+    assert direct.call("kmt2a_r").rule == "gen.lesion_call"
+
+
+@pytest.mark.parametrize("karyotype", ["46,XX,del(11)(q23)[20]", "46,XY,add(14)(q32)[20]"])
+def test_deletions_at_a_gene_band_are_not_rearrangements(
+    kb: KnowledgeBase, make_case: Make, kfeat: Feat, karyotype: str
+) -> None:
+    # clinical_rules.md A1: an 11q23 deletion without KMT2A rearrangement does not qualify.
+    p = build_genetic_profile(make_case(karyotype=karyotype), kb, kfeat(karyotype))
+    assert p.present("kmt2a_r") is None
+    assert p.present("igh_r") is None
+
+
+def test_deletion_finding_at_11q23_is_not_kmt2a(kb: KnowledgeBase, make_case: Make) -> None:
+    p = build_genetic_profile(make_case(genetics=[{"finding": "del(11)(q23)", "method": "FISH"}]), kb, None)
+    assert p.present("kmt2a_r") is None
+
+
+def test_derivative_translocation(kb: KnowledgeBase, make_case: Make, kfeat: Feat) -> None:
+    text = "47,XX,+8,der(22)t(9;22)(q34;q11.2)[20]"
+    assert build_genetic_profile(make_case(karyotype=text), kb, kfeat(text)).present("bcr_abl1") is True

@@ -63,7 +63,7 @@ def test_hemoglobin_low_by_sex_default_lln(kb: KnowledgeBase, sex: str, hb: floa
 
 
 def meds(*names: str, product: str | None = None) -> list[dict[str, Any]]:
-    return [{"drug": n, "day": 5, "product": product} for n in names]
+    return [{"drug": n, "day": 12, "product": product} for n in names]
 
 
 @pytest.mark.parametrize(
@@ -116,3 +116,27 @@ def test_every_item_cites_sources_and_rule(kb: KnowledgeBase) -> None:
         assert r["sources"]
         assert r["rule"].startswith("pt.report_")
         assert r["because"]
+
+
+def test_drugs_of_an_earlier_phase_do_not_trigger_items(kb: KnowledgeBase) -> None:
+    tl = [{"day": 10, "phase": "induction"}, {"day": 200, "phase": "maintenance"}]
+    earlier = [{"drug": "blinatumomab", "day": 60}, {"drug": "vincristine", "day": 210}]
+    ids = set(
+        report_ids(
+            patient(
+                kb, make_case(30, timeline=tl, medications=earlier), response={"value": "CR", "timepoint": 29}
+            )
+        )
+    )
+    assert "vincristine" in ids
+    assert not ids & {"crs", "neuro", "infusion"}
+
+
+def test_counts_come_from_the_latest_panel_only(kb: KnowledgeBase) -> None:
+    tl = [
+        {"day": 10, "phase": "induction", "blood": {"hemoglobin": 7.0, "platelets": 20}},
+        {"day": 40, "blood": {"platelets": 200}},
+    ]
+    p = patient(kb, make_case(30, blood={"hemoglobin": 6.5}, timeline=tl))
+    assert "anemia" not in report_ids(p)
+    assert "your_numbers" not in item(p, "bleeding")

@@ -154,10 +154,21 @@ def test_flag_factors_both_ways(kb: KnowledgeBase, make_case: Make, kw: dict[str
     assert fid not in _factors(kb, make_case(), **off)
 
 
-@pytest.mark.parametrize(("days", "late"), [(28, False), (29, True), (35, True)])
-def test_late_cr_boundary(kb: KnowledgeBase, make_case: Make, days: int, late: bool) -> None:
-    f = _factors(kb, make_case(), response={"response": {"value": "CR", "time_to_cr_days": days}})
+@pytest.mark.parametrize(
+    ("weeks", "within", "late"), [(4.0, True, False), (5.0, True, False), (5.14, False, True)]
+)
+def test_late_cr_reads_the_response_engine_timing(
+    kb: KnowledgeBase, make_case: Make, weeks: float, within: bool, late: bool
+) -> None:
+    timing = {"weeks_from_treatment_start": weeks, "within_4_to_5_weeks": within}
+    resp = {"value": "CR", "time_to_cr_days": round(weeks * 7), "time_to_cr": timing}
+    f = _factors(kb, make_case(), response={"response": resp})
     assert ("late_cr" in f) is late
+
+
+def test_late_cr_needs_the_timing_not_a_bare_day_count(kb: KnowledgeBase, make_case: Make) -> None:
+    f = _factors(kb, make_case(), response={"response": {"value": "CR", "time_to_cr_days": 60}})
+    assert "late_cr" not in f
 
 
 def test_response_factors(kb: KnowledgeBase, make_case: Make) -> None:

@@ -242,3 +242,16 @@ def test_tisacel_label_matches_completed_years_property(age: float) -> None:
     kb = tx_kb()
     status = rr(kb, "tisagenlecleucel", age)
     assert status == ("on_label" if int(age) <= 25 else "off_label")
+
+
+def test_marker_negative_before_a_relapse_is_rechecked_not_excluded(kb: KnowledgeBase) -> None:
+    ctx = context(
+        30,
+        dx(),
+        resp("relapse", 700, relapse_number=2),
+        immunophenotype={"CD22": marker(True)},
+        timeline=[{"day": 480, "immunophenotype": {"CD22": marker(False)}}],
+    )
+    lc = check(kb, "inotuzumab_ozogamicin", "relapsed_refractory", ctx)
+    assert lc.status == "guideline_only"
+    assert any("re-check" in p["why"] for p in lc.pending)

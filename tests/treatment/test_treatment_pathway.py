@@ -205,10 +205,45 @@ def test_ph_unknown_b_all_asks_for_bcr_abl1(kb: KnowledgeBase) -> None:
     assert phase(p, "induction")["rule"] == "tx.induction_ph_neg_b"
 
 
-def test_maintenance_asks_for_tpmt_nudt15_only_when_unknown(kb: KnowledgeBase) -> None:
+def test_maintenance_names_tpmt_nudt15_only_when_unknown(kb: KnowledgeBase) -> None:
     tl = [{"day": 200, "phase": "maintenance"}]
     r = resp("CR", 29, "negative", 1e-5)
-    unknown = plan(kb, 40, dx(), r, timeline=tl)
-    assert any("TPMT" in x["test"] for x in unknown["pending"])
-    known = plan(kb, 40, dx(), r, timeline=tl, pharmacogenomics={"TPMT": "normal", "NUDT15": "intermediate"})
-    assert not any("TPMT" in x["test"] for x in known["pending"])
+    unknown = phase(plan(kb, 40, dx(), r, timeline=tl), "maintenance")
+    assert any("TPMT/NUDT15 status not recorded" in x for x in unknown["reasons"])
+    pgx = {"TPMT": "normal", "NUDT15": "intermediate"}
+    known = phase(plan(kb, 40, dx(), r, timeline=tl, pharmacogenomics=pgx), "maintenance")
+    assert not any("not recorded" in x for x in known["reasons"])
+
+
+def test_late_cr_prognosis_factor_used_only_without_time_to_cr(kb: KnowledgeBase) -> None:
+    late_factor = [{"id": "late_cr", "direction": "poor"}]
+    tl = [{"day": 45, "phase": "consolidation"}]
+    with_time = plan(
+        kb, 40, dx(factors=late_factor), resp("CR", 29, "negative", 1e-5, time_to_cr_days=29), timeline=tl
+    )
+    t = with_time["treatment_plan"]["transplant"]
+    assert t["late_cr"]["value"] is False
+    assert any("> 28 days" in b for b in t["late_cr"]["because"])
+    without = plan(kb, 40, dx(factors=late_factor), resp("CR", 29, "negative", 1e-5), timeline=tl)
+    assert without["treatment_plan"]["transplant"]["late_cr"]["value"] is True
+
+
+@pytest.mark.parametrize(
+    ("diagnosis", "rule"), [("B-LBL", "tx.induction_ph_neg_b"), ("T-LBL", "tx.induction_t")]
+)
+def test_lymphoblastic_lymphoma_uses_the_all_pathway_and_says_so(
+    kb: KnowledgeBase, diagnosis: str, rule: str
+) -> None:
+    ind = phase(plan(kb, 40, dx(diagnosis)), "induction")
+    assert ind["rule"] == rule
+    assert "induction_multiagent" in approaches(ind)
+    assert any("no separate lymphoma pathway" in r for r in ind["reasons"])
+
+
+def test_cri_asks_to_confirm_count_recovery_and_weak_mrd_is_not_negative(kb: KnowledgeBase) -> None:
+    tl = [{"day": 29, "phase": "induction"}]
+    p = plan(kb, 40, dx(), resp("CRi", 29, "negative_insufficient_sensitivity"), timeline=tl)
+    con = phase(p, "consolidation")
+    assert any("count recovery" in r for r in con["reasons"])
+    assert any("sensitivity <= 1e-4" in x["test"] for x in p["pending"])
+    assert p["treatment_plan"]["transplant"]["value"] == "indeterminate"

@@ -16,7 +16,11 @@ from allnav.store.engine import make_engine, session_factory
 
 
 def create_app(
-    settings: Settings, *, core: ClinicalCore | None = None, engine: Engine | None = None
+    settings: Settings,
+    *,
+    core: ClinicalCore | None = None,
+    engine: Engine | None = None,
+    with_web: bool = True,
 ) -> FastAPI:
     """A ready FastAPI application on ``settings`` (the schema must be migrated: ``allnav db upgrade``)."""
     app = FastAPI(
@@ -37,4 +41,8 @@ def create_app(
     logs.install(app)
     for module in (health, auth, assess, patients, findings, admin, registry, cds, fhir):
         app.include_router(module.router)
+    if with_web:
+        from allnav.web import install
+
+        install(app)
     return app

@@ -18,6 +18,7 @@ from allnav.store.audit import Actor
 from allnav.store.models import User
 
 SESSION_COOKIE = "allnav_session"
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
 @dataclass
@@ -69,7 +70,10 @@ _bearer = OAuth2PasswordBearer(tokenUrl="/api/token", auto_error=False)
 
 def current_user(request: Request, session: DB, token: Annotated[str | None, Depends(_bearer)]) -> User:
     """The authenticated user (bearer token, or the web session cookie); 401 otherwise."""
-    token = token or request.cookies.get(SESSION_COOKIE)
+    if token is None and request.method in SAFE_METHODS:
+        # The web session cookie authenticates reads only; writes from the web pages go through their own
+        # CSRF-checked handlers, so a cross-site request cannot write with the cookie.
+        token = request.cookies.get(SESSION_COOKIE)
     if not token:
         raise AuthenticationError("authentication required: send a bearer token")
     uid = app_state(request).signer.user_id(token)

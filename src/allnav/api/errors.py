@@ -11,7 +11,7 @@ from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from sqlalchemy.exc import DataError, IntegrityError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -75,6 +75,18 @@ def envelope(exc: AllnavError, status: int | None = None) -> JSONResponse:
     return JSONResponse({"error": exc.to_dict()}, status_code=status, headers=headers)
 
 
+API_PREFIXES = ("/api", "/fhir", "/cds-services", "/docs", "/redoc", "/openapi.json", "/static")
+
+
+def respond(request: Request, exc: AllnavError, status: int | None = None) -> Response:
+    """The envelope for API paths; the web pages' own error page (``app.state.render_error``) elsewhere."""
+    render = getattr(request.app.state, "render_error", None)
+    if render is not None and not request.url.path.startswith(API_PREFIXES):
+        response: Response = render(request, exc, status or status_of(exc))
+        return response
+    return envelope(exc, status)
+
+
 def _loc(loc: tuple[Any, ...]) -> str:
     parts = [str(p) for p in loc if p not in ("body",)]
     path = ""
@@ -88,16 +100,16 @@ def _scalar(error: Any) -> Any:
     return value if isinstance(value, str | int | float | bool) else None
 
 
-def _validation(request: Request, exc: Exception) -> JSONResponse:
+def _validation(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, RequestValidationError)
     problems = [
         FieldProblem(path=_loc(tuple(e.get("loc", ()))), message=str(e.get("msg", "")), value=_scalar(e))
         for e in exc.errors()
     ]
-    return envelope(CaseValidationError("the request is not valid", problems), 422)
+    return respond(request, CaseValidationError("the request is not valid", problems), 422)
 
 
-def _http(request: Request, exc: Exception) -> JSONResponse:
+def _http(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, StarletteHTTPException)
     err: AllnavError
     if exc.status_code == 404:
@@ -112,30 +124,30 @@ def _http(request: Request, exc: Exception) -> JSONResponse:
         err = UsageError(str(exc.detail))
     else:
         err = InternalError("internal error")
-    return envelope(err, exc.status_code)
+    return respond(request, err, exc.status_code)
 
 
-def _allnav(request: Request, exc: Exception) -> JSONResponse:
+def _allnav(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, AllnavError)
     status = status_of(exc)
     if status >= 500:
         log.error("request failed: %s (%s)", type(exc).__name__, exc.code)
-        return envelope(InternalError("internal error") if status == 500 else exc, status)
-    return envelope(exc, status)
+        return respond(request, InternalError("internal error") if status == 500 else exc, status)
+    return respond(request, exc, status)
 
 
-def _database(request: Request, exc: Exception) -> JSONResponse:
+def _database(request: Request, exc: Exception) -> Response:
     # Only the class name is logged: a database message may quote the (patient) values.
     log.warning("database refused %s on %s", type(exc).__name__, request.method)
     if isinstance(exc, IntegrityError):
-        return envelope(ConflictError("the change conflicts with stored data; reload and try again"))
-    return envelope(UsageError("a value the database cannot store (for example a NUL character)"))
+        return respond(request, ConflictError("the change conflicts with stored data; reload and try again"))
+    return respond(request, UsageError("a value the database cannot store (for example a NUL character)"))
 
 
-def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+def _unexpected(request: Request, exc: Exception) -> Response:
     route = getattr(request.scope.get("route"), "path", "<unmatched>")
     log.error("unexpected %s on %s %s", type(exc).__name__, request.method, route)
-    return envelope(InternalError("internal error; the failure was logged"), 500)
+    return respond(request, InternalError("internal error; the failure was logged"), 500)
 
 
 def install(app: FastAPI) -> None:

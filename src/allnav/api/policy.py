@@ -94,20 +94,27 @@ def require(action: Action) -> Callable[..., Grant]:
     return check
 
 
+def authorize_patient(
+    request: Request, session: Session, user: User, action: Action, patient_id: str
+) -> Grant:
+    """Role, then scope, for ``action`` on one patient; reads (GET) audited, refusals audited and raised."""
+    resource = _resource(request)
+    if user.role not in POLICY[action]:
+        deny(request, session, user, resource, patient_id, f"role {user.role} may not {action}")
+    patient = session.get(Patient, patient_id)
+    if patient is None or not SCOPE[user.role](user, patient):
+        # Same answer whether the record exists or not, so ids cannot be probed.
+        deny(request, session, user, resource, patient_id, f"{action} outside the user's patients")
+    if request.method == "GET":
+        audit.record(session, actor_of(request, user), "read", resource, patient_id=patient_id)
+    return Grant(user, action, patient)
+
+
 def patient_access(action: Action) -> Callable[..., Grant]:
     """A dependency for routes under ``/api/patients/{patient_id}``: role, then scope; reads audited."""
 
     def check(request: Request, user: CurrentUser, session: DB, patient_id: str) -> Grant:
-        resource = _resource(request)
-        if user.role not in POLICY[action]:
-            deny(request, session, user, resource, patient_id, f"role {user.role} may not {action}")
-        patient = session.get(Patient, patient_id)
-        if patient is None or not SCOPE[user.role](user, patient):
-            # Same answer whether the record exists or not, so ids cannot be probed.
-            deny(request, session, user, resource, patient_id, f"{action} outside the user's patients")
-        if request.method == "GET":
-            audit.record(session, actor_of(request, user), "read", resource, patient_id=patient_id)
-        return Grant(user, action, patient)
+        return authorize_patient(request, session, user, action, patient_id)
 
     return check
 

@@ -57,6 +57,16 @@ def load_entities() -> EntityTable:
         raise KnowledgeBaseError(f"allnav/classification/entities.yaml: {exc}") from exc
 
 
+#: Near-diploid 44-45: within the WHO "< 46" text but usually not treated as hypodiploid (A3, L3).
+NEAR_DIPLOID = (44, 45)
+
+
+def near_diploid(profile: GeneticProfile) -> bool:
+    """Whether the stemline modal number is 44 or 45."""
+    b = ploidy_bounds(profile.modal_number)
+    return b is not None and NEAR_DIPLOID[0] <= b[0] and b[1] <= NEAR_DIPLOID[1]
+
+
 #: WHO-HAEM5 "other defined genetic alterations" (clinical_rules.md B1).
 OTHER_DEFINED = (
     "dux4_r",
@@ -74,16 +84,17 @@ OTHER_DEFINED = (
 def lesion_present(profile: GeneticProfile, lesion: str) -> bool | None:
     """A lesion call, including the classification-only derived lesions.
 
-    ``hypodiploid_lt46``: WHO 2016/HAEM5 hypodiploidy (< 46, A1/B1); ``low_hypodiploid_icc``: ICC low
+    ``hypodiploid_entity``: WHO 2016/HAEM5 hypodiploidy counted below 44 (44-45 near-diploid is usually
+    not treated as hypodiploid: seed line 253, SEER in A3, L3); ``low_hypodiploid_icc``: ICC low
     hypodiploid (32-39 or its doubled form); ``other_defined``: any HAEM5 "other defined" lesion.
     """
-    if lesion == "hypodiploid_lt46":
+    if lesion == "hypodiploid_entity":
         b = ploidy_bounds(profile.modal_number)
         if profile.present("near_haploid") or profile.present("low_hypodiploid"):
             return True
         if b is None:
-            return None
-        return True if b[1] < 46 else (False if b[0] >= 46 else None)
+            return profile.present("hypodiploid_lt44")
+        return True if b[1] < NEAR_DIPLOID[0] else (False if b[0] >= NEAR_DIPLOID[0] else None)
     if lesion == "low_hypodiploid_icc":
         vals = [profile.present("low_hypodiploid"), profile.present("near_triploid_masked")]
         return True if True in vals else (None if None in vals else False)

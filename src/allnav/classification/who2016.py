@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from allnav.classification.tables import Entity, lesion_present, load_entities
+from allnav.classification.tables import Entity, lesion_present, load_entities, near_diploid
 from allnav.genetics import GeneticProfile
 from allnav.knowledge import KnowledgeBase, RuleRef
 
@@ -73,14 +73,23 @@ def who2016(
         found = [table.get("who2016", i) for i in _B_ENTITIES]
         hits = [e for e in found if e.lesion and lesion_present(profile, e.lesion) is True]
         because = [f"diagnosis = {diagnosis}"] + [f"{e.lesion} present -> {e.icdo3} ({e.id})" for e in hits]
+        untested = [str(e.lesion) for e in found if e.lesion and lesion_present(profile, e.lesion) is None]
+        if near_diploid(profile):
+            because.append(
+                f"modal number {profile.modal_number} (44-45, near-diploid): inside the WHO '< 46' text but "
+                "usually not treated as hypodiploid (seed line 253: fewer than 44; SEER) - not coded 9816/3; "
+                "registrar to confirm"
+            )
         if not hits:
             e = table.get("who2016", "b_nos")
             because.append("no defining lesion found -> B-lymphoblastic leukemia/lymphoma, NOS")
-            return _out(kb, ENTITY, e, because, candidates=[])
+            if untested:
+                because.append(f"not tested (unknown), so the entity may change: {', '.join(untested)}")
+            return _out(kb, ENTITY, e, because, candidates=[], untested=untested)
         chosen, why = seer_priority(hits)
         cands = [{"entity_id": e.id, "name": e.name, "icdo3": e.icdo3, "verify": e.verify} for e in hits]
         rule = PRIORITY if len(hits) > 1 else ENTITY
-        return _out(kb, rule, chosen, because + why, candidates=cands)
+        return _out(kb, rule, chosen, because + why, candidates=cands, untested=untested)
     if diagnosis in ("T-ALL", "T-LBL"):
         eid = "t_etp" if etp else "t_all"
         because = [f"diagnosis = {diagnosis}", f"etp = {etp}"]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from allnav.classification.tables import Entity, lesion_present, load_entities
+from allnav.classification.tables import Entity, lesion_present, load_entities, near_diploid
 from allnav.genetics import GeneticProfile, parse_finding_text
 from allnav.knowledge import KnowledgeBase, RuleRef
 
@@ -70,6 +70,10 @@ def _notes(system: str, chosen: Entity | None, profile: GeneticProfile, near_etp
             else "NOS"
         )
         notes.append(f"BCR::ABL1-like subclass: {sub}")
+    if chosen.id == "b_nos" and near_diploid(profile):
+        notes.append(
+            "modal 44-45 (near-diploid): B1 text is '< 46', but 44-45 is usually not treated as hypodiploid"
+        )
     if chosen.id == "b_hyperdiploid" and isinstance(profile.modal_number, int) and profile.modal_number > 65:
         notes.append(
             "modal number above 65: B1 gives 51-65 for high hyperdiploidy; confirm (masked hypodiploidy?)"

@@ -6,9 +6,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from allnav.cytogenetics.model import Abnormality, CellLine, ParsedKaryotype
+from allnav.cytogenetics.model import Abnormality, CellLine, ParsedKaryotype, Rearrangement
 from allnav.cytogenetics.recurrent import (
     RECURRENT_KEYS,
+    PairsOf,
     breakpoint_pairs,
     chromosome_name,
     components,
@@ -68,8 +69,8 @@ def count_of(a: Abnormality) -> int:
     return a.copies
 
 
-def abnormality_dict(a: Abnormality) -> dict[str, Any]:
-    """The contract's abnormality object plus sign, copies, uncertain, constitutional."""
+def abnormality_dict(a: Abnormality, pairs_of: PairsOf = breakpoint_pairs) -> dict[str, Any]:
+    """The contract's abnormality object plus sign, copies, uncertain, constitutional, cells."""
     chroms: list[str] = []
     bps: list[str] = []
     if a.chromosome is not None:
@@ -79,7 +80,8 @@ def abnormality_dict(a: Abnormality) -> dict[str, Any]:
             name = chromosome_name(c)
             if name not in chroms:
                 chroms.append(name)
-        bps.extend(c + b for c, b in breakpoint_pairs(r))
+        if r.breakpoints:
+            bps.extend([c + b for c, b in pairs_of(r)])
     return {
         "type": a.type,
         "text": a.text,
@@ -90,6 +92,7 @@ def abnormality_dict(a: Abnormality) -> dict[str, Any]:
         "copies": a.copies,
         "uncertain": a.uncertain,
         "constitutional": a.constitutional,
+        "cells": a.cells,
     }
 
 
@@ -117,8 +120,11 @@ def resolve_clones(k: ParsedKaryotype, warnings: list[str]) -> list[_Clone]:
             pool, num = (sidelines, ref[3:]) if ref.startswith("sdl") else (stemlines, ref[2:])
             if ref == "idem":
                 pool, num = stemlines, ""
-            if not num:
-                base = pool[-1] if ref == "sdl" and pool else (pool[0] if pool else None)
+            if ref == "sdl":  # the last sideline; right after a stemline, that stemline
+                last = sidelines or stemlines
+                base = last[-1] if last else None
+            elif not num:
+                base = pool[0] if pool else None
             elif 1 <= int(num) <= len(pool):
                 base = pool[int(num) - 1]
             if base is None:
@@ -183,7 +189,7 @@ def count_warning(index: int, clone: _Clone) -> str | None:
     lo, hi = line.count
     if any(e_lo <= hi and lo <= e_hi for _, e_lo, e_hi in expected):
         return None
-    level, e_lo, e_hi = expected[0]
+    level, e_lo, e_hi = min(expected, key=lambda e: min(abs(e[1] - lo), abs(e[2] - hi)))
     want = str(e_lo) if e_lo == e_hi else f"{e_lo}-{e_hi}"
     written = str(lo) if lo == hi else f"{lo}~{hi}"
     return (
@@ -195,6 +201,23 @@ def count_warning(index: int, clone: _Clone) -> str | None:
 def compute(k: ParsedKaryotype, original: str, notes: tuple[str, ...]) -> dict[str, Any]:
     """The full feature dict for a parsed karyotype (contract section 2 plus documented extras)."""
     warnings: list[str] = []
+    pair_cache: dict[int, list[tuple[str, str]]] = {}
+    dict_cache: dict[int, dict[str, Any]] = {}
+
+    def pairs_of(r: Rearrangement) -> list[tuple[str, str]]:
+        key = id(r)
+        got = pair_cache.get(key)
+        if got is None:
+            got = pair_cache[key] = breakpoint_pairs(r)
+        return got
+
+    def as_dict(a: Abnormality) -> dict[str, Any]:
+        got = dict_cache.get(id(a))
+        if got is None:
+            got = dict_cache[id(a)] = abnormality_dict(a, pairs_of)
+            return got
+        return dict(got)
+
     clones = resolve_clones(k, warnings)
     stem_i = next((i for i, c in enumerate(clones) if not c.normal), 0)
     stem = clones[stem_i]
@@ -222,7 +245,7 @@ def compute(k: ParsedKaryotype, original: str, notes: tuple[str, ...]) -> dict[s
         count_of(a) for a in stem_items if not (hyper and a.kind == "numerical" and a.sign == "+")
     )
     evidence: dict[str, list[tuple[tuple[int, int], str]]] = structural_flags(
-        [a for c in clones for a in c.line.abnormalities]
+        [a for c in clones for a in c.line.abnormalities if not is_constitutional(a)], pairs_of
     )
     iamp = iamp21_evidence(k.set_aside)
     if iamp:
@@ -255,7 +278,7 @@ def compute(k: ParsedKaryotype, original: str, notes: tuple[str, ...]) -> dict[s
                 "cells": c.line.cells,
                 "chromosome_count": c.line.count[0] if not c.line.count_is_range else list(c.line.count),
                 "role": roles[i],
-                "abnormalities": [abnormality_dict(a) for a in c.line.abnormalities],
+                "abnormalities": [as_dict(a) for a in c.line.abnormalities],
                 "reference": c.line.reference,
                 "composite": c.line.composite,
                 "span": list(c.line.span),
@@ -271,7 +294,7 @@ def compute(k: ParsedKaryotype, original: str, notes: tuple[str, ...]) -> dict[s
         "normalised": list(notes),
         "set_aside": k.set_aside.to_dict() if k.set_aside else None,
         "complex_convention": COMPLEX_CONVENTION,
-        "abnormalities": [abnormality_dict(a) for a in stem_items],
+        "abnormalities": [as_dict(a) for a in stem_items],
     }
 
 

@@ -109,9 +109,9 @@ def rearrangement_flags(r: Rearrangement, pairs_of: PairsOf = breakpoint_pairs) 
                     hits.append(key)
         if ("11" in names or r.detailed) and r.breakpoints and _has_break(pairs_of(r), "11", "q23"):
             hits.append("kmt2a_11q23")
-    if r.type in _IGH_TYPES and ("14" in names or r.detailed) and r.breakpoints:
-        if _has_break(pairs_of(r), "14", "q32"):
-            hits.append("igh_14q32")
+    igh_possible = r.type in _IGH_TYPES and ("14" in names or r.detailed) and r.breakpoints
+    if igh_possible and _has_break(pairs_of(r), "14", "q32"):
+        hits.append("igh_14q32")
     return hits
 
 

@@ -16,23 +16,34 @@ from allnav.cytogenetics.model import Abnormality, CellLine, ParsedKaryotype, Re
 from allnav.cytogenetics.normalise import Normalised
 from allnav.cytogenetics.transform import set_aside_kind
 
-_STRUCTURAL = "t del dup ins inv i add hsr trp qdp fra dic idic trc rob tas ace fis neo r".split()
+_STRUCTURAL: tuple[str, ...] = ("t", "del", "dup", "ins", "inv", "i", "add", "hsr", "trp", "qdp", "fra")
+_STRUCTURAL += ("dic", "idic", "trc", "rob", "tas", "ace", "fis", "neo", "r")
 _DERIVED = frozenset({"der", "ider", "rec"})
 _STRUCT = "|".join(sorted(_STRUCTURAL, key=len, reverse=True))
 _TYPES = "|".join(sorted([*_STRUCTURAL, *_DERIVED], key=len, reverse=True))
 _CON = r"(\??(?:c(?![a-z])|mat|pat|dn|inh))?"
 _FOLLOW = r"(?=[,\[/.]|$)"
-_HEAD = re.compile(r"([0-9]+)(?:~([0-9]+))?(<[1-9]?n>)?,")
-_SEX = re.compile(r"([XY]+)" + _CON + _FOLLOW)
-_REF = re.compile(r"(idem|sdl[0-9]*|sl[0-9]*)(?:x([0-9]+))?" + _FOLLOW)
-_ITEM = re.compile(
-    r"([+-]?)(?:"
-    r"(\?)?([0-9]+|X|Y)"
-    r"|([0-9]+)?(?:~([0-9]+))?(mar|dmin)([0-9]+)?"
-    r"|(inc)"
-    rf"|(\?)?({_TYPES})\(([^()]*)\)(?:\(([^()]*)\))?((?:\??(?:{_STRUCT})\([^()]*\)(?:\([^()]*\))?)*)"
-    r")(?:x([0-9]+))?" + _CON + r"(?:\[([0-9]+)\](?=[,\[]))?" + _FOLLOW
-)
+_FOLLOW_INNER = r"(?=[,\[)])"  # inside ISCN's doubling notation 50(25,X,+X,+21)x2
+_COUNT = re.compile(r"([0-9]+)(?:[~-]([0-9]+))?(<[1-9]?n>)?([,(])")
+_INNER_COUNT = re.compile(r"([0-9]+)(?:[~-]([0-9]+))?,")
+_DOUBLING = re.compile(r"\)x([0-9]+)")
+
+
+def _item_pattern(follow: str) -> re.Pattern[str]:
+    return re.compile(
+        r"([+-]?)(?:"
+        r"(\?)?([0-9]+|X|Y)"
+        r"|([0-9]+)?(?:~([0-9]+))?(mar|dmin)([0-9]+)?"
+        r"|(inc)"
+        rf"|(\?)?({_TYPES})\(([^()]*)\)(?:\(([^()]*)\))?((?:\??(?:{_STRUCT})\([^()]*\)(?:\([^()]*\))?)*)"
+        r"|(r)(?!\()"
+        r")(?:x([0-9]+))?" + _CON + r"(?:\[([0-9]+)\](?=[,\[]))?" + follow
+    )
+
+
+_SEX = {f: re.compile(r"([XY]+)" + _CON + f) for f in (_FOLLOW, _FOLLOW_INNER)}
+_REF = {f: re.compile(r"(idem|sdl[0-9]*|sl[0-9]*)(?:x([0-9]+))?" + f) for f in (_FOLLOW, _FOLLOW_INNER)}
+_ITEM = {f: _item_pattern(f) for f in (_FOLLOW, _FOLLOW_INNER)}
 _DERIVATION = re.compile(rf"(\?)?({_STRUCT})\(([^()]*)\)(?:\(([^()]*)\))?")
 _CHROMOSOME = re.compile(r"\??([0-9]+|X|Y)[pq]?|\?")
 _BAND = r"[pq](?:ter|[0-9][0-9?]*(?:\.[0-9?]+)?|\?[0-9?]*)?|cen"
@@ -67,7 +78,7 @@ def _rearrangement(type_: str, chroms: str, bps: str | None, unc: bool = False) 
     detailed = False
     if bps is not None:
         parts = bps.split(";")
-        gl = []
+        gl: list[tuple[str, ...]] = []
         for part in parts:
             if "->" not in part and _GROUP.fullmatch(part) is None:
                 raise _FallbackError
@@ -87,8 +98,8 @@ def _rearrangement(type_: str, chroms: str, bps: str | None, unc: bool = False) 
 
 
 def _item(m: re.Match[str], norm: Normalised) -> Abnormality:
-    sign, nunc, num, mlo, mhi, mk, mnum, inc, unc, type_, chs, bps, ders, mult, con, cells_ = m.groups()
-    end = m.end() if cells_ is None else m.start(16) - 1
+    sign, nunc, num, mlo, mhi, mk, mnum, inc, unc, type_, chs, bps, ders, ring, mult, con, cells_ = m.groups()
+    end = m.end() if cells_ is None else m.start(17) - 1
     text = m.string[m.start() : end]
     span = (norm.orig(m.start()), norm.orig_end(end))
     copies = int(mult) if mult is not None else 1
@@ -135,6 +146,17 @@ def _item(m: re.Match[str], norm: Normalised) -> Abnormality:
         if sign or mult is not None or con is not None:
             raise _FallbackError
         return Abnormality("inc", text, span, cells=cells)
+    if ring is not None:
+        return Abnormality(
+            "structural",
+            text,
+            span,
+            sign=sign,
+            rearrangement=Rearrangement("r", (), None, False, False),
+            copies=copies,
+            constitutional=con,
+            cells=cells,
+        )
     core = _rearrangement(type_, chs, bps)
     derivs: tuple[Rearrangement, ...] = ()
     if ders:
@@ -158,6 +180,48 @@ def _item(m: re.Match[str], norm: Normalised) -> Abnormality:
     )
 
 
+def _more_items(t: str, pos: int, norm: Normalised, items: list[Abnormality], follow: str = _FOLLOW) -> int:
+    item_re = _ITEM[follow]
+    n = len(t)
+    while pos < n and t[pos] == ",":
+        im = item_re.match(t, pos + 1)
+        if im is None:
+            raise _FallbackError
+        items.append(_item(im, norm))
+        pos = im.end()
+    return pos
+
+
+_Content = tuple[str | None, str | None, str | None, int, list[Abnormality], int]
+
+
+def _content(t: str, pos: int, norm: Normalised, follow: str) -> _Content:
+    """Sex chromosomes and/or a reference, then the abnormalities, as ``line_content`` in the grammar."""
+    sex = sex_con = ref = None
+    ref_copies = 1
+    items: list[Abnormality] = []
+    sm = _SEX[follow].match(t, pos)
+    if sm is not None:
+        sex, sex_con = sm.group(1), sm.group(2)
+        pos = sm.end()
+        rm = _REF[follow].match(t, pos + 1) if t.startswith(",", pos) else None
+    else:
+        rm = _REF[follow].match(t, pos)
+        if rm is None:
+            im = _ITEM[follow].match(t, pos)
+            if im is None:
+                raise _FallbackError
+            items.append(_item(im, norm))
+            pos = im.end()
+    if rm is not None:
+        ref = rm.group(1)
+        ref_copies = int(rm.group(2)) if rm.group(2) is not None else 1
+        if ref_copies < 1:
+            raise _FallbackError
+        pos = rm.end()
+    return sex, sex_con, ref, ref_copies, items, _more_items(t, pos, norm, items, follow)
+
+
 def _scan(norm: Normalised) -> ParsedKaryotype:
     t = norm.text
     n = len(t)
@@ -170,7 +234,7 @@ def _scan(norm: Normalised) -> ParsedKaryotype:
     sep = ""
     while True:
         start = pos
-        m = _HEAD.match(t, pos)
+        m = _COUNT.match(t, pos)
         if m is None:
             raise _FallbackError
         lo = int(m.group(1))
@@ -180,34 +244,26 @@ def _scan(norm: Normalised) -> ParsedKaryotype:
         ploidy_text = m.group(3)
         ploidy = None if ploidy_text is None else int(ploidy_text[1:-2] or "1")
         pos = m.end()
-        sex = sex_con = ref = None
-        ref_copies = 1
-        items: list[Abnormality] = []
-        sm = _SEX.match(t, pos)
-        if sm is not None:
-            sex, sex_con = sm.group(1), sm.group(2)
-            pos = sm.end()
-            rm = _REF.match(t, pos + 1) if t.startswith(",", pos) else None
-        else:
-            rm = _REF.match(t, pos)
-            if rm is None:
-                im = _ITEM.match(t, pos)
-                if im is None:
-                    raise _FallbackError
-                items.append(_item(im, norm))
-                pos = im.end()
-        if rm is not None:
-            ref = rm.group(1)
-            ref_copies = int(rm.group(2)) if rm.group(2) is not None else 1
-            if ref_copies < 1:
-                raise _FallbackError
-            pos = rm.end()
-        while pos < n and t[pos] == ",":
-            im = _ITEM.match(t, pos + 1)
+        doubled_count = None
+        doubling = 1
+        if m.group(4) == "(":
+            im = _INNER_COUNT.match(t, pos)
             if im is None:
                 raise _FallbackError
-            items.append(_item(im, norm))
-            pos = im.end()
+            ilo = int(im.group(1))
+            ihi = int(im.group(2)) if im.group(2) is not None else ilo
+            if not 1 <= ilo <= ihi <= 400:
+                raise _FallbackError
+            doubled_count = (ilo, ihi)
+            sex, sex_con, ref, ref_copies, items, pos = _content(t, im.end(), norm, _FOLLOW_INNER)
+            dm = _DOUBLING.match(t, pos)
+            if dm is None or int(dm.group(1)) < 1:
+                raise _FallbackError
+            doubling = int(dm.group(1))
+            pos = dm.end()
+            pos = _more_items(t, pos, norm, items)
+        else:
+            sex, sex_con, ref, ref_copies, items, pos = _content(t, pos, norm, _FOLLOW)
         cells = None
         composite = False
         if pos < n and t[pos] == "[":
@@ -231,6 +287,8 @@ def _scan(norm: Normalised) -> ParsedKaryotype:
                 cells=cells,
                 composite=composite,
                 separator=sep,
+                doubled_count=doubled_count,
+                doubling=doubling,
             )
         )
         if pos == n:

@@ -6,6 +6,7 @@ including t(8;14); Burkitt features, R-A9).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Protocol
 
 
@@ -16,7 +17,7 @@ class LesionCallLike(Protocol):
     def present(self) -> bool | None: ...
 
     @property
-    def evidence(self) -> list[str]: ...
+    def evidence(self) -> Sequence[str]: ...
 
 
 class GeneticProfileLike(Protocol):

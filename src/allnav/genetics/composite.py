@@ -39,7 +39,7 @@ def implied_evidence(items: Sequence[Evidence]) -> list[Evidence]:
         if e.result is True:
             for target in IMPLIES.get(e.lesion, ()):
                 text = f"{e.text} (implies {target})"
-                out.append(Evidence(target, True, e.rank, text, e.input, e.gene, e.karyotype))
+                out.append(Evidence(target, True, e.rank, text, e.input, e.gene, e.karyotype, implied=True))
     return out
 
 

@@ -46,7 +46,12 @@ class Evidence:
     input: Mapping[str, Any] = field(default_factory=dict)
     gene: str | None = None
     karyotype: bool = False
+    implied: bool = False
 
+
+#: Abnormality types whose breakpoints mark a rearranged gene (an 11q23 deletion is not a KMT2A
+#: rearrangement, clinical_rules.md A1; contract section 2: a breakpoint "in any translocation").
+REARRANGEMENT_TYPES = frozenset({"t", "der", "ins"})
 
 _RESULT: dict[str, bool | None] = {"detected": True, "not_detected": False, "indeterminate": None}
 
@@ -130,6 +135,8 @@ def match_finding(pf: ParsedFinding, d: LesionDef) -> tuple[bool, str | None, bo
         chroms = frozenset(pf.chromosomes)
         if pf.alteration == "t" and any(chroms == frozenset(t) for t in d.translocations):
             return True, None, False
+        if pf.alteration not in REARRANGEMENT_TYPES:
+            return False, None, False
         return any(b.startswith(p) for b in pf.bands for p in d.bands), None, False
     if not genes:
         return False, None, False
@@ -222,10 +229,12 @@ def karyotype_evidence(features: Mapping[str, Any]) -> tuple[list[Evidence], dic
     for ab in _abnormalities(features):
         span = tuple(ab.get("span") or ())
         hits: list[LesionDef] = []
-        if ab.get("type") == "t":
+        kind = ab.get("type")
+        if kind in ("t", "der"):
             hits += index.by_translocation.get(frozenset(str(c) for c in ab.get("chromosomes") or []), ())
-        bps = [str(b) for b in ab.get("breakpoints") or []]
-        hits += [d for prefix, d in index.bands if any(b.startswith(prefix) for b in bps)]
+        if kind in REARRANGEMENT_TYPES:
+            bps = [str(b) for b in ab.get("breakpoints") or []]
+            hits += [d for prefix, d in index.bands if any(b.startswith(prefix) for b in bps)]
         for d in hits:
             if (d.id, span) in seen:
                 continue

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from allnav.case.model import Case
@@ -16,7 +16,6 @@ from allnav.genetics.composite import (
     IKZF1PLUS,
     IKZF1PLUS_CODELETIONS,
     IMPLIED,
-    IMPLIES,
     ikzf1plus_from_components,
     implied_evidence,
     runx1_copy_evidence,
@@ -26,7 +25,6 @@ from allnav.genetics.ploidy import PLOIDY_LESIONS, ploidy_bounds, ploidy_evidenc
 from allnav.genetics.resolve import Decision, decide
 from allnav.genetics.status import (
     BCR_ABL1_LIKE,
-    CONFLICT,
     LESION,
     cml_alerts,
     karyotype_items,
@@ -61,7 +59,6 @@ class GeneticProfile:
     antecedent_cml: bool | None = None
     tested: bool = False
     unmatched_findings: tuple[str, ...] = ()
-    notes: tuple[str, ...] = field(default=())
 
     def call(self, lesion_id: str) -> LesionCall:
         """The call for one lesion id (an unknown id is a programming error)."""
@@ -75,11 +72,8 @@ class GeneticProfile:
         return self.call(lesion_id).present
 
 
-#: The rule behind each lesion call (default gen.lesion_call).
-_RULES: dict[str, str] = {
-    **{t: IMPLIED for ts in IMPLIES.values() for t in ts},
-    **PLOIDY_LESIONS,
-}
+#: The rule behind each lesion call (default gen.lesion_call; gen.implied_lesions when an implication decided).
+_RULES: dict[str, str] = dict(PLOIDY_LESIONS)
 
 
 @functools.cache
@@ -137,7 +131,8 @@ def build_genetic_profile(
         dec = Decision(
             dec.present, dec.decided_by, dec.disagreeing, dec.tie, dec.notes + tuple(notes.get(lid, ()))
         )
-        calls[lid] = _make_call(d, items, dec, _RULES.get(lid, LESION))
+        rule = IMPLIED if dec.decided_by is not None and dec.decided_by.implied else _RULES.get(lid, LESION)
+        calls[lid] = _make_call(d, items, dec, rule)
         a, p = lesion_alerts(kb, d, items, dec)
         alerts += a
         pending += p
@@ -203,4 +198,4 @@ def _apply_bcr_abl1_like(calls: dict[str, LesionCall]) -> None:
         )
 
 
-__all__ = ["CONFLICT", "GeneticProfile", "LesionCall", "build_genetic_profile"]
+__all__ = ["GeneticProfile", "LesionCall", "build_genetic_profile"]

@@ -118,9 +118,7 @@ class KnowledgeBase:
         except KeyError:
             raise KnowledgeBaseError(f"no rule record {rule_id!r}") from None
 
-    def conclude(
-        self, rule_id: str, value: Any, because: Iterable[str], **extra: Any
-    ) -> dict[str, Any]:
+    def conclude(self, rule_id: str, value: Any, because: Iterable[str], **extra: Any) -> dict[str, Any]:
         """A conclusion object: value, rule id and version, reasons, sources, plus extra keys."""
         r = self.rule(rule_id)
         out: dict[str, Any] = {

@@ -96,26 +96,35 @@ def as_of(case: Case) -> int:
     return max((d for e in case.timeline if (d := _day(case, e.day, e.date)) is not None), default=0)
 
 
-def _latest_count(case: Case, field: str, lln_field: str, limit: int) -> Count | None:
-    found: Count | None = None
-    v = getattr(case.blood, field)
-    if v is not None:
-        found = Count(float(v), 0, getattr(case.blood, lln_field))
+def _latest_panel(case: Case, limit: int) -> tuple[Any, int | None]:
+    """The most recent blood panel up to the as-of day (values are never mixed across days)."""
     dated = sorted(
         ((d, e) for e in case.timeline if (d := _day(case, e.day, e.date)) is not None and d <= limit),
         key=lambda x: x[0],
     )
-    for d, e in dated:
-        if e.blood is not None and getattr(e.blood, field) is not None:
-            found = Count(float(getattr(e.blood, field)), d, getattr(e.blood, lln_field))
-    return found
+    for d, e in reversed(dated):
+        if e.blood is not None:
+            return e.blood, d
+    return case.blood, 0
+
+
+def _count(panel: Any, day: int | None, field: str) -> Count | None:
+    v = getattr(panel, field)
+    return None if v is None else Count(float(v), day, getattr(panel, f"{field}_lln"))
 
 
 def _drugs(case: Case, limit: int) -> tuple[str, ...]:
+    """Drugs of the current phase: ordered, undated, or given since the latest phase started."""
+    dated = [(d, e) for e in case.timeline if (d := _day(case, e.day, e.date)) is not None and d <= limit]
+    starts = [d for d, e in dated if e.phase]
+    since = max(starts) if starts else None
     out: list[str] = []
     for m in case.medications:
-        if m.day is not None and case.as_of_day is not None and m.day > limit and m.status == "given":
-            continue
+        if m.status == "given" and m.day is not None:
+            if case.as_of_day is not None and m.day > limit:
+                continue
+            if since is not None and m.day < since:
+                continue
         for name in (m.drug, m.product):
             if name and name.strip().lower() not in out:
                 out.append(name.strip().lower())
@@ -130,6 +139,7 @@ def read_facts(case: Case, assessment: Mapping[str, Any]) -> PatientFacts:
     mrd = assessment.get("mrd")
     level = get(mrd, "level")
     pending = assessment.get("pending")
+    panel, panel_day = _latest_panel(case, limit)
     return PatientFacts(
         sex=case.patient.sex,
         diagnosis=_s(value(assessment.get("diagnosis"))),
@@ -144,13 +154,21 @@ def read_facts(case: Case, assessment: Mapping[str, Any]) -> PatientFacts:
         late_relapse=_b(get(resp, "late_relapse")),
         mrd_status=_s(get(mrd, "status")),
         mrd_level=float(level) if isinstance(level, int | float) and not isinstance(level, bool) else None,
-        anc=_latest_count(case, "anc", "anc_lln", limit),
-        platelets=_latest_count(case, "platelets", "platelets_lln", limit),
-        hemoglobin=_latest_count(case, "hemoglobin", "hemoglobin_lln", limit),
+        anc=_count(panel, panel_day, "anc"),
+        platelets=_count(panel, panel_day, "platelets"),
+        hemoglobin=_count(panel, panel_day, "hemoglobin"),
         drugs=_drugs(case, limit),
         crs_icans_recorded=bool(case.crs_icans),
         pending=len(pending) if isinstance(pending, list) else 0,
     )
+
+
+def transplant_relevant(facts: PatientFacts) -> bool:
+    """Whether the transplant question is open for the patient now (favoured, or to consider before maintenance)."""
+    if facts.transplant == "favoured":
+        return facts.phase_now not in ("follow_up", "palliative", "transplant")
+    early = ("diagnosis", "induction", "consolidation", "relapsed_refractory", "unknown", None)
+    return facts.transplant in ("consider", "consider_after_remission") and facts.phase_now in early
 
 
 def has_drug(facts: PatientFacts, names: tuple[str, ...]) -> bool:

@@ -6,7 +6,7 @@ from typing import Any
 
 from allnav.knowledge import KnowledgeBase, RuleRef
 from allnav.patient_view.content import Content, Stage
-from allnav.patient_view.inputs import PatientFacts
+from allnav.patient_view.inputs import PatientFacts, transplant_relevant
 
 STAGE = RuleRef("pt.stage")
 QUESTIONS = RuleRef("pt.questions")
@@ -41,7 +41,7 @@ def stage(kb: KnowledgeBase, facts: PatientFacts) -> dict[str, Any]:
 
 def questions(kb: KnowledgeBase, c: Content, facts: PatientFacts, st: Stage) -> list[dict[str, Any]]:
     """The seed's questions for this stage (conditional ones only when they apply), in seed order."""
-    transplant = facts.transplant in ("favoured", "consider", "consider_after_remission")
+    transplant = transplant_relevant(facts)
     out = []
     for q in c.questions:
         if st not in q.stages:

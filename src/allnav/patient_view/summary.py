@@ -6,7 +6,7 @@ from typing import Any, Literal
 
 from allnav.knowledge import KnowledgeBase, RuleRef
 from allnav.patient_view.content import Content, Snippet
-from allnav.patient_view.inputs import Count, PatientFacts
+from allnav.patient_view.inputs import Count, PatientFacts, transplant_relevant
 
 TYPE = RuleRef("pt.summary_type")
 PH = RuleRef("pt.summary_ph")
@@ -109,7 +109,7 @@ def summarise(kb: KnowledgeBase, c: Content, facts: PatientFacts) -> list[dict[s
                 test_snips.append(s.late_relapse)
     if test_snips:
         paras.append(_para(kb, c, RESPONSE, "latest_tests", test_snips))
-    if facts.mrd_status in s.mrd:
+    if facts.mrd_status in s.mrd and facts.response in ("CR", "CRi", None):
         paras.append(
             _para(
                 kb,
@@ -125,12 +125,9 @@ def summarise(kb: KnowledgeBase, c: Content, facts: PatientFacts) -> list[dict[s
         keys: tuple[Literal["anc", "platelets", "hemoglobin"], ...] = ("anc", "platelets", "hemoglobin")
         snips = [s.counts[k] for k in keys if k in low]
         paras.append(_para(kb, c, COUNTS, "blood_counts", snips, **low_fill(low)))
-    if facts.transplant in ("favoured", "consider") and phase not in (
-        "follow_up",
-        "palliative",
-        "transplant",
-    ):
-        paras.append(_para(kb, c, TRANSPLANT, "stem_cell_transplant", [s.transplant[facts.transplant]]))  # type: ignore[index]
+    if transplant_relevant(facts) and facts.transplant in ("favoured", "consider"):
+        t_key: Literal["favoured", "consider"] = "favoured" if facts.transplant == "favoured" else "consider"
+        paras.append(_para(kb, c, TRANSPLANT, "stem_cell_transplant", [s.transplant[t_key]]))
     paras.append(_para(kb, c, PHASE, "talking_with_your_team", [s.closing]))
     return paras
 

@@ -22,7 +22,7 @@ WBC_HIGH = {"B": 30.0, "T": 100.0}
 AGE_UKALL_HIGH = 35.0
 AYA = (15.0, 39.0)
 #: F2: time to CR > 4 weeks (UKALL XII; not independently prognostic); seed line 295 "4 to 5 weeks".
-LATE_CR_DAYS = 28
+LATE_CR_WEEKS = 5
 
 
 def _lineage(diagnosis: str, lineage: str | None) -> str | None:
@@ -119,9 +119,13 @@ def response_factors(kb: KnowledgeBase, response: dict[str, Any] | None) -> list
     mrd = response.get("mrd") or resp.get("mrd") or {}
     out: list[dict[str, Any]] = []
     ttc = resp.get("time_to_cr_days", response.get("time_to_cr_days"))
-    if isinstance(ttc, (int, float)) and not isinstance(ttc, bool) and ttc > LATE_CR_DAYS:
-        because = [f"time_to_cr_days = {ttc:g} (> {LATE_CR_DAYS})"]
-        out.append(kb.conclude(LATE_CR, ttc, because, id="late_cr", direction="poor"))
+    raw_timing = resp.get("time_to_cr")
+    timing: dict[str, Any] = raw_timing if isinstance(raw_timing, dict) else {}
+    weeks = timing.get("weeks_from_treatment_start")
+    if timing.get("within_4_to_5_weeks") is False and isinstance(weeks, (int, float)):
+        # The response engine owns the timing (resp.time_to_cr): weeks from the start of treatment.
+        because = [f"first CR {weeks:g} weeks after the start of treatment (> {LATE_CR_WEEKS} weeks)"]
+        out.append(kb.conclude(LATE_CR, ttc, because, id="late_cr", direction="poor", weeks=weeks))
     if resp.get("value") == "refractory":
         out.append(kb.conclude(NO_CR, True, ["response = refractory"], id="no_cr", direction="poor"))
     status = mrd.get("status", mrd.get("value")) if isinstance(mrd, dict) else None

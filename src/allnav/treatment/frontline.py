@@ -12,6 +12,7 @@ from allnav.knowledge import KnowledgeBase, RuleRef
 from allnav.treatment.context import PlanContext
 from allnav.treatment.facts import Setting, approach, band, threshold
 from allnav.treatment.labels import check, option
+from allnav.treatment.transplant import MRD_PENDING
 
 INDUCTION_PH_POS = RuleRef("tx.induction_ph_pos")
 INDUCTION_PH_NEG_B = RuleRef("tx.induction_ph_neg_b")
@@ -134,6 +135,11 @@ def induction(
         else:
             reasons.append("Ph-negative B-lineage: multi-agent systemic therapy including CNS prophylaxis")
         opts.append(regimen("induction_multiagent", [f"lineage {ctx.lineage or 'unknown'}"]))
+    if ctx.diagnosis in ("B-LBL", "T-LBL"):
+        reasons.append(
+            f"{ctx.diagnosis}: the knowledge base holds no separate lymphoma pathway; the ALL pathway is shown "
+            "(the nelarabine and erwinia asparaginase labels name LBL with ALL, clinical_rules.md J)"
+        )
     older, fit_why = older_or_unfit(kb, ctx)
     red = kb.rule(REDUCED)
     if older:
@@ -218,12 +224,11 @@ def consolidation(
     excluded.extend(e)
     pending.extend(p)
     opts.append(regimen("consolidation_chemo", ["consolidation follows remission (seed 553)"]))
-    if ctx.mrd_status in (None, "not done"):
-        pending.append(
-            {
-                "test": "MRD quantification after induction (NGS of IG/TCR preferred)",
-                "why": "MRD decides consolidation and the transplant question (NCCN ALL-4/ALL-5)",
-            }
+    if ctx.mrd_status in (None, "not done", "negative_insufficient_sensitivity"):
+        pending.append(dict(MRD_PENDING))
+    if ctx.response == "CRi":
+        reasons.append(
+            "CRi: confirm adequate count recovery before post-remission therapy, even if MRD-negative"
         )
     return phase_dict(kb, rule, "consolidation", reasons, opts), excluded, pending
 
@@ -254,10 +259,5 @@ def maintenance(
         pending.extend(p)
     reasons.append("6-MP starting dose by TPMT/NUDT15 (see safety.dose_checks)")
     if not pgx_known:
-        pending.append(
-            {
-                "test": "TPMT and NUDT15 genotype (or TPMT activity)",
-                "why": "sets the 6-mercaptopurine starting dose (CPIC; clinical_rules.md I5)",
-            }
-        )
+        reasons.append("TPMT/NUDT15 status not recorded: needed before 6-MP (the safety section asks for it)")
     return phase_dict(kb, rule, "maintenance", reasons, opts), excluded, pending

@@ -183,6 +183,16 @@ def _target(
     pend: list[dict[str, str]] = []
     rr = setting == "relapsed_refractory"
     sample = "relapse sample" if rr else "current sample"
+    # after a relapse, a reading from before it may be out of date (primary refractory: still current)
+    stale = rr and ctx.relapse_number > 0 and not m.where.startswith("relapse")
+    if m.positive is False and stale:
+        pend.append(
+            {
+                "test": f"{d.target} flow cytometry on the relapse sample",
+                "why": f"{d.target} was negative on the {m.where}; re-check before ruling out {d.name}",
+            }
+        )
+        return Criterion("unknown", f"{d.target} negative on the {m.where}, not on this relapse"), None, pend
     if m.positive is False:
         return None, f"{d.target} negative on {m.where}: {d.name} targets {d.target}", []
     if m.positive is None:
@@ -194,7 +204,7 @@ def _target(
         )
         return Criterion("unknown", f"{d.target} expression unknown ({m.where})"), None, pend
     pct = f" ({m.percent:g}% of blasts)" if m.percent is not None else ""
-    if rr and not m.where.startswith("relapse"):
+    if stale:
         pend.append(
             {
                 "test": f"{d.target} flow cytometry on the relapse sample",

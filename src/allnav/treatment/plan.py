@@ -142,9 +142,11 @@ def plan_treatment(
             relevant += pend3
         if now != "follow_up":
             _merge(pending, relevant)
-    open_question = transplant["value"] in ("favoured", "consider", "consider_after_remission")
+    early = now in ("diagnosis", "induction", "consolidation", "relapsed_refractory", "unknown")
+    favoured = transplant["value"] == "favoured" and now not in ("follow_up", "palliative", "transplant")
+    to_consider = transplant["value"] in ("consider", "consider_after_remission") and early
     undecided = transplant["value"] == "indeterminate" and now in ("induction", "consolidation")
-    if (open_question and now not in ("follow_up", "palliative")) or undecided:
+    if favoured or to_consider or undecided:
         _merge(pending, tx_pending)
     nxt = phase_next(kb, ctx, now, str(transplant["value"]))
     plan: dict[str, Any] = {

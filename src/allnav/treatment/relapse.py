@@ -96,6 +96,10 @@ def relapsed_refractory(
         opts.append(
             approach_option(kb, ISOLATED_EM, "rr_systemic_for_em", [f"relapse site = {ctx.relapse_site}"])
         )
+    if ctx.relapse_site not in ("isolated CNS", "combined"):
+        reasons.append(
+            "consider CNS prophylaxis for relapsed/refractory disease (its role with cellular therapy is being studied)"
+        )
     agents: list[str] = [*IMMUNO_B, "nelarabine"]
     if ctx.age_years is not None and ctx.age_years <= 21:
         agents.append("clofarabine")

@@ -11,17 +11,33 @@ from allnav.treatment.facts import threshold
 ALLO_HCT = RuleRef("tx.allohct_high_risk")
 LATE_CR = RuleRef("tx.late_cr")
 
+#: The MRD test asked for when MRD is missing or too insensitive (shared with consolidation).
+MRD_PENDING = {
+    "test": "MRD quantification after induction, sensitivity <= 1e-4 (NGS of IG/TCR preferred)",
+    "why": "MRD decides consolidation and the transplant question (NCCN ALL-4/ALL-5)",
+}
+
 
 def late_cr(kb: KnowledgeBase, ctx: PlanContext) -> dict[str, Any] | None:
-    """Late CR: time to CR > 35 days (seed: CR within 4-5 weeks does better); None when unknown."""
+    """Late CR: time to CR > 35 days (seed: CR within 4-5 weeks does better); None when unknown.
+
+    The prognosis engine's ``late_cr`` factor (> 28 days, UKALL XII) is used only when the time to CR is
+    not given; when both are known and differ, the difference is shown.
+    """
     limit = threshold("late_cr_gt_days")
-    if "late_cr" in ctx.poor_factors:
-        return kb.conclude(LATE_CR, True, ["prognostic factor late_cr recorded by the prognosis engine"])
+    flagged = "late_cr" in ctx.poor_factors
     if ctx.time_to_cr_days is None:
+        if flagged:
+            return kb.conclude(LATE_CR, True, ["prognostic factor late_cr recorded (time to CR not given)"])
         return None
     late = ctx.time_to_cr_days > limit
     rel = ">" if late else "<="
-    return kb.conclude(LATE_CR, late, [f"time to CR = {ctx.time_to_cr_days:g} days ({rel} {limit:g})"])
+    because = [f"time to CR = {ctx.time_to_cr_days:g} days ({rel} {limit:g}, the seed's 4-5 weeks)"]
+    if flagged and not late:
+        because.append(
+            "the prognosis factor late_cr uses > 28 days (UKALL XII, not independently prognostic)"
+        )
+    return kb.conclude(LATE_CR, late, because)
 
 
 def transplant_question(kb: KnowledgeBase, ctx: PlanContext) -> tuple[dict[str, Any], list[dict[str, str]]]:
@@ -71,7 +87,10 @@ def transplant_question(kb: KnowledgeBase, ctx: PlanContext) -> tuple[dict[str, 
     elif ctx.ph_positive:
         value = "consider"
         because = [
-            "Ph+ in MRD-negative CR: consider alloHCT with post-HCT TKI maintenance, or TKI maintenance (NCCN ALL-4)"
+            (
+                "Ph+ without another high-risk feature: in MRD-negative CR after consolidation, consider alloHCT "
+                "with post-HCT TKI maintenance, or TKI maintenance (NCCN ALL-4)"
+            )
         ]
     else:
         missing = []
@@ -79,15 +98,12 @@ def transplant_question(kb: KnowledgeBase, ctx: PlanContext) -> tuple[dict[str, 
             missing.append("genetic risk indeterminate")
         if ctx.mrd_status in (None, "not done"):
             missing.append("MRD not done")
+        elif ctx.mrd_status == "negative_insufficient_sensitivity":
+            missing.append("MRD negative but the assay did not reach 1e-4")
         if missing:
             value, because = "indeterminate", [*missing, "high-risk features cannot be excluded"]
-            if "MRD not done" in missing and ctx.in_remission:
-                pending.append(
-                    {
-                        "test": "MRD quantification (NGS of IG/TCR preferred)",
-                        "why": "MRD persistence favours alloHCT",
-                    }
-                )
+            if any(m.startswith("MRD") for m in missing) and ctx.in_remission:
+                pending.append(dict(MRD_PENDING))
         else:
             value = "not_favoured"
             because = [

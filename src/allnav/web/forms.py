@@ -1,0 +1,49 @@
+"""Form fields -> a timeline entry (numbers parsed here; clinical validation is the core's)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from allnav.errors import CaseValidationError, FieldProblem
+
+# form field -> (section, key) of the timeline entry
+NUMBERS = {
+    "marrow_blasts_pct": ("marrow", "blasts_pct"),
+    "mrd_level": ("mrd", "level"),
+    "anc": ("blood", "anc"),
+    "platelets": ("blood", "platelets"),
+    "hemoglobin": ("blood", "hemoglobin"),
+    "temperature_c": ("vitals", "temperature_c"),
+}
+
+
+def timeline_entry(form: Mapping[str, str]) -> dict[str, Any]:
+    """The timeline entry a findings form describes; CaseValidationError names each unreadable field."""
+    problems: list[FieldProblem] = []
+    entry: dict[str, Any] = {}
+    day = (form.get("day") or "").strip()
+    if not day.lstrip("-").isdigit():
+        problems.append(FieldProblem(path="day", message="a whole number of days is required", value=day))
+    else:
+        entry["day"] = int(day)
+    for name, (section, key) in NUMBERS.items():
+        text = (form.get(name) or "").strip().replace(",", ".")
+        if not text:
+            continue
+        try:
+            entry.setdefault(section, {})[key] = float(text)
+        except ValueError:
+            problems.append(FieldProblem(path=f"{section}.{key}", message="not a number", value=text))
+    if form.get("mrd_method") and "mrd" in entry:
+        entry["mrd"]["method"] = form["mrd_method"]
+    if (form.get("phase") or "").strip():
+        entry["phase"] = form["phase"].strip()
+    events = [e.strip() for e in (form.get("events") or "").split(",") if e.strip()]
+    if events:
+        entry["events"] = events
+    if problems:
+        raise CaseValidationError("some fields could not be read", problems)
+    if set(entry) <= {"day", "phase"}:
+        raise CaseValidationError("enter at least one result", [FieldProblem(path="form", message="empty")])
+    return entry

@@ -1,0 +1,230 @@
+"""The web pages: login, patient list, the patient page (care team) and the patient portal.
+
+Every page reads through the same services and the same policy as the API, and names its JSON twin.
+Forms post with a CSRF token; the session cookie is HttpOnly, SameSite and Secure outside development.
+"""
+
+from __future__ import annotations
+
+from importlib import resources
+from typing import Annotated, Any
+
+from fastapi import APIRouter, FastAPI, Form, Request
+from fastapi.responses import RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+from sqlalchemy.orm import Session
+
+from allnav.api.deps import DB, SESSION_COOKIE, Core, actor_of, app_state, client_address
+from allnav.api.policy import Action, Grant, authorize_patient, check_entry, deny
+from allnav.errors import AllnavError, CaseValidationError, ConflictError
+from allnav.services import patients as svc
+from allnav.services.errors import AuthenticationError
+from allnav.services.views import patient_view
+from allnav.store import audit
+from allnav.store.models import User
+from allnav.store.users import authenticate
+from allnav.web import charts, forms
+from allnav.web.session import csrf_ok, csrf_token, end_session, set_csrf, start_session
+
+router = APIRouter(include_in_schema=False)
+_BASE = resources.files("allnav.web")
+
+
+def _templates() -> Jinja2Templates:
+    return Jinja2Templates(directory=str(_BASE / "templates"))
+
+
+def _user(request: Request, session: Session) -> User | None:
+    token = request.cookies.get(SESSION_COOKIE)
+    if not token:
+        return None
+    try:
+        uid = app_state(request).signer.user_id(token)
+    except AuthenticationError:
+        return None
+    user = session.get(User, uid)
+    return user if user is not None and user.active else None
+
+
+def _require_user(request: Request, session: Session) -> User:
+    user = _user(request, session)
+    if user is None:
+        raise AuthenticationError("log in first")
+    return user
+
+
+def render(request: Request, name: str, status_code: int = 200, **context: Any) -> Response:
+    """A page, with the CSRF token its forms need."""
+    context.setdefault("user", None)
+    context["csrf"] = csrf_token(request)
+    response = request.app.state.templates.TemplateResponse(request, name, context, status_code=status_code)
+    set_csrf(request, response)
+    assert isinstance(response, Response)
+    return response
+
+
+def render_error(request: Request, exc: AllnavError, status: int) -> Response:
+    """The HTML face of the error envelope (401 sends the browser to the login page)."""
+    if status == 401:
+        return RedirectResponse("/login", status_code=303)
+    return render(request, "error.html", status, status=status, message=exc.message, code=exc.code)
+
+
+def _check_csrf(request: Request, session: Session, user: User | None, submitted: str | None) -> None:
+    if not csrf_ok(request, submitted):
+        deny(request, session, user, f"POST {request.url.path}", None, "missing or wrong CSRF token")
+
+
+@router.get("/login")
+def login_page(request: Request) -> Response:
+    """The login form."""
+    return render(request, "login.html")
+
+
+@router.post("/login")
+def login(
+    request: Request,
+    session: DB,
+    username: Annotated[str, Form(max_length=254)],
+    password: Annotated[str, Form(max_length=256)],
+    csrf: Annotated[str | None, Form()] = None,
+) -> Response:
+    """Check the password (rate-limited like /api/token) and start a session."""
+    _check_csrf(request, session, None, csrf)
+    state = app_state(request)
+    address = client_address(request)
+    state.limiter.check(username, address)
+    user = authenticate(session, username, password)
+    if user is None:
+        state.limiter.failed(username, address)
+        audit.record(session, actor_of(request, None), "denied", "POST /login", detail="failed login")
+        return render(request, "login.html", 401, error="Wrong email or password.", username=username)
+    state.limiter.succeeded(username, address)
+    audit.record(session, actor_of(request, user), "login", "POST /login")
+    response = RedirectResponse("/", status_code=303)
+    start_session(request, response, user.id)
+    return response
+
+
+@router.post("/logout")
+def logout(request: Request, session: DB, csrf: Annotated[str | None, Form()] = None) -> Response:
+    """End the session."""
+    _check_csrf(request, session, _user(request, session), csrf)
+    response = RedirectResponse("/login", status_code=303)
+    end_session(response)
+    return response
+
+
+@router.get("/")
+def home(request: Request, session: DB) -> Response:
+    """Each role's starting page."""
+    user = _require_user(request, session)
+    if user.role == "clinician":
+        return RedirectResponse("/patients", status_code=303)
+    if user.role == "patient" and user.patient_id:
+        return RedirectResponse(f"/patients/{user.patient_id}", status_code=303)
+    links = {
+        "admin": [("/api/users", "Users (JSON)"), ("/api/audit", "Audit log (JSON)")],
+        "registrar": [("/api/registry", "Registry rows (JSON)")],
+    }.get(user.role, [])
+    return render(request, "home.html", user=user, links=links)
+
+
+@router.get("/patients")
+def patients_page(request: Request, session: DB, q: str | None = None) -> Response:
+    """The care team's patient list with search (JSON twin: /api/patients)."""
+    user = _require_user(request, session)
+    if user.role != "clinician":
+        deny(request, session, user, "GET /patients", None, f"role {user.role} may not {Action.PATIENT_LIST}")
+    found = svc.list_patients(session, team_id=user.team_id if user.team_id is not None else -1, query=q)
+    audit.record(session, actor_of(request, user), "read", "GET /patients", detail=f"{len(found)} listed")
+    rows = [patient_view(p, None) for p in found]
+    return render(request, "patients.html", user=user, patients=rows, q=q, twin="/api/patients")
+
+
+def _page(request: Request, session: Session, grant: Grant, status: int = 200, **extra: Any) -> Response:
+    assert grant.patient is not None
+    case = svc.current_case(session, grant.patient)
+    stored = svc.latest_assessment(session, grant.patient.id)
+    out: dict[str, Any] = stored.output if stored is not None else {}
+    series = charts.series_from_case(case)
+    mrd = out.get("mrd") if isinstance(out.get("mrd"), dict) else {}
+    threshold = mrd.get("threshold") if isinstance(mrd, dict) else None
+    marks = [(float(threshold), f"MRD threshold {threshold:g}")] if isinstance(threshold, int | float) else []
+    drawn = {
+        "counts": charts.line_chart("Blood counts (×10⁹/L; platelets ÷100; Hb g/dL)", series["counts"]),
+        "blasts": charts.line_chart("Blasts (%)", series["blasts"]),
+        "mrd": charts.line_chart("MRD (log scale)", series["mrd"], log=True, thresholds=marks),
+    }
+    safety = out.get("safety") if isinstance(out.get("safety"), dict) else {}
+    anth = safety.get("anthracycline") if isinstance(safety, dict) else None
+    anthracycline = None
+    if isinstance(anth, dict) and anth.get("doxorubicin_equivalent_mg_m2") is not None:
+        limit = (anth.get("limit_mg_m2") or {}).get("warning")
+        anthracycline = f"{anth['doxorubicin_equivalent_mg_m2']:g} mg/m² doxorubicin-equivalent" + (
+            f" of a {limit:g} mg/m² limit ({anth.get('fraction_of_limit', 0):.0%})" if limit else ""
+        )
+    name = "portal.html" if grant.user.role == "patient" else "patient.html"
+    return render(
+        request,
+        name,
+        status,
+        user=grant.user,
+        patient=patient_view(grant.patient, None),
+        case=case,
+        out=out,
+        charts=drawn,
+        anthracycline=anthracycline,
+        assessed_version=stored.case_version if stored else None,
+        twin=f"/api/patients/{grant.patient.id}/assessment",
+        form=extra.pop("form", {}),
+        **extra,
+    )
+
+
+@router.get("/patients/{patient_id}")
+def patient_page(request: Request, session: DB, patient_id: str) -> Response:
+    """The patient page (care team) or the portal (the patient); reads audited by the policy."""
+    user = _require_user(request, session)
+    grant = authorize_patient(request, session, user, Action.PATIENT_READ, patient_id)
+    return _page(request, session, grant)
+
+
+@router.post("/patients/{patient_id}/findings")
+async def add_finding(request: Request, session: DB, core: Core, patient_id: str) -> Response:
+    """A result from the form: saved as a new timeline entry, or the page again with inline errors."""
+    form = {k: v for k, v in (await request.form()).items() if isinstance(v, str)}
+    user = _require_user(request, session)
+    _check_csrf(request, session, user, form.get("csrf"))
+    grant = authorize_patient(request, session, user, Action.FINDING_WRITE, patient_id)
+    try:
+        entry = forms.timeline_entry(form)
+        check_entry(request, session, grant, "timeline", None, entry)
+        expected = int(form.get("expected_version") or -1)
+        svc.write_record(
+            session,
+            core,
+            actor_of(request, user),
+            patient_id,
+            expected_version=expected,
+            kind="timeline",
+            payload=entry,
+        )
+    except (CaseValidationError, ConflictError) as exc:
+        session.rollback()
+        fresh = authorize_patient(request, session, user, Action.PATIENT_READ, patient_id)
+        status = 409 if isinstance(exc, ConflictError) else 422
+        return _page(request, session, fresh, status, errors=exc.to_dict(), form=form)
+    return RedirectResponse(f"/patients/{patient_id}", status_code=303)
+
+
+def install(app: FastAPI) -> None:
+    """Mount the pages, the local static files and the HTML error page on ``app``."""
+    app.state.templates = _templates()
+    app.state.render_error = render_error
+    app.mount("/static", StaticFiles(directory=str(_BASE / "static")), name="static")
+    app.include_router(router)
+
+
+__all__ = ["install", "render", "render_error"]
