@@ -159,37 +159,66 @@ def _level(count: int, ploidy: int | None) -> int:
     return 23 * round(count / 23)
 
 
-def count_warning(index: int, clone: _Clone) -> str | None:
-    """A warning when the written count disagrees with the listed gains and losses (ISCN ploidy level)."""
-    line = clone.line
-    if line.reference_copies != 1 or line.doubled_count or any(a.kind == "inc" for a in clone.items):
-        return None
+def _net_change(items: tuple[Abnormality, ...]) -> tuple[int, int, int] | None:
+    """(autosomal low, autosomal high, sex chromosome) change the items imply; None with ``inc``."""
     auto_lo = auto_hi = sex_net = 0
-    for a in clone.items:
+    for a in items:
+        kind = a.kind
+        if kind == "inc":
+            return None
         if a.sign:
-            sgn = 1 if a.sign == "+" else -1
-            lo, hi = a.count_range if a.kind == "marker" and a.count_range else (1, 1)
-            if a.kind == "numerical" and a.chromosome in ("X", "Y"):
-                sex_net += sgn * a.copies
-                continue
-            d_lo, d_hi = sgn * lo * a.copies, sgn * hi * a.copies
-            auto_lo += min(d_lo, d_hi)
-            auto_hi += max(d_lo, d_hi)
-        elif a.kind == "structural" and a.rearrangement is not None:
+            d = a.copies if a.sign == "+" else -a.copies
+            if kind == "numerical" and (a.chromosome == "X" or a.chromosome == "Y"):
+                sex_net += d
+            elif kind == "marker" and a.count_range is not None:
+                d_lo, d_hi = d * a.count_range[0], d * a.count_range[1]
+                auto_lo += min(d_lo, d_hi)
+                auto_hi += max(d_lo, d_hi)
+            else:
+                auto_lo += d
+                auto_hi += d
+        elif kind == "structural" and a.rearrangement is not None:
             r = a.rearrangement
-            if r.type in ("dic", "rob") or (r.type == "der" and len(r.chromosomes) > 1):
+            if r.type == "dic" or r.type == "rob" or (r.type == "der" and len(r.chromosomes) > 1):
                 auto_lo -= a.copies
                 auto_hi -= a.copies
-    sex_len = len(clone.sex or "")
-    expected: list[tuple[int, int, int]] = []
-    for level in {_level(line.count[0], line.ploidy), 46} if line.ploidy is None else {23 * line.ploidy}:
-        autos = level - level // 23
-        for extra in {sex_net, 0}:
-            expected.append((level, autos + sex_len + auto_lo + extra, autos + sex_len + auto_hi + extra))
-    lo, hi = line.count
-    if any(e_lo <= hi and lo <= e_hi for _, e_lo, e_hi in expected):
+    return auto_lo, auto_hi, sex_net
+
+
+def count_warning(index: int, clone: _Clone) -> str | None:
+    """A warning when the written count disagrees with the listed gains and losses (ISCN ploidy level).
+
+    Expected = autosomes of the ploidy level + the sex chromosomes written + the listed changes; the level
+    is the one written (``<3n>``) or ISCN's for the count (<=34 haploid, 35-57 diploid, 58-80 triploid,
+    81-103 tetraploid), the diploid level also being accepted; listed sex chromosome gains/losses may or
+    may not already be reflected in the sex chromosome field (``45,X,-Y`` and ``47,XY,+X`` both occur).
+    """
+    line = clone.line
+    if line.reference_copies != 1 or line.doubled_count:
         return None
-    level, e_lo, e_hi = min(expected, key=lambda e: min(abs(e[1] - lo), abs(e[2] - hi)))
+    net = _net_change(clone.items)
+    if net is None:
+        return None
+    auto_lo, auto_hi, sex_net = net
+    lo, hi = line.count
+    if line.ploidy is not None:
+        levels: tuple[int, ...] = (23 * line.ploidy,)
+    else:
+        level = _level(lo, None)
+        levels = (level,) if level == 46 else (level, 46)
+    sex_len = len(clone.sex or "")
+    nearest: tuple[int, int, int, int] | None = None
+    for level in levels:
+        base = level - level // 23 + sex_len
+        for extra in (0,) if sex_net == 0 else (sex_net, 0):
+            e_lo, e_hi = base + auto_lo + extra, base + auto_hi + extra
+            if e_lo <= hi and lo <= e_hi:
+                return None
+            gap = min(abs(e_lo - lo), abs(e_hi - hi))
+            if nearest is None or gap < nearest[0]:
+                nearest = (gap, level, e_lo, e_hi)
+    assert nearest is not None
+    _, level, e_lo, e_hi = nearest
     want = str(e_lo) if e_lo == e_hi else f"{e_lo}-{e_hi}"
     written = str(lo) if lo == hi else f"{lo}~{hi}"
     return (

@@ -11,7 +11,7 @@ flagged only when the report writes it (``iAMP21`` or ``RUNX1 amp`` in the karyo
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 
 from allnav.cytogenetics.model import Abnormality, Rearrangement, SetAside, Span
 from allnav.knowledge import RuleRef
@@ -78,11 +78,11 @@ def breakpoint_pairs(r: Rearrangement) -> list[tuple[str, str]]:
     return out
 
 
-def components(a: Abnormality) -> Iterator[Rearrangement]:
+def components(a: Abnormality) -> tuple[Rearrangement, ...]:
     """The rearrangement and, for a derivative, the rearrangements that made it."""
-    if a.rearrangement is not None:
-        yield a.rearrangement
-    yield from a.derivations
+    if a.rearrangement is None:
+        return a.derivations
+    return (a.rearrangement, *a.derivations) if a.derivations else (a.rearrangement,)
 
 
 def _band_ok(pairs: list[tuple[str, str]], chrom: str, band: str) -> bool:
