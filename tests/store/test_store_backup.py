@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from dbfixtures import FakeCore
+from dbfixtures import FakeCore, reset_postgres
 from sqlalchemy import Engine
 
 from allnav.errors import StoreError
@@ -72,3 +72,22 @@ def test_json_restore_refuses_a_non_empty_database(engine: Engine, tmp_path: Pat
     _fill(other)
     with pytest.raises(StoreError, match="empty database"):
         restore_database(other, path)
+
+
+def test_json_restore_into_the_same_backend(engine: Engine, tmp_path: Path) -> None:
+    _fill(engine)
+    before = dump(engine)
+    path = tmp_path / "same.json"
+    backup_database(engine, path, "json")
+    if engine.dialect.name == "postgresql":
+        reset_postgres(engine)
+        target = engine
+    else:
+        target = make_engine(f"sqlite:///{tmp_path / 'same.sqlite'}")
+    restore_database(target, path)
+    assert dump(target)["tables"] == before["tables"]
+    core = FakeCore()
+    with session_factory(target)() as session:  # ids continue after the restored rows
+        create_patient(session, core, ACTOR, name="After Restore", team_name="t", patient_id="p2")
+        session.commit()
+    assert len(dump(target)["tables"]["patients"]) == 2

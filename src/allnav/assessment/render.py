@@ -101,11 +101,101 @@ def render_text(result: Mapping[str, Any], detail: bool = False) -> str:
                     lines.extend(_conclusion_lines(str(item.get("severity", "alert")), item, detail, "  "))
                 else:
                     lines.append(f"  - {item.get('test')}: {item.get('why')}")
-    plan = result.get("treatment_plan")
-    if isinstance(plan, Mapping) and plan:
-        now, nxt = _fmt_value(_plain(plan.get("phase_now"))), _fmt_value(_plain(plan.get("phase_next")))
-        lines += ["", f"Treatment phase now: {now}; next: {nxt}"]
+    lines += _safety_lines(result.get("safety"), detail)
+    lines += _plan_lines(result.get("treatment_plan"), detail)
+    lines += _followup_lines(result.get("followup"))
     return "\n".join(lines)
+
+
+def _grade(c: Any) -> str:
+    value = _plain(c)
+    return "not graded" if value is None else f"grade {value}"
+
+
+def _safety_lines(safety: Any, detail: bool) -> list[str]:
+    if not isinstance(safety, Mapping) or not safety:
+        return []
+    lines = ["", "Drug safety:"]
+    ctcae = safety.get("ctcae") or {}
+    if ctcae:
+        parts = [f"{term.replace('_', ' ')} {_grade(c)}" for term, c in ctcae.items()]
+        lines.append("  CTCAE v5: " + "; ".join(parts))
+    tls = safety.get("tls") or {}
+    if tls:
+        lines.append(
+            "  Tumour lysis: risk "
+            + ", ".join(
+                f"{k} {_fmt_value(_plain(tls.get(k)))}"
+                for k in ("risk", "laboratory", "clinical")
+                if k in tls
+            )
+        )
+    for key, title in (("crs_grade", "CRS (ASTCT 2019)"), ("icans_grade", "ICANS (ASTCT 2019)")):
+        if safety.get(key) is not None:
+            lines.append(f"  {title}: {_grade(safety[key])}")
+    anth = safety.get("anthracycline")
+    if isinstance(anth, Mapping) and anth.get("doxorubicin_equivalent_mg_m2") is not None:
+        limit = (anth.get("limit_mg_m2") or {}).get("warning")
+        lines.append(
+            f"  Cumulative anthracycline: {anth['doxorubicin_equivalent_mg_m2']:g} mg/m2 doxorubicin equivalents"
+            f" ({anth.get('ratio_set_name') or anth.get('ratio_set')})"
+            + (
+                f", {100 * anth.get('fraction_of_limit', 0):.0f}% of the {limit:g} mg/m2 warning point"
+                if limit
+                else ""
+            )
+        )
+    for check in safety.get("dose_checks") or []:
+        if _is_conclusion(check):
+            lines.extend(_conclusion_lines(f"dose check {check.get('check', '')}", check, detail, "  "))
+    return lines
+
+
+def _option_name(option: Mapping[str, Any]) -> str:
+    return str(
+        option.get("regimen") or option.get("drug") or option.get("product") or option.get("approach") or "?"
+    )
+
+
+def _plan_lines(plan: Any, detail: bool) -> list[str]:
+    if not isinstance(plan, Mapping) or not plan:
+        return []
+    now, nxt = _fmt_value(_plain(plan.get("phase_now"))), _fmt_value(_plain(plan.get("phase_next")))
+    lines = ["", f"Treatment pathway: phase now {now}; next {nxt}"]
+    for phase in plan.get("phases") or []:
+        status = f" [{phase.get('status')}]" if phase.get("status") else ""
+        lines.append(f"  {phase.get('phase')}{status}:")
+        for option in phase.get("options") or []:
+            label = f" ({option['label_status']})" if option.get("label_status") else ""
+            lines.append(f"    - {_option_name(option)}{label}")
+        if detail:
+            lines += [f"      because {r}" for r in phase.get("reasons") or phase.get("because") or []]
+    transplant = plan.get("transplant")
+    if _is_conclusion(transplant):
+        lines.extend(_conclusion_lines("Allogeneic transplant", transplant, detail, "  "))
+    options = plan.get("options") or []
+    if options:
+        lines.append("  Options at relapse / refractory disease:")
+        for option in options:
+            why = "; ".join(str(w) for w in option.get("why") or [])
+            lines.append(
+                f"    - {_option_name(option)} ({option.get('label_status')}){': ' + why if why else ''}"
+            )
+    return lines
+
+
+def _followup_lines(follow: Any) -> list[str]:
+    if not isinstance(follow, Mapping) or not follow:
+        return []
+    interval = follow.get("interval_months")
+    when = f"every {interval[0]}-{interval[1]} months" if interval else "not yet (on therapy)"
+    lines = ["", f"Follow-up: {follow.get('status')}; visits {when}"]
+    tests = follow.get("tests") or []
+    if tests:
+        lines.append(
+            "  tests: " + ", ".join(str(t if not isinstance(t, Mapping) else t.get("test", t)) for t in tests)
+        )
+    return lines
 
 
 def _render_error(err: Mapping[str, Any]) -> str:

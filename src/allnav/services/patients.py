@@ -124,6 +124,8 @@ def write_record(
         if retract:
             raise UsageError("retracting needs the record_key of the record")
         record_key = records.record_key_for(kind, section)
+    elif kind == "section" and record_key != records.record_key_for("section", record_key.partition(":")[2]):
+        raise UsageError(f"{record_key!r} is not a case-file section record")
     elif kind != "section" and not records.record_exists(session, patient_id, record_key):
         raise UsageError(f"no {kind} record {record_key!r} to correct")
     if kind == "section" and record_key == "section:patient" and retract:

@@ -71,10 +71,15 @@ class LoginLimiter:
                 retry = max(1, int(self.window - (self._clock() - q[0])))
                 raise RateLimitedError(f"too many failed logins; try again in {retry} s", retry_after=retry)
 
+    MAX_KEYS = 10_000
+
     def failed(self, username: str, address: str) -> None:
-        """Count one failed login."""
+        """Count one failed login (old entries are pruned so memory stays bounded)."""
         key = (username.strip().lower(), address)
         with self._lock:
+            if len(self._failures) >= self.MAX_KEYS:
+                for stale in [k for k in self._failures if not self._recent(k)]:
+                    del self._failures[stale]
             self._recent(key).append(self._clock())
 
     def succeeded(self, username: str, address: str) -> None:

@@ -9,7 +9,7 @@ from fastapi.security import OAuth2PasswordRequestForm
 
 from allnav.api.deps import DB, State, actor_of, client_address
 from allnav.api.policy import Action, Grant, require
-from allnav.services.errors import AuthenticationError
+from allnav.services.errors import AuthenticationError, RateLimitedError
 from allnav.services.views import user_view
 from allnav.store import audit
 from allnav.store.users import authenticate, team_name
@@ -23,7 +23,12 @@ def token(
 ) -> dict[str, str]:
     """Exchange email and password for a bearer token; 5 failures in 5 minutes from one address -> 429."""
     address = client_address(request)
-    state.limiter.check(form.username, address)
+    try:
+        state.limiter.check(form.username, address)
+    except RateLimitedError:
+        audit.record(session, actor_of(request, None), "denied", "POST /api/token", detail="rate limited")
+        session.commit()
+        raise
     user = authenticate(session, form.username, form.password)
     if user is None:
         state.limiter.failed(form.username, address)
