@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, TypeGuard
 
+from allnav.treatment.render import plan_lines
+
 _DIAGNOSTIC_KEYS = (
     ("diagnosis", "Diagnosis"),
     ("lineage", "Lineage"),
@@ -102,7 +104,9 @@ def render_text(result: Mapping[str, Any], detail: bool = False) -> str:
                 else:
                     lines.append(f"  - {item.get('test')}: {item.get('why')}")
     lines += _safety_lines(result.get("safety"), detail)
-    lines += _plan_lines(result.get("treatment_plan"), detail)
+    plan = result.get("treatment_plan")
+    if isinstance(plan, Mapping) and plan:
+        lines += ["", *plan_lines(plan, detail)]
     lines += _followup_lines(result.get("followup"))
     return "\n".join(lines)
 
@@ -148,39 +152,6 @@ def _safety_lines(safety: Any, detail: bool) -> list[str]:
     for check in safety.get("dose_checks") or []:
         if _is_conclusion(check):
             lines.extend(_conclusion_lines(f"dose check {check.get('check', '')}", check, detail, "  "))
-    return lines
-
-
-def _option_name(option: Mapping[str, Any]) -> str:
-    return str(
-        option.get("regimen") or option.get("drug") or option.get("product") or option.get("approach") or "?"
-    )
-
-
-def _plan_lines(plan: Any, detail: bool) -> list[str]:
-    if not isinstance(plan, Mapping) or not plan:
-        return []
-    now, nxt = _fmt_value(_plain(plan.get("phase_now"))), _fmt_value(_plain(plan.get("phase_next")))
-    lines = ["", f"Treatment pathway: phase now {now}; next {nxt}"]
-    for phase in plan.get("phases") or []:
-        status = f" [{phase.get('status')}]" if phase.get("status") else ""
-        lines.append(f"  {phase.get('phase')}{status}:")
-        for option in phase.get("options") or []:
-            label = f" ({option['label_status']})" if option.get("label_status") else ""
-            lines.append(f"    - {_option_name(option)}{label}")
-        if detail:
-            lines += [f"      because {r}" for r in phase.get("reasons") or phase.get("because") or []]
-    transplant = plan.get("transplant")
-    if _is_conclusion(transplant):
-        lines.extend(_conclusion_lines("Allogeneic transplant", transplant, detail, "  "))
-    options = plan.get("options") or []
-    if options:
-        lines.append("  Options at relapse / refractory disease:")
-        for option in options:
-            why = "; ".join(str(w) for w in option.get("why") or [])
-            lines.append(
-                f"    - {_option_name(option)} ({option.get('label_status')}){': ' + why if why else ''}"
-            )
     return lines
 
 

@@ -12,7 +12,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, Table, func, insert, select, text
+from sqlalchemy import Engine, Integer, Table, func, insert, select, text
 
 from allnav.errors import StoreError, UsageError
 from allnav.store.engine import is_sqlite
@@ -105,7 +105,7 @@ def restore_database(engine: Engine, path: str | Path) -> str:
             rows = [_parse_row(model, r) for r in data["tables"].get(table.name, [])]
             if rows:
                 conn.execute(insert(table), rows)
-            if engine.dialect.name == "postgresql":
+            if engine.dialect.name == "postgresql" and isinstance(table.c.id.type, Integer):
                 conn.execute(
                     text(
                         f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), "
