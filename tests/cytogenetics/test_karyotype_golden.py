@@ -97,7 +97,9 @@ def _corpus_strings() -> list[str]:
     for name in ("public_sample.jsonl", "corpus.jsonl", "reject.jsonl"):
         path = GOLDEN.parent / name
         if path.exists():
-            out += [json.loads(x)["karyotype"] for x in path.read_text(encoding="utf-8").splitlines() if x.strip()]
+            out += [
+                json.loads(x)["karyotype"] for x in path.read_text(encoding="utf-8").splitlines() if x.strip()
+            ]
     return out
 
 

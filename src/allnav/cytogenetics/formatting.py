@@ -37,20 +37,34 @@ def format_abnormality(a: Abnormality) -> str:
     return f"{a.sign}{core}{mult}{a.constitutional or ''}"
 
 
-def format_cell_line(line: CellLine) -> str:
-    """One cell line in canonical form."""
-    lo, hi = line.count
-    out = str(lo) + ("?" if line.count_uncertain and lo == hi else "")
+def _count(lo: int, hi: int, uncertain: bool) -> str:
+    out = str(lo) + ("?" if uncertain and lo == hi else "")
     if hi != lo:
-        out += f"~{hi}" + ("?" if line.count_uncertain else "")
+        out += f"~{hi}" + ("?" if uncertain else "")
+    return out
+
+
+def _item(a: Abnormality) -> str:
+    return format_abnormality(a) + (f"[{a.cells}]" if a.cells is not None else "")
+
+
+def format_cell_line(line: CellLine) -> str:
+    """One cell line in canonical form (doubling notation and per-abnormality cell counts kept)."""
+    out = _count(line.count[0], line.count[1], line.count_uncertain)
     if line.ploidy is not None:
         out += "<n>" if line.ploidy == 1 else f"<{line.ploidy}n>"
+    head = []
     if line.sex is not None:
-        head = line.sex + (line.sex_constitutional or "")
+        head.append(line.sex + (line.sex_constitutional or ""))
+    if line.reference is not None:
+        copies = f"x{line.reference_copies}" if line.reference_copies != 1 else ""
+        head.append(line.reference + copies)
+    items = [_item(a) for a in line.abnormalities]
+    if line.doubled_count is not None:
+        inner = ",".join([_count(*line.doubled_count, False), *head, *items[: line.doubled_items]])
+        text = ",".join([f"{out}({inner})x{line.doubling}", *items[line.doubled_items :]])
     else:
-        head = (line.reference or "") + (f"x{line.reference_copies}" if line.reference_copies != 1 else "")
-    parts = [out, head] + [format_abnormality(a) for a in line.abnormalities]
-    text = ",".join(parts)
+        text = ",".join([out, *head, *items])
     if line.cells is not None:
         text += f"[{'cp' if line.composite else ''}{line.cells}]"
     return text

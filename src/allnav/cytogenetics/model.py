@@ -68,7 +68,8 @@ class CellLine:
     """One clone (cell line): chromosome count, ploidy level, sex chromosomes or reference, items, cells.
 
     A clone written in ISCN's doubling notation (``50(25,X,+X,+21)x2``) keeps the inner count in
-    ``doubled_count`` and the factor in ``doubling``; its abnormalities are the inner ones then the extra ones.
+    ``doubled_count`` and the factor in ``doubling``; its abnormalities are the ``doubled_items`` inner ones
+    then the extra ones.
     """
 
     text: str
@@ -86,6 +87,7 @@ class CellLine:
     separator: str = ""
     doubled_count: tuple[int, int] | None = None
     doubling: int = 1
+    doubled_items: int = 0
 
     @property
     def count_is_range(self) -> bool:

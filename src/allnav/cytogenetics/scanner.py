@@ -246,6 +246,7 @@ def _scan(norm: Normalised) -> ParsedKaryotype:
         pos = m.end()
         doubled_count = None
         doubling = 1
+        doubled_items = 0
         if m.group(4) == "(":
             im = _INNER_COUNT.match(t, pos)
             if im is None:
@@ -260,6 +261,7 @@ def _scan(norm: Normalised) -> ParsedKaryotype:
             if dm is None or int(dm.group(1)) < 1:
                 raise _FallbackError
             doubling = int(dm.group(1))
+            doubled_items = len(items)
             pos = dm.end()
             pos = _more_items(t, pos, norm, items)
         else:
@@ -289,6 +291,7 @@ def _scan(norm: Normalised) -> ParsedKaryotype:
                 separator=sep,
                 doubled_count=doubled_count,
                 doubling=doubling,
+                doubled_items=doubled_items,
             )
         )
         if pos == n:

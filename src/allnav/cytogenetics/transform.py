@@ -262,7 +262,8 @@ class IscnTransformer(Transformer[Token, Any]):
 
     def doubled_line(self, meta: Meta, c: _Children) -> dict[str, Any]:
         (lo, hi, _unc), content, mult, *extra = c
-        return {**content, "items": content["items"] + self._items(extra), "doubled": ((lo, hi), mult)}
+        inner = content["items"]
+        return {**content, "items": inner + self._items(extra), "doubled": ((lo, hi), mult, len(inner))}
 
     def cell_line(self, meta: Meta, c: _Children) -> CellLine:
         (lo, hi, unc), ploidy, content, cells = c
@@ -282,6 +283,7 @@ class IscnTransformer(Transformer[Token, Any]):
             composite=cells[0] if cells else False,
             doubled_count=doubled[0] if doubled else None,
             doubling=doubled[1] if doubled else 1,
+            doubled_items=doubled[2] if doubled else 0,
         )
 
     def line_separator(self, meta: Meta, c: _Children) -> str:
