@@ -179,8 +179,16 @@ def run() -> None:
 @click.option("--patient", "patient_id", metavar="ID", help="Patient id, when --from gives the server base.")
 @click.option("--token", envvar="ALLNAV_FHIR_TOKEN", help="Bearer token for --from (or ALLNAV_FHIR_TOKEN).")
 @click.option("--json", "as_json", is_flag=True, help="JSON on stdout.")
+@click.option("--store", is_flag=True, help="Save each imported patient (ALLNAV_DATABASE_URL) in --team.")
+@click.option("--team", help="The care team that owns stored patients (with --store).")
 def import_(
-    files: tuple[str, ...], from_url: str | None, patient_id: str | None, token: str | None, as_json: bool
+    files: tuple[str, ...],
+    from_url: str | None,
+    patient_id: str | None,
+    token: str | None,
+    as_json: bool,
+    store: bool,
+    team: str | None,
 ) -> None:
     """Read FHIR R4 Bundles or Bulk NDJSON: per patient, the case file made and the mapping report."""
     from allnav.interop import ImportResult, import_fhir, read_fhir_texts
@@ -188,6 +196,8 @@ def import_(
 
     if bool(files) == bool(from_url):
         raise click.UsageError("give FILE... or --from URL")
+    if store and not team:
+        raise click.UsageError("--store needs --team (the care team that will own the patients)")
     try:
         if from_url:
             result: ImportResult = fetch_patient(from_url, patient_id, token)
@@ -198,9 +208,18 @@ def import_(
             sys.stdout.write(_dump(_error_envelope(exc)) + "\n")
             return
         raise click.ClickException(str(exc)) from exc
+    stored: dict[str, str] = {}
+    if store:
+        assert team is not None
+        stored = _store_imports(result, team)
     if as_json:
-        sys.stdout.write(_dump(result.to_dict()) + "\n")
+        out = result.to_dict()
+        for p in out["patients"]:
+            p["stored"] = stored.get(p["id"])
+        sys.stdout.write(_dump(out) + "\n")
         return
+    for pid, outcome in stored.items():
+        click.echo(f"stored {pid}: {outcome}")
     for p in result.patients:
         click.echo(
             f"patient {p.id}: {len(p.mapped)} mapped, {len(p.unmapped)} not mapped, "
@@ -216,3 +235,87 @@ def import_(
         click.echo("    " + json.dumps(p.case, ensure_ascii=False, indent=2).replace("\n", "\n    "))
     for item in result.unassigned:
         click.echo(f"not part of any patient {item['resource']}: {item['why']}")
+
+
+def _store_imports(result: Any, team: str) -> dict[str, str]:
+    """Save each imported patient in one transaction per patient; an invalid case is reported, not stored."""
+    from allnav.services.clinical import DefaultCore
+    from allnav.services.patients import create_patient
+    from allnav.settings import Settings
+    from allnav.store.audit import Actor
+    from allnav.store.engine import make_engine, session_factory
+    from allnav.store.migrate import upgrade
+
+    engine = make_engine(Settings.from_env().database_url)
+    upgrade(engine)
+    core = DefaultCore()
+    actor = Actor(None, "allnav import (command line)", "admin", "local")
+    outcome: dict[str, str] = {}
+    for p in result.patients:
+        try:
+            with session_factory(engine)() as session, session.begin():
+                create_patient(
+                    session, core, actor, name=p.name or p.id, team_name=team, patient_id=p.id, case=p.case
+                )
+            outcome[p.id] = "stored"
+        except AllnavError as exc:
+            outcome[p.id] = f"not stored: {exc.message}"
+    engine.dispose()
+    return outcome
+
+
+# --------------------------------------------------------------------------- export
+@main.command()
+@click.argument("patient_id")
+@click.option("--format", "fmt", type=click.Choice(["fhir", "omop"]), default="fhir", show_default=True)
+@click.option("--out", "out_dir", type=click.Path(file_okay=False), help="Directory for the OMOP CSV files.")
+def export(patient_id: str, fmt: str, out_dir: str | None) -> None:
+    """A stored patient and allnav's conclusions: an mCODE STU4 Bundle (stdout) or OMOP CDM 5.4 CSV files."""
+    from allnav.case import load_case
+    from allnav.interop.fhir_export import export_bundle
+    from allnav.interop.omop import omop_rows, write_csv
+    from allnav.services.clinical import DefaultCore
+    from allnav.services.patients import current_case
+    from allnav.settings import Settings
+    from allnav.store import audit
+    from allnav.store.audit import Actor
+    from allnav.store.engine import make_engine, session_factory
+    from allnav.store.models import Patient
+
+    settings = Settings.from_env()
+    engine = make_engine(settings.database_url)
+    try:
+        with session_factory(engine)() as session, session.begin():
+            patient = session.get(Patient, patient_id)
+            if patient is None:
+                raise click.UsageError(f"no stored patient {patient_id!r}")
+            case = current_case(session, patient)
+            audit.record(
+                session,
+                Actor(None, "allnav export (command line)", "admin", "local"),
+                "read",
+                f"export {fmt}",
+                patient_id=patient_id,
+            )
+        assessment = DefaultCore().assess(case)
+        if fmt == "fhir":
+            sys.stdout.write(_dump(export_bundle(load_case(case), assessment)) + "\n")
+        else:
+            rows = omop_rows(load_case(case), assessment, key=settings.secret_key.encode("utf-8"))
+            for path in write_csv(rows, Path(out_dir or "omop-export")):
+                click.echo(str(path))
+    except AllnavError as exc:
+        raise click.ClickException(str(exc)) from exc
+    finally:
+        engine.dispose()
+
+
+def _register_application_commands() -> None:
+    from allnav.api.cli import serve
+    from allnav.store.cli import db, user
+
+    for command in (serve, db, user):
+        main.add_command(command)
+
+
+_register_application_commands()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from allnav.cli import main
@@ -107,3 +108,27 @@ def test_import_json_shape() -> None:
     assert code == 0
     result = json.loads(out)
     assert set(result["patients"][0]) >= {"id", "case", "mapped", "unmapped", "inconsistent"}
+
+
+def test_import_store_then_export_fhir_and_omop(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ALLNAV_DATA_DIR", str(tmp_path))
+    monkeypatch.delenv("ALLNAV_DATABASE_URL", raising=False)
+    data = Path(__file__).parents[1] / "interop" / "data"
+    files = [str(p) for p in sorted(data.glob("*brian-l*.json"))]
+    code, out = run("import", *files, "--store", "--team", "team-x", "--json")
+    assert code == 0, out
+    (brian,) = [p for p in json.loads(out)["patients"] if p["id"] == "cancer-patient-brian-l"]
+    assert brian["stored"] == "stored"
+    code, out = run("export", "cancer-patient-brian-l")
+    assert code == 0, out
+    bundle = json.loads(out)
+    assert bundle["resourceType"] == "Bundle"
+    assert any(e["resource"]["resourceType"] == "Patient" for e in bundle["entry"])
+    code, out = run("export", "cancer-patient-brian-l", "--format", "omop", "--out", str(tmp_path / "omop"))
+    assert code == 0, out
+    assert (tmp_path / "omop" / "person.csv").read_text().startswith("person_id,")
+    assert run("export", "nobody")[0] == 2
+
+
+def test_import_store_needs_a_team() -> None:
+    assert run("import", "x.json", "--store")[0] == 2

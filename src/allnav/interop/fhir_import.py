@@ -55,6 +55,7 @@ class PatientImport:
     unmapped: list[dict[str, Any]] = field(default_factory=list)
     inconsistent: list[dict[str, Any]] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    name: str | None = None  # the Patient's name, for storing; never put into the case file
 
     def to_dict(self) -> dict[str, Any]:
         """The contract's shape: ``{"id", "case", "mapped", "unmapped", "inconsistent"}`` (+ notes)."""
@@ -254,6 +255,12 @@ class _PatientMapper:
     # ------------------------------------------------------------------ Patient
     def _patient(self, res: dict[str, Any]) -> None:
         pat = self.out.case["patient"]
+        names = [n for n in res.get("name") or [] if isinstance(n, dict)]
+        if names:
+            n = names[0]
+            self.out.name = (
+                str(n.get("text") or " ".join([*n.get("given", []), n.get("family", "")]).strip()) or None
+            )
         gender = res.get("gender")
         pat["sex"] = gender if gender in ("female", "male", "other") else "unknown"
         birth = _date(res.get("birthDate"))
