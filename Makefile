@@ -16,7 +16,7 @@ $(STAMP): requirements.lock pyproject.toml
 	touch $(STAMP)
 
 run: install
-	$(BIN)/allnav explain examples/ph-positive-course.yaml
+	ALLNAV_ENV=development $(BIN)/allnav serve --demo
 
 lint: install
 	$(BIN)/ruff check src tests benchmarks

@@ -187,7 +187,7 @@ def test_table_rows_are_complete_and_unique(rows: list[dict[str, str]]) -> None:
 def test_high_confidence_rows_name_a_readable_source(rows: list[dict[str, str]]) -> None:
     for r in rows:
         if r["confidence"] == "high":
-            assert re.search(r"https?://|@[0-9a-f]{7,}|\.(fsh|json|sql|md|cc|csv)\b", r["source"]), r
+            assert re.search(r"https?://|@[0-9a-f]{7,}|file ids? \d+|\.(fsh|json|sql|md|cc|csv)\b", r["source"]), r
 
 
 # ------------------------------------------------------------------ every code in use is reviewed
