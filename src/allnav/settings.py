@@ -24,6 +24,14 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 DEV_SECRET = "allnav-development-secret-do-not-use-in-production"
 PLACEHOLDER_SECRETS = frozenset({"", "changeme", "change-me", "changethis", "secret", "dev", DEV_SECRET})
 MIN_SECRET_LENGTH = 32
+ENV_VARS = {
+    "ALLNAV_ENV": "env",
+    "ALLNAV_DATA_DIR": "data_dir",
+    "ALLNAV_DATABASE_URL": "database_url",
+    "ALLNAV_SECRET_KEY": "secret_key",
+    "ALLNAV_TOKEN_TTL": "token_ttl_seconds",
+    "ALLNAV_COOKIE_SECURE": "cookie_secure",
+}
 
 
 class Settings(BaseModel):
@@ -60,15 +68,7 @@ class Settings(BaseModel):
         """Build settings from ``ALLNAV_*`` variables (``os.environ`` unless given)."""
         env = os.environ if environ is None else environ
         values: dict[str, object] = {}
-        names = {
-            "ALLNAV_ENV": "env",
-            "ALLNAV_DATA_DIR": "data_dir",
-            "ALLNAV_DATABASE_URL": "database_url",
-            "ALLNAV_SECRET_KEY": "secret_key",
-            "ALLNAV_TOKEN_TTL": "token_ttl_seconds",
-            "ALLNAV_COOKIE_SECURE": "cookie_secure",
-        }
-        for var, key in names.items():
+        for var, key in ENV_VARS.items():
             if var in env:
                 values[key] = env[var]
         return cls.model_validate(values)

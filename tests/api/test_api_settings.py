@@ -77,3 +77,13 @@ def test_pseudonym_is_stable_and_keyed() -> None:
     assert pseudonym(STRONG, "p1") != pseudonym(STRONG, "p2")
     assert pseudonym(STRONG, "p1") != pseudonym("x" + STRONG, "p1")
     assert "p1" not in pseudonym(STRONG, "p1")
+
+
+def test_every_environment_variable_is_documented() -> None:
+    import re
+
+    import allnav.settings as module
+
+    documented = set(re.findall(r"^\s+(ALLNAV_[A-Z_]+)\s", module.__doc__ or "", re.MULTILINE))
+    assert documented == set(module.ENV_VARS)
+    assert set(module.ENV_VARS.values()) <= set(Settings.model_fields)

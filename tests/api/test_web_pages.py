@@ -129,3 +129,20 @@ def test_unknown_page_is_html(client: TestClient) -> None:
     r = client.get("/no-such-page")
     assert r.status_code == 404
     assert "<html" in r.text
+
+
+WEB_MATRIX = [
+    ("/patients", {"clinician_a", "clinician_b"}),
+    ("/patients/p-a1", {"clinician_a", "patient_a1"}),
+]
+
+
+@pytest.mark.parametrize(("path", "allowed"), WEB_MATRIX)
+def test_web_pages_by_role(client: TestClient, world: World, path: str, allowed: set[str]) -> None:
+    for role, headers in world.headers.items():
+        token = headers["Authorization"].removeprefix("Bearer ")
+        client.cookies.set("allnav_session", token)
+        r = client.get(path, follow_redirects=False)
+        assert r.status_code == (200 if role in allowed else 403), (role, r.status_code)
+    client.cookies.clear()
+    assert client.get(path, follow_redirects=False).status_code == 303

@@ -357,3 +357,25 @@ def test_sdl_right_after_the_stemline_refers_to_it() -> None:
 def test_count_warning_names_the_nearest_ploidy_level() -> None:
     out = f("58,XY,+X,+4,+6,+10,+14,+17,+18,+21,+21,+22,+mar[20]")
     assert any("57 chromosomes" in w and "46-chromosome level" in w for w in out["warnings"]), out["warnings"]
+
+
+@pytest.mark.parametrize(
+    ("text", "note"),
+    [
+        ("\ufeff46,XY,t(9;22)(q34;q11.2)[20]", "invisible"),
+        ("ISCN 2020: 46,XY,t(9;22)(q34;q11.2)[20]", "label"),
+        ("46,XY,t(9;22)(q34;q11.2)[20]\u00a0", "whitespace"),
+        ("46,XY,t(9;22)(q34\uff1bq11.2)[20]", "replaced"),
+    ],
+)
+def test_more_input_tolerance_keeps_spans_in_the_original(text: str, note: str) -> None:
+    out = f(text)
+    assert any(note in n for n in out["normalised"]), out["normalised"]
+    ev = out["recurrent_evidence"]["t_9_22"][0]
+    a, b = ev["span"]
+    assert text[a:b].replace("\uff1b", ";") == "t(9;22)(q34;q11.2)"
+
+
+def test_upper_case_fish_label_is_set_aside() -> None:
+    out = f("46,XY,t(9;22)(q34;q11.2)[20].NUC ISH(ABL1,BCR)x3[200]")
+    assert out["set_aside"]["kind"] == "nuc ish"

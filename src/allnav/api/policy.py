@@ -83,13 +83,18 @@ def _resource(request: Request) -> str:
     return f"{request.method} {path}"
 
 
+def authorize(request: Request, session: Session, user: User, action: Action) -> Grant:
+    """Role check for ``action`` (not tied to one patient); refusals audited and raised."""
+    if user.role not in POLICY[action]:
+        deny(request, session, user, _resource(request), None, f"role {user.role} may not {action}")
+    return Grant(user, action)
+
+
 def require(action: Action) -> Callable[..., Grant]:
     """A dependency that lets through only the roles allowed ``action``."""
 
     def check(request: Request, user: CurrentUser, session: DB) -> Grant:
-        if user.role not in POLICY[action]:
-            deny(request, session, user, _resource(request), None, f"role {user.role} may not {action}")
-        return Grant(user, action)
+        return authorize(request, session, user, action)
 
     return check
 

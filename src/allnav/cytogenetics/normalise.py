@@ -15,8 +15,12 @@ from dataclasses import dataclass
 #: Inputs longer than this are refused (K004) before any parsing.
 MAX_INPUT_LENGTH = 10_000
 
-_LABEL = re.compile(r"\s*(?:ISCN|karyotype|cytogenetics)\s*(?:result)?\s*[:=]\s*", re.IGNORECASE)
-_TAIL = re.compile(r"(?:\.\s*|\s+)(?=(?:nuc\s?ish|ish|arr|rsa|mlpa)\b)")
+_LABEL = re.compile(
+    r"\s*(?:ISCN|karyotype|cytogenetics)(?:\s*\(?(?:19|20)[0-9]{2}\)?)?\s*(?:result)?\s*[:=]\s*",
+    re.IGNORECASE,
+)
+_TAIL = re.compile(r"(?:\.\s*|\s+)(?=(?:nuc\s?ish|ish|arr|rsa|mlpa)\b)", re.IGNORECASE)
+_INVISIBLE = re.compile("[\ufeff\u200b\u200c\u200d\u2060]")
 _DASHES = dict.fromkeys("\u2010\u2011\u2012\u2013\u2014\u2212\ufe63\uff0d", "-")
 _OTHER = {"\u223c": "~", "\uff5e": "~", "\u2192": "->", "\uff1b": ";", "\uff0c": ",", "\u00d7": "x"}
 _SEPARATORS = frozenset(",/;:")
@@ -55,6 +59,9 @@ class Normalised:
 
 def normalise(original: str) -> Normalised:
     """Normalise ``original`` for the grammar; never raises."""
+    if not original.isascii() and _INVISIBLE.search(original):
+        # a byte-order mark or zero-width characters: parse without them, offsets still point at the original
+        return _without_invisible(original)
     start = len(original) - len(original.lstrip())
     end = len(original.rstrip())
     notes: list[str] = []
@@ -122,3 +129,11 @@ def normalise(original: str) -> Normalised:
         chars.append(original[tail_start:end])
         offs.extend(range(tail_start, end))
     return Normalised(original, "".join(chars), tuple(offs), start, tuple(notes))
+
+
+def _without_invisible(original: str) -> Normalised:
+    kept = [i for i, ch in enumerate(original) if not _INVISIBLE.match(ch)]
+    inner = normalise("".join(original[i] for i in kept))
+    offsets = tuple(kept[inner.orig(i)] for i in range(len(inner.text)))
+    notes = (f"removed {len(original) - len(kept)} invisible character(s) (byte-order mark, zero-width)",)
+    return Normalised(original, inner.text, offsets, kept[0] if kept else 0, notes + inner.notes)

@@ -53,15 +53,23 @@ _BREAKPOINT_RE = re.compile(_BREAKPOINT)
 _GROUP = re.compile(f"(?:{_BREAKPOINT})+|\\?")
 _DETAILED = re.compile(r"[0-9XYpqtercn.?~:]*->[0-9XYpqtercn.?~:>\-]*")
 _CELLS = re.compile(r"\[(cp)?([0-9]+)\]")
-_ASIDE = re.compile(r"\.(?:nuc ?ish|ish|arr|rsa|mlpa)\b")
+_ASIDE = re.compile(r"\.(?:nuc ?ish|ish|arr|rsa|mlpa)\b", re.IGNORECASE)
 
 
 class _FallbackError(Exception):
     """Internal: the scanner leaves this string to the Lark parser."""
 
 
+_NAME = "(?:[1-9]|1[0-9]|2[0-2]|X|Y)"
+_SIMPLE_CHROMOSOMES = re.compile(f"{_NAME}(?:;{_NAME})*")
+_SIMPLE_BAND = r"[pq][0-9]+(?:\.[0-9]+)?"
+_SIMPLE_GROUPS = re.compile(f"{_SIMPLE_BAND}(?:;{_SIMPLE_BAND})*")
+
+
 def _chromosomes(inner: str) -> tuple[str, ...]:
     out = tuple(inner.split(";"))
+    if _SIMPLE_CHROMOSOMES.fullmatch(inner) is not None:  # the common case: plain chromosome names
+        return out
     for item in out:
         m = _CHROMOSOME.fullmatch(item)
         if m is None:
@@ -76,6 +84,11 @@ def _rearrangement(type_: str, chroms: str, bps: str | None, unc: bool = False) 
     chromosomes = _chromosomes(chroms)
     groups = None
     detailed = False
+    if bps is not None and _SIMPLE_GROUPS.fullmatch(bps) is not None:  # one plain band per chromosome
+        parts = bps.split(";")
+        if len(parts) != len(chromosomes):
+            raise _FallbackError
+        return Rearrangement(type_, chromosomes, tuple([(p,) for p in parts]), unc, False)
     if bps is not None:
         parts = bps.split(";")
         gl: list[tuple[str, ...]] = []
@@ -101,7 +114,10 @@ def _item(m: re.Match[str], norm: Normalised) -> Abnormality:
     sign, nunc, num, mlo, mhi, mk, mnum, inc, unc, type_, chs, bps, ders, ring, mult, con, cells_ = m.groups()
     end = m.end() if cells_ is None else m.start(17) - 1
     text = m.string[m.start() : end]
-    span = (norm.orig(m.start()), norm.orig_end(end))
+    if norm.offsets is None:
+        span = (m.start() + norm.shift, end + norm.shift)
+    else:
+        span = (norm.orig(m.start()), norm.orig_end(end))
     copies = int(mult) if mult is not None else 1
     cells = int(cells_) if cells_ is not None else None
     if copies < 1 or cells == 0:

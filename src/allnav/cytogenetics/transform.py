@@ -29,7 +29,7 @@ _Children = list[Any]
 
 def set_aside_kind(text: str) -> str:
     """``nuc ish``, ``ish``, ``arr`` ... from the text after the ``.``."""
-    body = text[1:].lstrip()
+    body = text[1:].lstrip().lower()
     if body.startswith("nuc"):
         return "nuc ish"
     for kind in ("ish", "arr", "rsa", "mlpa"):

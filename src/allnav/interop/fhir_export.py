@@ -58,6 +58,19 @@ _UNITS = {
 _ROUTES = {"IV": "47625008", "PO": "26643006", "IT": "72607000", "SC": "34206005", "IM": "78421000"}
 
 
+#: HGNC ids confirmed in the mCODE STU4 examples (docs/codes.csv); other genes go out as text only.
+_HGNC = {"BCR": "HGNC:1014", "ABL1": "HGNC:76", "ETV6": "HGNC:3495", "RUNX1": "HGNC:10471"}
+
+
+def _gene(symbol: str) -> dict[str, Any]:
+    if symbol in _HGNC:
+        return {
+            "coding": [{"system": "http://www.genenames.org", "code": _HGNC[symbol], "display": symbol}],
+            "text": symbol,
+        }
+    return {"text": symbol}
+
+
 class _Exporter:
     def __init__(self, case: Case, assessment: dict[str, Any]) -> None:
         self.case = case
@@ -211,18 +224,16 @@ class _Exporter:
         comps: list[dict[str, Any]] = [
             {
                 "code": {"coding": [{"system": LOINC, "code": gx.gene_studied}]},
-                "valueCodeableConcept": {
-                    "coding": [{"system": "http://www.genenames.org", "display": gene}],
-                    "text": gene,
-                },
+                "valueCodeableConcept": _gene(gene),
             }
             for gene in g.genes
         ]
         if g.kind == "iscn":
+            # GRIG's Variant profile allows only a CodeableConcept here: the ISCN string goes in its text.
             comps.append(
                 {
                     "code": {"coding": [{"system": LOINC, "code": gx.cytogenomic_nomenclature}]},
-                    "valueString": g.finding,
+                    "valueCodeableConcept": {"text": g.finding},
                 }
             )
         value = {"detected": gx.present[0], "not_detected": gx.absent[0]}.get(g.result)

@@ -20,17 +20,14 @@ def make_engine(url: str) -> Engine:
     if not is_sqlite(url):
         return create_engine(url, pool_pre_ping=True)
     database = make_url(url).database
-    if database and database != ":memory:":
+    connect_args = {"check_same_thread": False, "timeout": 30}
+    if not database or database == ":memory:":
+        engine = create_engine(url, connect_args=connect_args)
+    else:
         Path(database).parent.mkdir(parents=True, exist_ok=True)
-    # One connection per process: every transaction takes SQLite's write lock anyway (audit rows), and
-    # waiting in the pool queue is prompt where SQLite's busy handler sleeps in steps of up to 100 ms.
-    engine = create_engine(
-        url,
-        connect_args={"check_same_thread": False, "timeout": 30},
-        pool_size=1,
-        max_overflow=0,
-        pool_timeout=30,
-    )
+        # One connection per process: every transaction takes SQLite's write lock anyway (audit rows), and
+        # waiting in the pool queue is prompt where SQLite's busy handler sleeps in steps of up to 100 ms.
+        engine = create_engine(url, connect_args=connect_args, pool_size=1, max_overflow=0, pool_timeout=30)
     event.listen(engine, "connect", _sqlite_connect)
     event.listen(engine, "begin", _sqlite_begin)
     return engine

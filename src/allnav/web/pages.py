@@ -16,7 +16,7 @@ from fastapi.templating import Jinja2Templates
 from sqlalchemy.orm import Session
 
 from allnav.api.deps import DB, SESSION_COOKIE, Core, actor_of, app_state, client_address
-from allnav.api.policy import Action, Grant, authorize_patient, check_entry, deny
+from allnav.api.policy import Action, Grant, authorize, authorize_patient, check_entry, deny
 from allnav.errors import AllnavError, CaseValidationError, ConflictError
 from allnav.services import patients as svc
 from allnav.services.errors import AuthenticationError
@@ -134,9 +134,7 @@ def home(request: Request, session: DB) -> Response:
 @router.get("/patients")
 def patients_page(request: Request, session: DB, q: str | None = None) -> Response:
     """The care team's patient list with search (JSON twin: /api/patients)."""
-    user = _require_user(request, session)
-    if user.role != "clinician":
-        deny(request, session, user, "GET /patients", None, f"role {user.role} may not {Action.PATIENT_LIST}")
+    user = authorize(request, session, _require_user(request, session), Action.PATIENT_LIST).user
     found = svc.list_patients(session, team_id=user.team_id if user.team_id is not None else -1, query=q)
     audit.record(session, actor_of(request, user), "read", "GET /patients", detail=f"{len(found)} listed")
     rows = [patient_view(p, None) for p in found]
