@@ -35,11 +35,9 @@ PLOIDY_BANDS: tuple[tuple[int, str], ...] = (
 )
 COMPLEX_THRESHOLD = 5
 COMPLEX_CONVENTION = (
-    f"complex = {COMPLEX_THRESHOLD} or more acquired abnormalities in the stemline (NCCN ALL v2.2026, "
-    "clinical_rules.md B5; seed §Prognostic factors, line 287); each whole-chromosome gain or loss, each "
-    "marker and each structural rearrangement counts one, constitutional (c) changes do not; in a "
-    "high-hyperdiploid stemline (51-67) the whole-chromosome gains are not counted, so high "
-    f"hyperdiploidy alone is never complex (rules {COMPLEX_RULE}, {PLOIDY_RULE})"
+    f"NCCN ALL v2.2026: >= {COMPLEX_THRESHOLD} acquired stemline abnormalities (each gain, loss, marker or "
+    "structural change counts 1; constitutional not counted); gains of a high-hyperdiploid (51-67) "
+    f"stemline are not counted, so high hyperdiploidy alone is not complex in ALL [{COMPLEX_RULE}]"
 )
 
 

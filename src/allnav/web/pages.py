@@ -31,8 +31,21 @@ router = APIRouter(include_in_schema=False)
 _BASE = resources.files("allnav.web")
 
 
+def plain(value: Any) -> str:
+    """A finding as short readable text: ``marrow blasts_pct 3; blood anc 1.5``."""
+    if isinstance(value, dict):
+        return "; ".join(f"{k} {plain(v)}" for k, v in value.items() if v is not None)
+    if isinstance(value, list):
+        return ", ".join(plain(v) for v in value)
+    if isinstance(value, float):
+        return f"{value:g}"
+    return str(value)
+
+
 def _templates() -> Jinja2Templates:
-    return Jinja2Templates(directory=str(_BASE / "templates"))
+    templates = Jinja2Templates(directory=str(_BASE / "templates"))
+    templates.env.filters["plain"] = plain
+    return templates
 
 
 def _user(request: Request, session: Session) -> User | None:
