@@ -21,7 +21,9 @@ def test_all_names_exist_and_are_public() -> None:
 
 def test_every_error_derives_from_the_root_and_has_a_distinct_code() -> None:
     classes = [
-        c for c in vars(errors).values() if inspect.isclass(c) and issubclass(c, Exception) and c.__module__ == errors.__name__
+        c
+        for c in vars(errors).values()
+        if inspect.isclass(c) and issubclass(c, Exception) and c.__module__ == errors.__name__
     ]
     assert errors.AllnavError in classes
     codes = {}
@@ -33,7 +35,9 @@ def test_every_error_derives_from_the_root_and_has_a_distinct_code() -> None:
 
 
 def test_syntax_error_caret_points_at_position() -> None:
-    err = errors.KaryotypeSyntaxError("unexpected ';'", text="46,XX,t(9;22)(q34)", position=13, expected=["';'"])
+    err = errors.KaryotypeSyntaxError(
+        "unexpected ';'", text="46,XX,t(9;22)(q34)", position=13, expected=["';'"]
+    )
     line, caret = err.excerpt.splitlines()
     assert caret.index("^") == 13
     assert line[13] == "("

@@ -3,18 +3,19 @@ abnormality count, complex flag, recurrent abnormalities with evidence spans, an
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
+from bisect import bisect_right
+from collections.abc import Sequence
+from typing import Any, NamedTuple
 
-from allnav.cytogenetics.model import Abnormality, CellLine, ParsedKaryotype, Rearrangement
+from allnav.cytogenetics.model import Abnormality, CellLine, ParsedKaryotype, Span
 from allnav.cytogenetics.recurrent import (
     RECURRENT_KEYS,
-    PairsOf,
     breakpoint_pairs,
     chromosome_name,
     components,
+    constitutional_component,
     iamp21_evidence,
-    structural_flags,
+    rearrangement_flags,
 )
 from allnav.knowledge import RuleRef
 
@@ -41,13 +42,14 @@ COMPLEX_CONVENTION = (
 )
 
 
+_KEY_ORDER = {key: i for i, key in enumerate(RECURRENT_KEYS)}
+_BAND_LOWS = tuple(low for low, _ in PLOIDY_BANDS)
+_BAND_NAMES = tuple(name for _, name in PLOIDY_BANDS)
+
+
 def ploidy_class(count: int) -> str:
     """Contract ploidy class of a chromosome count (``46`` -> ``"diploid"``)."""
-    name = PLOIDY_BANDS[0][1]
-    for low, label in PLOIDY_BANDS:
-        if count >= low:
-            name = label
-    return name
+    return _BAND_NAMES[max(bisect_right(_BAND_LOWS, count) - 1, 0)]
 
 
 def is_constitutional(a: Abnormality) -> bool:
@@ -67,35 +69,62 @@ def count_of(a: Abnormality) -> int:
     return a.copies
 
 
-def abnormality_dict(a: Abnormality, pairs_of: PairsOf = breakpoint_pairs) -> dict[str, Any]:
-    """The contract's abnormality object plus sign, copies, uncertain, constitutional, cells."""
-    chroms: list[str] = []
+_NO_FLAGS: tuple[str, ...] = ()
+
+
+def describe(a: Abnormality) -> tuple[dict[str, Any], Sequence[str]]:
+    """The contract's abnormality object (plus sign, copies, uncertain, constitutional, cells) and the
+    structural recurrent flags the item shows, computed in one pass over its rearrangements.
+
+    The flags leave out a component a ``c`` marks as constitutional; the caller leaves out a wholly
+    constitutional item (:func:`is_constitutional`).
+    """
+    kind, text, span, sign, chromosome, core, derivations, copies, uncertain, con, _, _, cells = a
+    flags: Sequence[str] = _NO_FLAGS
     bps: list[str] = []
-    if a.chromosome is not None:
-        chroms.append(chromosome_name(a.chromosome))
-    for r in components(a):
-        for c in r.chromosomes:
-            name = chromosome_name(c)
-            if name not in chroms:
-                chroms.append(name)
-        if r.breakpoints:
-            bps.extend([c + b for c, b in pairs_of(r)])
-    return {
-        "type": a.type,
-        "text": a.text,
+    if chromosome is not None:  # a whole chromosome gained or lost
+        type_ = "gain" if sign == "+" else "loss"
+        chroms = [chromosome_name(chromosome)]
+    elif core is None and not derivations:  # marker, double minutes, inc
+        type_ = "mar" if kind == "marker" else kind
+        chroms = []
+    else:
+        type_ = core.type if core is not None else kind
+        chroms = []
+        found: list[str] = []
+        skip = constitutional_component(a)
+        for r in components(a):
+            names = [chromosome_name(c) for c in r.chromosomes]
+            for name in names:
+                if name not in chroms:
+                    chroms.append(name)
+            pairs = breakpoint_pairs(r, names) if r.breakpoints else []
+            if pairs:
+                bps.extend([c + b for c, b in pairs])
+            if r is not skip:
+                found.extend(rearrangement_flags(r, names, pairs))
+        flags = found
+    out = {
+        "type": type_,
+        "text": text,
         "chromosomes": chroms,
         "breakpoints": bps,
-        "span": list(a.span),
-        "sign": a.sign or None,
-        "copies": a.copies,
-        "uncertain": a.uncertain,
-        "constitutional": a.constitutional,
-        "cells": a.cells,
+        "span": list(span),
+        "sign": sign or None,
+        "copies": copies,
+        "uncertain": uncertain,
+        "constitutional": con,
+        "cells": cells,
     }
+    return out, flags
 
 
-@dataclass(frozen=True)
-class _Clone:
+def abnormality_dict(a: Abnormality) -> dict[str, Any]:
+    """The contract's abnormality object plus sign, copies, uncertain, constitutional, cells."""
+    return describe(a)[0]
+
+
+class _Clone(NamedTuple):
     line: CellLine
     items: tuple[Abnormality, ...]
     sex: str | None
@@ -130,11 +159,11 @@ def resolve_clones(k: ParsedKaryotype, warnings: list[str]) -> list[_Clone]:
         items = (base.items if base else ()) + line.abnormalities
         sex = line.sex if line.sex is not None else (base.sex if base else None)
         normal = (
-            not _acquired(items)
-            and line.reference is None
+            line.reference is None
+            and not any(a.kind != "inc" and not is_constitutional(a) for a in items)
             and line.ploidy in (None, 2)
             and line.doubled_count is None
-            and (line.count == (46, 46) or bool(items))
+            and (line.chromosome_count == (46, 46) or bool(items))
         )
         clone = _Clone(line, items, sex, normal)
         clones.append(clone)
@@ -198,9 +227,11 @@ def count_warning(index: int, clone: _Clone) -> str | None:
     if net is None:
         return None
     auto_lo, auto_hi, sex_net = net
-    lo, hi = line.count
+    lo, hi = line.chromosome_count
     if line.ploidy is not None:
         levels: tuple[int, ...] = (23 * line.ploidy,)
+    elif 35 <= lo <= 57:
+        levels = (46,)
     else:
         level = _level(lo, None)
         levels = (level,) if level == 46 else (level, 46)
@@ -226,29 +257,20 @@ def count_warning(index: int, clone: _Clone) -> str | None:
 
 
 def compute(k: ParsedKaryotype, original: str, notes: tuple[str, ...]) -> dict[str, Any]:
-    """The full feature dict for a parsed karyotype (contract section 2 plus documented extras)."""
+    """The full feature dict for a parsed karyotype (contract section 2 plus documented extras).
+
+    One pass over the written abnormalities builds each abnormality object and collects the recurrent
+    evidence; the stemline's list (which may include items inherited through ``idem``) reuses them.
+    """
     warnings: list[str] = []
-    pair_cache: dict[int, list[tuple[str, str]]] = {}
-    dict_cache: dict[int, dict[str, Any]] = {}
-
-    def pairs_of(r: Rearrangement) -> list[tuple[str, str]]:
-        key = id(r)
-        got = pair_cache.get(key)
-        if got is None:
-            got = pair_cache[key] = breakpoint_pairs(r)
-        return got
-
-    def as_dict(a: Abnormality) -> dict[str, Any]:
-        got = dict_cache.get(id(a))
-        if got is None:
-            got = dict_cache[id(a)] = abnormality_dict(a, pairs_of)
-            return got
-        return dict(got)
-
     clones = resolve_clones(k, warnings)
-    stem_i = next((i for i, c in enumerate(clones) if not c.normal), 0)
+    stem_i = 0
+    for i, c in enumerate(clones):
+        if not c.normal:
+            stem_i = i
+            break
     stem = clones[stem_i]
-    lo, hi = stem.line.count
+    lo, hi = stem.line.chromosome_count
     modal: int | list[int] = lo if lo == hi else [lo, hi]
     basis = (lo + hi) // 2
     if lo != hi:
@@ -257,36 +279,67 @@ def compute(k: ParsedKaryotype, original: str, notes: tuple[str, ...]) -> dict[s
         )
     if basis < 24:
         warnings.append(f"a stemline count of {basis} is below every near-haploid band (24-31)")
-    roles = [
-        "stemline" if i == stem_i and not c.normal else ("normal" if c.normal else "sideline")
-        for i, c in enumerate(clones)
-    ]
+
+    evidence: dict[str, list[tuple[Span, str]]] = {}
+    described: dict[int, dict[str, Any]] = {}
+    clone_dicts: list[dict[str, Any]] = []
     for i, c in enumerate(clones):
+        line = c.line
         w = count_warning(i, c)
         if w:
             warnings.append(w)
+        abn_dicts = []
+        for a in line.abnormalities:
+            d, flags = describe(a)
+            described[id(a)] = d
+            abn_dicts.append(d)
+            if flags and not is_constitutional(a):
+                for key in flags:
+                    ev = evidence.setdefault(key, [])
+                    if (a.span, a.text) not in ev:
+                        ev.append((a.span, a.text))
+        lo_c, hi_c = line.chromosome_count
+        clone_dicts.append(
+            {
+                "text": line.text,
+                "cells": line.cells,
+                "chromosome_count": lo_c if lo_c == hi_c else [lo_c, hi_c],
+                "role": "normal" if c.normal else ("stemline" if i == stem_i else "sideline"),
+                "abnormalities": abn_dicts,
+                "reference": line.reference,
+                "composite": line.composite,
+                "span": list(line.span),
+            }
+        )
+
     stem_items = _acquired(stem.items) if not stem.normal else []
-    abn_count = sum(count_of(a) for a in stem_items)
     hyper = 51 <= basis <= 67
-    complex_count = sum(
-        count_of(a) for a in stem_items if not (hyper and a.kind == "numerical" and a.sign == "+")
-    )
-    evidence: dict[str, list[tuple[tuple[int, int], str]]] = structural_flags(
-        [a for c in clones for a in c.line.abnormalities if not is_constitutional(a)], pairs_of
-    )
+    abn_count = complex_count = 0
+    stem_dicts = []
+    for a in stem_items:
+        n = count_of(a)
+        abn_count += n
+        if not (hyper and a.kind == "numerical" and a.sign == "+"):
+            complex_count += n
+        d = described.get(id(a))
+        stem_dicts.append(dict(d) if d is not None else describe(a)[0])
+
     iamp = iamp21_evidence(k.set_aside)
     if iamp:
         evidence["iamp21"] = iamp
-    count_ev = [(_count_span(stem.line), stem.line.text.split(",", 1)[0])]
-    for key, cond in (
-        ("high_hyperdiploid", hyper),
-        ("hypodiploid_lt44", basis < 44),
-        ("near_haploid", 24 <= basis <= 31),
-        ("low_hypodiploid", 32 <= basis <= 39),
-    ):
-        if cond:
-            evidence[key] = count_ev
-    recurrent = {key: key in evidence for key in RECURRENT_KEYS}
+    if hyper or basis < 44:
+        count_ev = [(_count_span(stem.line), stem.line.text.split(",", 1)[0])]
+        for key, cond in (
+            ("high_hyperdiploid", hyper),
+            ("hypodiploid_lt44", basis < 44),
+            ("near_haploid", 24 <= basis <= 31),
+            ("low_hypodiploid", 32 <= basis <= 39),
+        ):
+            if cond:
+                evidence[key] = count_ev
+    recurrent = dict.fromkeys(RECURRENT_KEYS, False)
+    for key in evidence:
+        recurrent[key] = True
     return {
         "input": original,
         "valid": True,
@@ -295,33 +348,20 @@ def compute(k: ParsedKaryotype, original: str, notes: tuple[str, ...]) -> dict[s
         "ploidy_class": ploidy_class(basis),
         "sex_chromosomes": stem.sex,
         "clone_count": len(clones),
-        "normal": all(c.normal for c in clones),
+        "normal": stem.normal,  # the stemline is the first abnormal clone, if any
         "abnormality_count": abn_count,
         "complex": complex_count >= COMPLEX_THRESHOLD,
         "recurrent": recurrent,
-        "clones": [
-            {
-                "text": c.line.text,
-                "cells": c.line.cells,
-                "chromosome_count": c.line.count[0] if not c.line.count_is_range else list(c.line.count),
-                "role": roles[i],
-                "abnormalities": [as_dict(a) for a in c.line.abnormalities],
-                "reference": c.line.reference,
-                "composite": c.line.composite,
-                "span": list(c.line.span),
-            }
-            for i, c in enumerate(clones)
-        ],
+        "clones": clone_dicts,
         "recurrent_evidence": {
             key: [{"span": list(span), "text": text} for span, text in evidence[key]]
-            for key in RECURRENT_KEYS
-            if key in evidence
+            for key in sorted(evidence, key=_KEY_ORDER.__getitem__)
         },
         "warnings": warnings,
         "normalised": list(notes),
         "set_aside": k.set_aside.to_dict() if k.set_aside else None,
         "complex_convention": COMPLEX_CONVENTION,
-        "abnormalities": [as_dict(a) for a in stem_items],
+        "abnormalities": stem_dicts,
     }
 
 

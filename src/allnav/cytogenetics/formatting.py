@@ -50,7 +50,7 @@ def _item(a: Abnormality) -> str:
 
 def format_cell_line(line: CellLine) -> str:
     """One cell line in canonical form (doubling notation and per-abnormality cell counts kept)."""
-    out = _count(line.count[0], line.count[1], line.count_uncertain)
+    out = _count(line.chromosome_count[0], line.chromosome_count[1], line.count_uncertain)
     if line.ploidy is not None:
         out += "<n>" if line.ploidy == 1 else f"<{line.ploidy}n>"
     head = []

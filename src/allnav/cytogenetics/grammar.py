@@ -43,6 +43,7 @@ TERMINAL_WORDS: dict[str, str] = {
     "INCOMPLETE": "'inc'",
     "MULTIPLIER": "a multiplier such as x2",
     "CONSTITUTIONAL": "'c' (constitutional)",
+    "PART_CONSTITUTIONAL": "'c ' before a further rearrangement of a constitutional derivative",
     "ARM": "an arm (p or q)",
     "BAND": "a band (e.g. q34, p13.3, pter)",
     "SUB_BAND": "a sub-band number (e.g. 22 in q14-22)",

@@ -11,12 +11,8 @@ flagged only when the report writes it (``iAMP21`` or ``RUNX1 amp`` in the karyo
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
-
 from allnav.cytogenetics.model import Abnormality, Rearrangement, SetAside, Span
 from allnav.knowledge import RuleRef
-
-PairsOf = Callable[[Rearrangement], list[tuple[str, str]]]
 
 KMT2A_RULE = RuleRef("cyto.recurrent.kmt2a_11q23")
 IAMP21_RULE = RuleRef("cyto.recurrent.iamp21_written")
@@ -54,14 +50,18 @@ _DETAILED_BAND = re.compile(r"([0-9]{1,2}|X|Y)?([pq](?:ter|[0-9][0-9.?]*)?|cen)"
 
 def chromosome_name(written: str) -> str:
     """``"?17q"`` -> ``"17"``."""
-    if written.isdigit() or written in ("X", "Y"):
+    if written.isdigit() or written == "X" or written == "Y":
         return written
     return written.lstrip("?").rstrip("pq") or "?"
 
 
-def breakpoint_pairs(r: Rearrangement) -> list[tuple[str, str]]:
-    """(chromosome, band) for every breakpoint, e.g. ``t(9;22)(q34;q11.2)`` -> [("9","q34"), ("22","q11.2")]."""
-    names = [chromosome_name(c) for c in r.chromosomes]
+def breakpoint_pairs(r: Rearrangement, names: list[str] | None = None) -> list[tuple[str, str]]:
+    """(chromosome, band) for every breakpoint, e.g. ``t(9;22)(q34;q11.2)`` -> [("9","q34"), ("22","q11.2")].
+
+    ``names`` may pass the already computed :func:`chromosome_name` of each chromosome.
+    """
+    if names is None:
+        names = [chromosome_name(c) for c in r.chromosomes]
     out: list[tuple[str, str]] = []
     for i, group in enumerate(r.breakpoints or ()):
         default = names[i] if i < len(names) else (names[0] if names else "?")
@@ -85,50 +85,68 @@ def components(a: Abnormality) -> tuple[Rearrangement, ...]:
     return (a.rearrangement, *a.derivations) if a.derivations else (a.rearrangement,)
 
 
+def constitutional_component(a: Abnormality) -> Rearrangement | None:
+    """The one component of an otherwise acquired derivative that a ``c`` marks as constitutional.
+
+    ``der(13;14)(q10;q10)c t(11;14)``: the der(13;14) itself (ISCN 2024 6.4 g v);
+    ``der(9)t(9;11)(p22;q23)t(11;12)(p13;q22)c``: the last rearrangement, t(11;12) (6.4 g iv).
+    """
+    core = a.rearrangement
+    if core is not None and core.constitutional:
+        return core
+    if a.constitutional and len(a.derivations) >= 2:
+        return a.derivations[-1]
+    return None
+
+
 def _band_ok(pairs: list[tuple[str, str]], chrom: str, band: str) -> bool:
-    bands = [b for c, b in pairs if c == chrom]
-    return not bands or any(b.startswith(band) for b in bands)
+    """True when ``chrom`` has no breakpoint written, or one in ``band``."""
+    written = False
+    for c, b in pairs:
+        if c == chrom:
+            if b.startswith(band):
+                return True
+            written = True
+    return not written
 
 
 def _has_break(pairs: list[tuple[str, str]], chrom: str, band: str) -> bool:
-    return any(c == chrom and b.startswith(band) for c, b in pairs)
+    for c, b in pairs:
+        if c == chrom and b.startswith(band):
+            return True
+    return False
 
 
-def rearrangement_flags(r: Rearrangement, pairs_of: PairsOf = breakpoint_pairs) -> list[str]:
-    """The structural recurrent flags one rearrangement shows."""
-    names = {chromosome_name(c) for c in r.chromosomes}
+#: chromosome -> (flag, its band, partner chromosome, partner band), from TRANSLOCATIONS (both orders).
+_PARTNERS: dict[str, list[tuple[str, str, str, str]]] = {}
+for _key, ((_c1, _b1), (_c2, _b2)) in TRANSLOCATIONS.items():
+    _PARTNERS.setdefault(_c1, []).append((_key, _b1, _c2, _b2))
+
+
+def rearrangement_flags(
+    r: Rearrangement, names: list[str] | None = None, pairs: list[tuple[str, str]] | None = None
+) -> list[str]:
+    """The structural recurrent flags one rearrangement shows (``names``/``pairs`` if already computed)."""
+    if names is None:
+        names = [chromosome_name(c) for c in r.chromosomes]
+    if pairs is None:
+        pairs = breakpoint_pairs(r, names) if r.breakpoints else []
     hits: list[str] = []
-    if r.type in _EXCHANGES:
-        for key, ((c1, b1), (c2, b2)) in TRANSLOCATIONS.items():
-            if c1 in names and c2 in names:
-                if not r.breakpoints:
+    rtype = r.type
+    if rtype in _EXCHANGES:
+        for c1 in names:
+            for key, b1, c2, b2 in _PARTNERS.get(c1, ()):
+                if (
+                    c2 in names
+                    and key not in hits
+                    and (not r.breakpoints or (_band_ok(pairs, c1, b1) and _band_ok(pairs, c2, b2)))
+                ):
                     hits.append(key)
-                    continue
-                pairs = pairs_of(r)
-                if _band_ok(pairs, c1, b1) and _band_ok(pairs, c2, b2):
-                    hits.append(key)
-        if ("11" in names or r.detailed) and r.breakpoints and _has_break(pairs_of(r), "11", "q23"):
+        if ("11" in names or r.detailed) and r.breakpoints and _has_break(pairs, "11", "q23"):
             hits.append("kmt2a_11q23")
-    igh_possible = r.type in _IGH_TYPES and ("14" in names or r.detailed) and r.breakpoints
-    if igh_possible and _has_break(pairs_of(r), "14", "q32"):
+    if rtype in _IGH_TYPES and ("14" in names or r.detailed) and r.breakpoints and _has_break(pairs, "14", "q32"):
         hits.append("igh_14q32")
     return hits
-
-
-def structural_flags(
-    items: list[Abnormality], pairs_of: PairsOf = breakpoint_pairs
-) -> dict[str, list[tuple[Span, str]]]:
-    """Evidence (span, text) for each structural recurrent flag found among ``items``."""
-    found: dict[str, list[tuple[Span, str]]] = {}
-    for a in items:
-        if a.kind != "structural":
-            continue
-        for r in components(a):
-            for key in rearrangement_flags(r, pairs_of):
-                ev = found.setdefault(key, [])
-                if (a.span, a.text) not in ev:
-                    ev.append((a.span, a.text))
-    return found
 
 
 def iamp21_evidence(aside: SetAside | None) -> list[tuple[Span, str]]:

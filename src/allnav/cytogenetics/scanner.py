@@ -22,6 +22,7 @@ _DERIVED = frozenset({"der", "ider", "rec"})
 _STRUCT = "|".join(sorted(_STRUCTURAL, key=len, reverse=True))
 _TYPES = "|".join(sorted([*_STRUCTURAL, *_DERIVED], key=len, reverse=True))
 _CON = r"(\??(?:c(?![a-z])|mat|pat|dn|inh))?"
+_PART_CON = r"(\??(?:c|mat|pat|dn|inh))"
 _FOLLOW = r"(?=[,\[/.]|$)"
 _FOLLOW_INNER = r"(?=[,\[)])"  # inside ISCN's doubling notation 50(25,X,+X,+21)x2
 _COUNT = re.compile(r"([0-9]+)(?:[~-]([0-9]+))?(<[1-9]?n>)?([,(])")
@@ -35,7 +36,9 @@ def _item_pattern(follow: str) -> re.Pattern[str]:
         r"(\?)?([0-9]+|X|Y)"
         r"|([0-9]+)?(?:~([0-9]+))?(mar|dmin)([0-9]+)?"
         r"|(inc)"
-        rf"|(\?)?({_TYPES})\(([^()]*)\)(?:\(([^()]*)\))?((?:\??(?:{_STRUCT})\([^()]*\)(?:\([^()]*\))?)*)"
+        rf"|(\?)?({_TYPES})\(([^()]*)\)(?:\(([^()]*)\))?"
+        rf"(?:{_PART_CON} (?=\??(?:{_STRUCT})\())?"  # der(13;14)(q10;q10)c t(11;14)
+        rf"((?:\??(?:{_STRUCT})\([^()]*\)(?:\([^()]*\))?)*)"
         r"|(r)(?!\()"
         r")(?:x([0-9]+))?" + _CON + r"(?:\[([0-9]+)\](?=[,\[]))?" + follow
     )
@@ -68,8 +71,6 @@ _SIMPLE_GROUPS = re.compile(f"{_SIMPLE_BAND}(?:;{_SIMPLE_BAND})*")
 
 def _chromosomes(inner: str) -> tuple[str, ...]:
     out = tuple(inner.split(";"))
-    if _SIMPLE_CHROMOSOMES.fullmatch(inner) is not None:  # the common case: plain chromosome names
-        return out
     for item in out:
         m = _CHROMOSOME.fullmatch(item)
         if m is None:
@@ -81,60 +82,71 @@ def _chromosomes(inner: str) -> tuple[str, ...]:
 
 
 def _rearrangement(type_: str, chroms: str, bps: str | None, unc: bool = False) -> Rearrangement:
-    chromosomes = _chromosomes(chroms)
-    groups = None
-    detailed = False
-    if bps is not None and _SIMPLE_GROUPS.fullmatch(bps) is not None:  # one plain band per chromosome
-        parts = bps.split(";")
+    if _SIMPLE_CHROMOSOMES.fullmatch(chroms) is not None:  # the common case: plain chromosome names
+        chromosomes = tuple(chroms.split(";"))
+    else:
+        chromosomes = _chromosomes(chroms)
+    if bps is None:
+        return Rearrangement(type_, chromosomes, None, unc, False)
+    parts = bps.split(";")
+    if _SIMPLE_GROUPS.fullmatch(bps) is not None:  # one plain band per chromosome
         if len(parts) != len(chromosomes):
             raise _FallbackError
         return Rearrangement(type_, chromosomes, tuple([(p,) for p in parts]), unc, False)
-    if bps is not None:
-        parts = bps.split(";")
-        gl: list[tuple[str, ...]] = []
-        for part in parts:
-            if "->" not in part and _GROUP.fullmatch(part) is None:
+    detailed = False
+    gl: list[tuple[str, ...]] = []
+    for part in parts:
+        if part == "?":
+            gl.append(("?",))
+        elif "->" in part:
+            if _DETAILED.fullmatch(part) is None:
                 raise _FallbackError
-            if part == "?":
-                gl.append(("?",))
-            elif "->" in part:
-                if _DETAILED.fullmatch(part) is None:
-                    raise _FallbackError
-                gl.append((part,))
-                detailed = True
-            else:
-                gl.append(tuple(a if not b else f"{a}~{b}" for a, b in _BREAKPOINT_RE.findall(part)))
-        groups = tuple(gl)
-        if not detailed and len(parts) != len(chromosomes):
+            gl.append((part,))
+            detailed = True
+        elif _GROUP.fullmatch(part) is None:
             raise _FallbackError
-    return Rearrangement(type_, chromosomes, groups, unc, detailed)
+        else:
+            gl.append(tuple([a if not b else f"{a}~{b}" for a, b in _BREAKPOINT_RE.findall(part)]))
+    if not detailed and len(parts) != len(chromosomes):
+        raise _FallbackError
+    return Rearrangement(type_, chromosomes, tuple(gl), unc, detailed)
 
 
-def _item(m: re.Match[str], norm: Normalised) -> Abnormality:
-    sign, nunc, num, mlo, mhi, mk, mnum, inc, unc, type_, chs, bps, ders, ring, mult, con, cells_ = m.groups()
-    end = m.end() if cells_ is None else m.start(17) - 1
-    text = m.string[m.start() : end]
-    if norm.offsets is None:
-        span = (m.start() + norm.shift, end + norm.shift)
-    else:
-        span = (norm.orig(m.start()), norm.orig_end(end))
-    copies = int(mult) if mult is not None else 1
-    cells = int(cells_) if cells_ is not None else None
+def _item(m: re.Match[str], shift: int, norm: Normalised | None) -> Abnormality:
+    """One abnormality from a match of the item pattern (``shift``: offset shift, or ``norm`` to map)."""
+    (sign, nunc, num, mlo, mhi, mk, mnum, inc, unc, type_, chs, bps, part_con, ders, ring, mult, con, cells_) = (
+        m.groups()
+    )
+    start = m.start()
+    end = m.end() if cells_ is None else m.start(18) - 1
+    text = m.string[start:end]
+    span = (start + shift, end + shift) if norm is None else (norm.orig(start), norm.orig_end(end))
+    copies = 1 if mult is None else int(mult)
+    cells = None if cells_ is None else int(cells_)
     if copies < 1 or cells == 0:
         raise _FallbackError
+    if type_ is not None:
+        core = _rearrangement(type_, chs, bps)
+        derivs: tuple[Rearrangement, ...] = ()
+        if ders or part_con is not None:
+            if type_ not in _DERIVED:
+                raise _FallbackError
+            if part_con is not None:
+                core = core._replace(constitutional=part_con)
+            derivs = tuple(
+                [
+                    _rearrangement(d.group(2), d.group(3), d.group(4), d.group(1) is not None)
+                    for d in _DERIVATION.finditer(ders)
+                ]
+            )
+        return Abnormality(
+            "structural", text, span, sign, None, core, derivs, copies, unc is not None, con, None, None, cells
+        )
     if num is not None:
         if not sign or (num.isdigit() and not 1 <= int(num) <= 22):
             raise _FallbackError
         return Abnormality(
-            "numerical",
-            text,
-            span,
-            sign=sign,
-            chromosome=num,
-            copies=copies,
-            uncertain=nunc is not None,
-            constitutional=con,
-            cells=cells,
+            "numerical", text, span, sign, num, None, (), copies, nunc is not None, con, None, None, cells
         )
     if mk is not None:
         lo = int(mlo) if mlo is not None else 1
@@ -144,66 +156,29 @@ def _item(m: re.Match[str], norm: Normalised) -> Abnormality:
         if mk == "dmin":
             if sign or mnum is not None or mult is not None or con is not None:
                 raise _FallbackError
-            return Abnormality("dmin", text, span, count_range=(lo, hi), cells=cells)
+            return Abnormality("dmin", text, span, "", None, None, (), 1, False, None, (lo, hi), None, cells)
         if not sign and (mult is not None or con is not None):
             raise _FallbackError
-        return Abnormality(
-            "marker",
-            text,
-            span,
-            sign=sign,
-            copies=copies,
-            constitutional=con,
-            count_range=(lo, hi),
-            marker_number=int(mnum) if mnum is not None else None,
-            cells=cells,
-        )
+        number = int(mnum) if mnum is not None else None
+        return Abnormality("marker", text, span, sign, None, None, (), copies, False, con, (lo, hi), number, cells)
     if inc is not None:
         if sign or mult is not None or con is not None:
             raise _FallbackError
         return Abnormality("inc", text, span, cells=cells)
-    if ring is not None:
-        return Abnormality(
-            "structural",
-            text,
-            span,
-            sign=sign,
-            rearrangement=Rearrangement("r", (), None, False, False),
-            copies=copies,
-            constitutional=con,
-            cells=cells,
-        )
-    core = _rearrangement(type_, chs, bps)
-    derivs: tuple[Rearrangement, ...] = ()
-    if ders:
-        if type_ not in _DERIVED:
-            raise _FallbackError
-        derivs = tuple(
-            _rearrangement(d.group(2), d.group(3), d.group(4), d.group(1) is not None)
-            for d in _DERIVATION.finditer(ders)
-        )
-    return Abnormality(
-        "structural",
-        text,
-        span,
-        sign=sign,
-        rearrangement=core,
-        derivations=derivs,
-        copies=copies,
-        uncertain=unc is not None,
-        constitutional=con,
-        cells=cells,
-    )
+    ring_core = Rearrangement(ring, (), None)
+    return Abnormality("structural", text, span, sign, None, ring_core, (), copies, False, con, None, None, cells)
 
 
-def _more_items(t: str, pos: int, norm: Normalised, items: list[Abnormality], follow: str = _FOLLOW) -> int:
-    item_re = _ITEM[follow]
+def _more_items(
+    t: str, pos: int, shift: int, norm: Normalised | None, items: list[Abnormality], item_re: re.Pattern[str]
+) -> int:
+    """Read ``,item`` repeatedly from ``pos``; returns the offset after the last one."""
     n = len(t)
     while pos < n and t[pos] == ",":
         im = item_re.match(t, pos + 1)
         if im is None:
             raise _FallbackError
-        items.append(_item(im, norm))
+        items.append(_item(im, shift, norm))
         pos = im.end()
     return pos
 
@@ -211,36 +186,40 @@ def _more_items(t: str, pos: int, norm: Normalised, items: list[Abnormality], fo
 _Content = tuple[str | None, str | None, str | None, int, list[Abnormality], int]
 
 
-def _content(t: str, pos: int, norm: Normalised, follow: str) -> _Content:
+def _content(t: str, pos: int, shift: int, norm: Normalised | None, follow: str) -> _Content:
     """Sex chromosomes and/or a reference, then the abnormalities, as ``line_content`` in the grammar."""
     sex = sex_con = ref = None
     ref_copies = 1
     items: list[Abnormality] = []
+    item_re = _ITEM[follow]
     sm = _SEX[follow].match(t, pos)
     if sm is not None:
-        sex, sex_con = sm.group(1), sm.group(2)
+        sex, sex_con = sm.group(1, 2)
         pos = sm.end()
         rm = _REF[follow].match(t, pos + 1) if t.startswith(",", pos) else None
     else:
         rm = _REF[follow].match(t, pos)
         if rm is None:
-            im = _ITEM[follow].match(t, pos)
+            im = item_re.match(t, pos)
             if im is None:
                 raise _FallbackError
-            items.append(_item(im, norm))
+            items.append(_item(im, shift, norm))
             pos = im.end()
     if rm is not None:
-        ref = rm.group(1)
-        ref_copies = int(rm.group(2)) if rm.group(2) is not None else 1
+        ref, mult = rm.group(1, 2)
+        ref_copies = int(mult) if mult is not None else 1
         if ref_copies < 1:
             raise _FallbackError
         pos = rm.end()
-    return sex, sex_con, ref, ref_copies, items, _more_items(t, pos, norm, items, follow)
+    return sex, sex_con, ref, ref_copies, items, _more_items(t, pos, shift, norm, items, item_re)
 
 
 def _scan(norm: Normalised) -> ParsedKaryotype:
     t = norm.text
     n = len(t)
+    # offsets are a constant shift unless normalisation changed the length (then map each one)
+    shift = norm.shift
+    mapped = None if norm.offsets is None else norm
     pos = 0
     chim = None
     if t.startswith(("mos", "chi")):
@@ -253,17 +232,17 @@ def _scan(norm: Normalised) -> ParsedKaryotype:
         m = _COUNT.match(t, pos)
         if m is None:
             raise _FallbackError
-        lo = int(m.group(1))
-        hi = int(m.group(2)) if m.group(2) is not None else lo
+        lo_s, hi_s, ploidy_text, opener = m.groups()
+        lo = int(lo_s)
+        hi = int(hi_s) if hi_s is not None else lo
         if not 1 <= lo <= hi <= 400:
             raise _FallbackError
-        ploidy_text = m.group(3)
         ploidy = None if ploidy_text is None else int(ploidy_text[1:-2] or "1")
         pos = m.end()
         doubled_count = None
         doubling = 1
         doubled_items = 0
-        if m.group(4) == "(":
+        if opener == "(":
             im = _INNER_COUNT.match(t, pos)
             if im is None:
                 raise _FallbackError
@@ -272,42 +251,43 @@ def _scan(norm: Normalised) -> ParsedKaryotype:
             if not 1 <= ilo <= ihi <= 400:
                 raise _FallbackError
             doubled_count = (ilo, ihi)
-            sex, sex_con, ref, ref_copies, items, pos = _content(t, im.end(), norm, _FOLLOW_INNER)
+            sex, sex_con, ref, ref_copies, items, pos = _content(t, im.end(), shift, mapped, _FOLLOW_INNER)
             dm = _DOUBLING.match(t, pos)
             if dm is None or int(dm.group(1)) < 1:
                 raise _FallbackError
             doubling = int(dm.group(1))
             doubled_items = len(items)
-            pos = dm.end()
-            pos = _more_items(t, pos, norm, items)
+            pos = _more_items(t, dm.end(), shift, mapped, items, _ITEM[_FOLLOW])
         else:
-            sex, sex_con, ref, ref_copies, items, pos = _content(t, pos, norm, _FOLLOW)
+            sex, sex_con, ref, ref_copies, items, pos = _content(t, pos, shift, mapped, _FOLLOW)
         cells = None
         composite = False
         if pos < n and t[pos] == "[":
             cm = _CELLS.match(t, pos)
-            if cm is None or cm.group(2) == "0" or int(cm.group(2)) < 1:
+            if cm is None or int(cm.group(2)) < 1:
                 raise _FallbackError
             composite = cm.group(1) is not None
             cells = int(cm.group(2))
             pos = cm.end()
+        span = (start + shift, pos + shift) if mapped is None else (norm.orig(start), norm.orig_end(pos))
         lines.append(
             CellLine(
-                text=t[start:pos],
-                span=(norm.orig(start), norm.orig_end(pos)),
-                count=(lo, hi),
-                ploidy=ploidy,
-                sex=sex,
-                sex_constitutional=sex_con,
-                reference=ref,
-                reference_copies=ref_copies,
-                abnormalities=tuple(items),
-                cells=cells,
-                composite=composite,
-                separator=sep,
-                doubled_count=doubled_count,
-                doubling=doubling,
-                doubled_items=doubled_items,
+                t[start:pos],
+                span,
+                (lo, hi),
+                False,
+                ploidy,
+                sex,
+                sex_con,
+                ref,
+                ref_copies,
+                tuple(items),
+                cells,
+                composite,
+                sep,
+                doubled_count,
+                doubling,
+                doubled_items,
             )
         )
         if pos == n:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import Any
 
 from lark import Token, Transformer, v_args
@@ -114,9 +113,15 @@ class IscnTransformer(Transformer[Token, Any]):
             return Rearrangement(rea.type, rea.chromosomes, rea.breakpoints, True, rea.detailed)
         return rea  # type: ignore[no-any-return]
 
+    def part_constitutional(self, meta: Meta, c: _Children) -> str:
+        return str(c[0])[:-1]  # without the space that ends the terminal
+
     def derivative(self, meta: Meta, c: _Children) -> tuple[Rearrangement, tuple[Rearrangement, ...]]:
-        type_, chroms, bps, *derivs = c
-        return (self._rearrangement(meta, str(type_), chroms, bps), tuple(derivs))
+        type_, chroms, bps, part_con, first, *derivs = c
+        core = self._rearrangement(meta, str(type_), chroms, bps)
+        if part_con is not None:
+            return (core._replace(constitutional=part_con), (first, *derivs))
+        return (core, tuple(derivs))
 
     def rearranged_chromosome(self, meta: Meta, c: _Children) -> tuple[bool, Rearrangement, tuple[Any, ...]]:
         unc, core = c
@@ -247,7 +252,7 @@ class IscnTransformer(Transformer[Token, Any]):
             if isinstance(child, Abnormality):
                 items.append(child)
             elif isinstance(child, int) and items:
-                items[-1] = replace(items[-1], cells=child)
+                items[-1] = items[-1]._replace(cells=child)
         return tuple(items)
 
     def line_content(self, meta: Meta, c: _Children) -> dict[str, Any]:
@@ -271,7 +276,7 @@ class IscnTransformer(Transformer[Token, Any]):
         return CellLine(
             text=self._text(meta),
             span=self._span(meta),
-            count=(lo, hi),
+            chromosome_count=(lo, hi),
             count_uncertain=unc,
             ploidy=ploidy,
             sex=content["sex"],
@@ -300,5 +305,5 @@ class IscnTransformer(Transformer[Token, Any]):
         chim, first, middle, aside = c[0], c[1], c[2:-1], c[-1]
         lines = [first]
         for sep, line in zip(middle[::2], middle[1::2], strict=True):
-            lines.append(replace(line, separator=sep))
+            lines.append(line._replace(separator=sep))
         return ParsedKaryotype(chim, tuple(lines), aside)

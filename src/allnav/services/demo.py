@@ -51,7 +51,9 @@ def seed_demo(sessions: sessionmaker[Session], core: ClinicalCore) -> list[tuple
                     )
                 seeded.append(item["id"])
             except AllnavError as exc:  # a demo case the current engine refuses: skip it, say so
-                log.warning("demo patient skipped: %s", exc.code)
+                log.warning("demo patient %s skipped: %s", item["id"], exc.code)
+            except Exception as exc:  # an engine failure must not stop the demo server; it is logged
+                log.error("demo patient %s skipped: the engine failed (%s)", item["id"], type(exc).__name__)
         accounts: list[tuple[str, str, str | None, str | None]] = [
             ("clinician@demo.allnav", "clinician", "leukaemia-team", None),
             ("cart-clinician@demo.allnav", "clinician", "cellular-therapy-team", None),

@@ -33,7 +33,9 @@ def token(
     if user is None:
         state.limiter.failed(form.username, address)
         actor = actor_of(request, None)
-        audit.record(session, actor, "denied", "POST /api/token", detail="failed login")
+        audit.record(
+            session, actor, "denied", "POST /api/token", detail=f"failed login as {form.username[:100]}"
+        )
         session.commit()
         raise AuthenticationError("wrong email or password")
     state.limiter.succeeded(form.username, address)
