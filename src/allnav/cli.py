@@ -86,6 +86,31 @@ def _assess_text(text: str) -> dict[str, Any]:
     return assess(case)
 
 
+def _assess_with_calls(
+    text: str, calls_path: str, predictions_path: str | None, sample: str
+) -> dict[str, Any]:
+    """The case with the RNA-seq classifier's calls for ``sample`` added to its genetics findings."""
+    from allnav.assessment import assess
+    from allnav.case import load_case, load_case_text
+    from allnav.errors import InteropError
+    from allnav.interop.rnaseq_classifiers import read_subtype_calls
+
+    case = load_case_text(text).model_dump(mode="json", exclude_none=True)
+    calls = read_subtype_calls(
+        _read_text(calls_path), _read_text(predictions_path) if predictions_path else None, origin=calls_path
+    )
+    if sample not in calls:
+        raise InteropError(
+            f"{calls_path}: no sample {sample!r} (samples: {', '.join(sorted(calls)) or 'none'})"
+        )
+    findings = [
+        {k: v for k, v in g.items() if k not in ("kind", "genes", "alteration", "written_as", "notes")}
+        for g in case.get("genetics", [])
+    ]
+    case["genetics"] = findings + calls[sample]
+    return assess(load_case(case))
+
+
 def _error_envelope(exc: AllnavError) -> dict[str, Any]:
     return {"error": exc.to_dict()}
 
@@ -126,18 +151,39 @@ def _assess_jsonl(path: str, as_json: bool, out: IO[str]) -> None:
 @click.argument("case_path", required=False, metavar="CASE")
 @click.option("--file", "file_", metavar="PATH", help="JSON Lines, one case per line ('-' for stdin).")
 @click.option("--json", "as_json", is_flag=True, help="JSON on stdout.")
-def assess(case_path: str | None, file_: str | None, as_json: bool) -> None:
+@click.option(
+    "--subtype-calls",
+    "calls_path",
+    metavar="PROBS",
+    help="ALLSorts/TALLSorts probabilities.csv: the sample's calls join the case's genetics.",
+)
+@click.option("--predictions", "predictions_path", metavar="PRED", help="The classifier's predictions.csv.")
+@click.option("--sample", help="The sample id in the classifier's files (with --subtype-calls).")
+def assess(
+    case_path: str | None,
+    file_: str | None,
+    as_json: bool,
+    calls_path: str | None,
+    predictions_path: str | None,
+    sample: str | None,
+) -> None:
     """Assess a case file (JSON or YAML; '-' reads stdin)."""
     from allnav.assessment.render import render_text
 
     if (case_path is None) == (file_ is None):
         raise click.UsageError("give exactly one of CASE or --file PATH")
+    if calls_path is not None and (file_ is not None or sample is None):
+        raise click.UsageError("--subtype-calls works with one CASE and needs --sample")
     if file_ is not None:
         _assess_jsonl(file_, as_json, sys.stdout)
         return
     assert case_path is not None
     try:
-        result = _assess_text(_read_text(case_path))
+        if calls_path is not None:
+            assert sample is not None
+            result = _assess_with_calls(_read_text(case_path), calls_path, predictions_path, sample)
+        else:
+            result = _assess_text(_read_text(case_path))
     except AllnavError as exc:
         result = _error_envelope(exc)
     if as_json:

@@ -132,3 +132,20 @@ def test_import_store_then_export_fhir_and_omop(tmp_path: Path, monkeypatch: pyt
 
 def test_import_store_needs_a_team() -> None:
     assert run("import", "x.json", "--store")[0] == 2
+
+
+def test_assess_with_allsorts_calls_flows_into_classification(tmp_path: Path) -> None:
+    probs = tmp_path / "probabilities.csv"
+    probs.write_text(",Ph-like,Ph,DUX4,Pred\nS1,0.87,0.1,0.0,Ph-like\n")
+    case = tmp_path / "case.json"
+    data = json.loads((EXAMPLES / "high-hyperdiploid.json").read_text())
+    data["karyotype"] = "46,XX[20]"
+    case.write_text(json.dumps(data))
+    code, out = run("assess", str(case), "--json", "--subtype-calls", str(probs), "--sample", "S1")
+    assert code == 0, out
+    result = json.loads(out)
+    assert result["who2016"]["icdo3"] == "9819/3"
+    assert "bcr_abl1_like" in {f["id"] for f in result["prognostic_factors"]}
+    code, out = run("assess", str(case), "--json", "--subtype-calls", str(probs), "--sample", "S9")
+    assert "no sample 'S9'" in json.loads(out)["error"]["message"]
+    assert run("assess", str(case), "--subtype-calls", str(probs))[0] == 2
