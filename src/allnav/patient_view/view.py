@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable, Mapping
 from typing import Any
@@ -17,6 +18,7 @@ from allnav.patient_view.summary import summarise
 GLOSSARY = RuleRef("pt.glossary")
 
 
+@functools.cache
 def _pattern(p: str) -> re.Pattern[str]:
     letters = re.sub(r"\\[bBdDsSwW]|[^A-Za-z]", "", p)
     acronym = bool(letters) and letters.isupper()
@@ -25,16 +27,17 @@ def _pattern(p: str) -> re.Pattern[str]:
 
 def term_used(term: Term, texts: Iterable[str]) -> bool:
     """Whether any of the term's patterns occurs in the texts."""
-    pats = [_pattern(p) for p in term.match]
-    return any(p.search(t) for t in texts for p in pats)
+    joined = "\n".join(texts)
+    return any(_pattern(p).search(joined) for p in term.match)
 
 
 def glossary(c: Content, texts: list[str]) -> list[dict[str, str]]:
     """Explanations for every glossary term that the patient's texts use."""
+    joined = ["\n".join(texts)]  # one search per pattern, not one per text
     return [
         {"term": t.term, "explanation": t.text, "source": c.cite(t.seed_lines)}
         for t in c.glossary
-        if term_used(t, texts)
+        if term_used(t, joined)
     ]
 
 
