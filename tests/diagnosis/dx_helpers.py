@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import importlib
-import importlib.resources
 from dataclasses import dataclass, field
 from typing import Any
 
 from allnav.case import Case, load_case
-from allnav.knowledge import KnowledgeBase, RuleRef
-from allnav.knowledge.rules import _read_records, build_knowledge_base
+from allnav.knowledge import KnowledgeBase, knowledge_base_for
 
 PACKAGES = ("allnav.immunophenotype", "allnav.diagnosis")
 B_ALL = {"CD19": "pos", "cCD79a": "pos", "CD10": "pos", "TdT": "pos", "cCD3": "neg", "MPO": "neg"}
@@ -18,15 +15,7 @@ T_ALL = {"cCD3": "pos", "CD7": "pos", "CD1a": "pos", "CD19": "neg", "MPO": "neg"
 
 def package_kb(packages: tuple[str, ...]) -> KnowledgeBase:
     """Records of these packages, checked against the RuleRefs their modules declare."""
-    refs: set[str] = set()
-    records = []
-    for pkg in packages:
-        for entry in importlib.resources.files(pkg).iterdir():
-            if entry.name.endswith(".py"):
-                name = pkg if entry.name == "__init__.py" else f"{pkg}.{entry.name[:-3]}"
-                refs |= {v for v in vars(importlib.import_module(name)).values() if isinstance(v, RuleRef)}
-        records += _read_records(pkg)
-    return build_knowledge_base(records, refs)
+    return knowledge_base_for(packages)
 
 
 @dataclass(frozen=True)

@@ -7,8 +7,6 @@ not depend on the state of other packages.
 
 from __future__ import annotations
 
-import importlib
-import importlib.resources
 from collections.abc import Callable
 from typing import Any
 
@@ -16,27 +14,14 @@ import pytest
 
 from allnav.case.model import Case
 from allnav.cytogenetics import parse_karyotype
-from allnav.knowledge import KnowledgeBase, RuleRef
-from allnav.knowledge.rules import _read_records, build_knowledge_base
+from allnav.knowledge import KnowledgeBase, knowledge_base_for
 
 PACKAGES = ("allnav.genetics", "allnav.classification", "allnav.prognosis")
 
 
-def _own_refs() -> set[str]:
-    refs: set[str] = set()
-    for package in PACKAGES:
-        for entry in importlib.resources.files(package).iterdir():
-            if entry.name.endswith(".py"):
-                name = package if entry.name == "__init__.py" else f"{package}.{entry.name[:-3]}"
-                mod = importlib.import_module(name)
-                refs |= {v for v in vars(mod).values() if isinstance(v, RuleRef)}
-    return refs
-
-
 @pytest.fixture(scope="session")
 def kb() -> KnowledgeBase:
-    records = [r for p in PACKAGES for r in _read_records(p)]
-    return build_knowledge_base(records, _own_refs())
+    return knowledge_base_for(PACKAGES)
 
 
 @pytest.fixture

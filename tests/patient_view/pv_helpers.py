@@ -3,13 +3,10 @@ assessments built through the real treatment pathway."""
 
 from __future__ import annotations
 
-import importlib
-import importlib.resources
 from typing import Any
 
 from allnav.case.model import Case
-from allnav.knowledge import KnowledgeBase, RuleRef
-from allnav.knowledge.rules import _read_records, build_knowledge_base
+from allnav.knowledge import KnowledgeBase, knowledge_base_for
 from allnav.patient_view import summarise_for_patient
 from allnav.treatment import plan_treatment
 
@@ -18,16 +15,7 @@ PACKAGES = ("allnav.treatment", "allnav.patient_view")
 
 def pv_kb() -> KnowledgeBase:
     """Records of the treatment and patient-view packages, checked against their RuleRefs."""
-    refs: set[str] = set()
-    records = []
-    for pkg in PACKAGES:
-        for entry in importlib.resources.files(pkg).iterdir():
-            if entry.name.endswith(".py") and entry.name != "__init__.py":
-                mod = importlib.import_module(f"{pkg}.{entry.name[:-3]}")
-                refs |= {v for v in vars(mod).values() if isinstance(v, RuleRef)}
-                refs |= set(vars(mod).get("DRUG_RULES", {}).values())
-        records += _read_records(pkg)
-    return build_knowledge_base(records, refs)
+    return knowledge_base_for(PACKAGES)
 
 
 def marker(positive: bool | None) -> dict[str, Any]:

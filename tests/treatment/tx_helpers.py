@@ -11,14 +11,12 @@ import allnav.treatment.plan
 import allnav.treatment.relapse
 import allnav.treatment.transplant  # noqa: F401  (registers RuleRefs)
 from allnav.case.model import Case
-from allnav.knowledge import KnowledgeBase
-from allnav.knowledge.rules import _REFERENCED, _read_records, build_knowledge_base
+from allnav.knowledge import KnowledgeBase, knowledge_base_for
 
 
 def tx_kb() -> KnowledgeBase:
     """The treatment rules as a checked knowledge base."""
-    refs = {r for r in _REFERENCED if r.startswith("tx.")}
-    return build_knowledge_base(_read_records("allnav.treatment"), refs)
+    return knowledge_base_for(["allnav.treatment"])
 
 
 def marker(positive: bool | None, percent: float | None = None) -> dict[str, Any]:
@@ -65,11 +63,7 @@ def resp(
 
 def full_kb() -> KnowledgeBase:
     """Treatment and patient-view rules together (for the patient view)."""
-    import allnav.patient_view.view  # noqa: F401
-
-    refs = {r for r in _REFERENCED if r.startswith(("tx.", "pt."))}
-    records = _read_records("allnav.treatment") + _read_records("allnav.patient_view")
-    return build_knowledge_base(records, refs)
+    return knowledge_base_for(["allnav.treatment", "allnav.patient_view"])
 
 
 def context(

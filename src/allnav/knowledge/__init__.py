@@ -5,7 +5,8 @@ from allnav.knowledge.rules import (
     KnowledgeBase,
     Rule,
     RuleRef,
+    knowledge_base_for,
     load_knowledge_base,
 )
 
-__all__ = ["KNOWLEDGE_VERSION", "KnowledgeBase", "Rule", "RuleRef", "load_knowledge_base"]
+__all__ = ["KNOWLEDGE_VERSION", "KnowledgeBase", "Rule", "RuleRef", "knowledge_base_for", "load_knowledge_base"]

@@ -192,6 +192,32 @@ def _import_evaluators() -> None:
                 importlib.import_module(f"{pkg.__name__}.{name[:-3]}")
 
 
+def _declared_refs(package: str) -> set[str]:
+    """The RuleRefs declared at module level in one package's modules."""
+    refs: set[str] = set()
+    for entry in importlib.resources.files(package).iterdir():
+        if entry.name.endswith(".py"):
+            name = package if entry.name == "__init__.py" else f"{package}.{entry.name[:-3]}"
+            module = importlib.import_module(name)
+            refs |= {v for v in vars(module).values() if isinstance(v, RuleRef)}
+    return refs
+
+
+def knowledge_base_for(packages: Iterable[str]) -> KnowledgeBase:
+    """A checked knowledge base of some packages only (their records against their own RuleRefs).
+
+    The same start-up checks as :func:`load_knowledge_base`, for tests and tools that work on one domain.
+    """
+    refs: set[str] = set()
+    records: list[_RuleRecord] = []
+    for package in packages:
+        refs |= _declared_refs(package)
+        records.extend(_read_records(package))
+    # References made from data tables (RuleRefs built at import from a YAML file) count too.
+    refs |= _REFERENCED & {r.id for r in records}
+    return build_knowledge_base(records, refs)
+
+
 @functools.cache
 def load_knowledge_base() -> KnowledgeBase:
     """Load and check every rule record (once per process; the result is immutable)."""
