@@ -74,3 +74,12 @@ def test_shipped_knowledge_base_loads_and_every_rule_is_cited() -> None:
     for rule in kb.rules.values():
         assert rule.sources, rule.id
         assert all(s.strip() for s in rule.sources), rule.id
+
+
+def test_a_domain_knowledge_base_holds_only_its_own_rules() -> None:
+    from allnav.knowledge import knowledge_base_for
+
+    kb = knowledge_base_for(["allnav.safety"])
+    assert kb.rules
+    assert all(rule_id.startswith("safety.") for rule_id in kb.rules)
+    assert set(kb.rules) <= set(load_knowledge_base().rules)
