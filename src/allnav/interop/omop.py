@@ -116,6 +116,21 @@ class _Rows:
         self.tables[table].append(full)
         return full
 
+    def measurement(self, day: date, source: str, **values: Any) -> int:
+        """A MEASUREMENT row (concept ids 0: the vocabulary mapping needs Athena); returns its id."""
+        mid = self.new_id()
+        self.add(
+            "measurement",
+            measurement_id=mid,
+            person_id=self.person_id,
+            measurement_concept_id=0,
+            measurement_date=day.isoformat(),
+            measurement_type_concept_id=0,
+            measurement_source_value=source,
+            **values,
+        )
+        return mid
+
 
 def omop_rows(case: Case, assessment: dict[str, Any], *, key: bytes) -> dict[str, list[dict[str, Any]]]:
     """The OMOP rows for one patient (``key`` keys the pseudonym; keep it secret and stable)."""
@@ -167,16 +182,10 @@ def omop_rows(case: Case, assessment: dict[str, Any], *, key: bytes) -> dict[str
     def modifier(name: str, value: Any) -> None:
         if value is None or cond_id is None:
             return
-        mid = rows.new_id()
-        rows.add(
-            "measurement",
-            measurement_id=mid,
-            person_id=pid,
-            measurement_concept_id=0,
-            measurement_date=dx.isoformat(),
-            measurement_type_concept_id=0,
+        rows.measurement(
+            dx,
+            f"allnav:{name}",
             value_source_value=str(value),
-            measurement_source_value=f"allnav:{name}",
             measurement_event_id=cond_id,
             meas_event_field_concept_id=CONDITION_FIELD,
         )
@@ -193,27 +202,17 @@ def omop_rows(case: Case, assessment: dict[str, Any], *, key: bytes) -> dict[str
         if spec.kind in ("quantity", "percent")
     }
 
+    def finding(day: int, value: float, source: str) -> None:
+        mid = rows.measurement(dx + timedelta(days=day), source, value_as_number=value)
+        rows.add("episode_event", episode_id=disease_episode, event_id=mid, episode_event_field_concept_id=0)
+
     def measure(section: Any, prefix: str, day: int) -> None:
         if section is None:
             return
         for key, value in section.model_dump(exclude_none=True).items():
             path = f"{prefix}.{key}"
-            if path not in loinc or not isinstance(value, int | float):
-                continue
-            mid = rows.new_id()
-            rows.add(
-                "measurement",
-                measurement_id=mid,
-                person_id=pid,
-                measurement_concept_id=0,
-                measurement_date=(dx + timedelta(days=day)).isoformat(),
-                measurement_type_concept_id=0,
-                value_as_number=value,
-                measurement_source_value=f"LOINC:{loinc[path]}",
-            )
-            rows.add(
-                "episode_event", episode_id=disease_episode, event_id=mid, episode_event_field_concept_id=0
-            )
+            if path in loinc and isinstance(value, int | float):
+                finding(day, value, f"LOINC:{loinc[path]}")
 
     for name in ("blood", "marrow", "csf"):
         measure(getattr(case, name), name, 0)
@@ -223,19 +222,8 @@ def omop_rows(case: Case, assessment: dict[str, Any], *, key: bytes) -> dict[str
         for name in ("blood", "marrow", "csf"):
             measure(getattr(entry, name), name, day)
         if entry.mrd is not None and entry.mrd.level is not None:
-            mid = rows.new_id()
-            rows.add(
-                "measurement",
-                measurement_id=mid,
-                person_id=pid,
-                measurement_concept_id=0,
-                measurement_date=(dx + timedelta(days=day)).isoformat(),
-                measurement_type_concept_id=0,
-                value_as_number=entry.mrd.level,
-                measurement_source_value=f"allnav:mrd:{entry.mrd.method or 'unknown'}:{entry.mrd.target or ''}",
-            )
-            rows.add(
-                "episode_event", episode_id=disease_episode, event_id=mid, episode_event_field_concept_id=0
+            finding(
+                day, entry.mrd.level, f"allnav:mrd:{entry.mrd.method or 'unknown'}:{entry.mrd.target or ''}"
             )
         if entry.phase:
             phases.setdefault(entry.phase, []).append(day)
