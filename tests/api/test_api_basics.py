@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from apifixtures import PASSWORD, TestClient, World
+from dbfixtures import FakeCore
+
+from allnav.api import create_app
+from allnav.settings import Settings
 
 
 def test_health(client: TestClient) -> None:
@@ -212,3 +218,13 @@ def test_registry_is_deidentified(client: TestClient, world: World) -> None:
         assert pid not in text
     assert {row["age_band"] for row in rows} == {"40-49"}
     assert all(row["pseudonym"].startswith("R-") for row in rows)
+
+
+def test_health_is_503_before_migrations(tmp_path: Path) -> None:
+    settings = Settings(env="development", data_dir=tmp_path)
+    app = create_app(settings, core=FakeCore())
+    with TestClient(app, raise_server_exceptions=False) as client:
+        r = client.get("/api/health")
+    assert r.status_code == 503
+    assert r.json()["error"]["code"] == "S001"
+    assert "allnav db upgrade" in r.json()["error"]["message"]

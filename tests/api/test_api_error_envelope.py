@@ -87,3 +87,12 @@ def test_no_patient_data_in_logs(client: TestClient, world: World, caplog: pytes
     assert "GET /api/patients/{patient_id} 200" in server  # the access log is there ...
     for secret in [*PATIENT_NAMES.values(), "Zebedee", "Hortensia", "Vandersloot", "p-a1", "p-hv", "9999"]:
         assert secret not in server  # ... but names, ids and values are not
+
+
+def test_security_headers(client: TestClient, world: World) -> None:
+    r = client.get("/api/patients/p-a1", headers=world.headers["clinician_a"])
+    assert r.headers["Cache-Control"] == "no-store"
+    assert "frame-ancestors 'none'" in r.headers["Content-Security-Policy"]
+    assert r.headers["X-Content-Type-Options"] == "nosniff"
+    assert client.get("/docs").status_code == 404  # no CDN-loaded documentation page
+    assert client.get("/openapi.json").status_code == 200

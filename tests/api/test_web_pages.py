@@ -146,3 +146,49 @@ def test_web_pages_by_role(client: TestClient, world: World, path: str, allowed:
         assert r.status_code == (200 if role in allowed else 403), (role, r.status_code)
     client.cookies.clear()
     assert client.get(path, follow_redirects=False).status_code == 303
+
+
+def test_medication_form(client: TestClient, world: World) -> None:
+    _login(client, "doc.a@test")
+    page = client.get("/patients/p-a1")
+    token = re.search(r'name="csrf" value="([^"]+)"', page.text).group(1)  # type: ignore[union-attr]
+    med = {
+        "csrf": token,
+        "expected_version": "1",
+        "drug": "vincristine",
+        "dose": "1.4",
+        "unit": "mg/m2",
+        "day": "8",
+    }
+    saved = client.post("/patients/p-a1/medications", data=med, follow_redirects=False)
+    assert saved.status_code == 303, saved.text
+    meds = client.get("/api/patients/p-a1/medications").json()["records"]
+    assert [m["payload"] for m in meds] == [{"drug": "vincristine", "day": 8, "dose": 1.4, "unit": "mg/m2"}]
+    bad = client.post("/patients/p-a1/medications", data={**med, "expected_version": "2", "dose": "a lot"})
+    assert bad.status_code == 422
+    assert 'id="medication-errors"' in bad.text
+    assert 'id="timeline-errors"' not in bad.text
+
+
+def test_patient_cannot_use_the_medication_form(client: TestClient, world: World) -> None:
+    _login(client, "pat.a1@test")
+    page = client.get("/patients/p-a1")
+    token = re.search(r'name="csrf" value="([^"]+)"', page.text).group(1)  # type: ignore[union-attr]
+    med = {"csrf": token, "expected_version": "1", "drug": "aspirin"}
+    assert client.post("/patients/p-a1/medications", data=med).status_code == 403
+
+
+def test_logout_ends_the_session(client: TestClient, world: World) -> None:
+    _login(client, "doc.a@test")
+    token = _csrf(client, "/patients")
+    r = client.post("/logout", data={"csrf": token}, follow_redirects=False)
+    assert r.status_code == 303
+    assert client.get("/patients", follow_redirects=False).status_code == 303  # back to the login page
+
+
+@pytest.mark.parametrize(("email", "twin"), [("admin@test", "/api/audit"), ("reg@test", "/api/registry")])
+def test_home_for_admin_and_registrar(client: TestClient, world: World, email: str, twin: str) -> None:
+    _login(client, email)
+    home = client.get("/")
+    assert home.status_code == 200
+    assert f'href="{twin}"' in home.text

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
 from sqlalchemy import Engine, inspect
 
 from allnav.store.migrate import current_revision, downgrade, head_revision, upgrade
@@ -23,6 +25,8 @@ def test_upgrade_downgrade_round_trip(empty_engine: Engine) -> None:
 
 
 def test_migrations_match_the_models(engine: Engine) -> None:
+    with engine.connect() as conn:
+        assert compare_metadata(MigrationContext.configure(conn), Base.metadata) == []
     inspector = inspect(engine)
     for table in Base.metadata.sorted_tables:
         migrated = {c["name"] for c in inspector.get_columns(table.name)}

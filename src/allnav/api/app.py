@@ -6,7 +6,7 @@ from fastapi import FastAPI
 from sqlalchemy import Engine
 
 from allnav._version import __version__
-from allnav.api import errors, logs
+from allnav.api import errors, headers, logs
 from allnav.api.deps import AppState
 from allnav.api.routes import admin, assess, auth, cds, fhir, findings, health, patients, registry
 from allnav.services.clinical import ClinicalCore, DefaultCore
@@ -27,6 +27,8 @@ def create_app(
         title="allnav",
         version=__version__,
         description="Adult ALL clinical decision support (decision support, not a medical device).",
+        docs_url=None,  # the Swagger/ReDoc pages load their assets from a CDN; the document is /openapi.json
+        redoc_url=None,
     )
     engine = engine if engine is not None else make_engine(settings.database_url)
     app.state.allnav = AppState(
@@ -39,6 +41,7 @@ def create_app(
     app.state.engine = engine
     errors.install(app)
     logs.install(app)
+    headers.install(app)
     for module in (health, auth, assess, patients, findings, admin, registry, cds, fhir):
         app.include_router(module.router)
     if with_web:

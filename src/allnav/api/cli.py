@@ -41,11 +41,11 @@ def serve(host: str, port: int, demo: bool) -> None:
         for email, role in logins:
             click.echo(f"  {email:32} {role}")
     click.echo(
-        f"allnav on http://{host}:{port} (API docs at /docs); database {engine.url.render_as_string()}"
+        f"allnav on http://{host}:{port} (OpenAPI document at /openapi.json); database {engine.url.render_as_string()}"
     )
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     # Long-lived objects (knowledge base, templates) out of the collector's way, and fewer young-generation
-    # collections: the main source of tail latency under load (p99 145 ms -> 10 ms for POST /api/assess).
+    # collections, which showed up as tail latency under load in our measurements.
     gc.collect()
     gc.freeze()
     gc.set_threshold(100_000, 50, 100)

@@ -11,9 +11,10 @@ import click
 
 from allnav.errors import AllnavError
 from allnav.settings import Settings
-from allnav.store.engine import make_engine, session_factory
-from allnav.store.migrate import current_revision, upgrade
-from allnav.store.models import ROLES
+from allnav.store.roles import ROLES
+
+# SQLAlchemy and Alembic are imported inside the commands, so `allnav --help` and the other commands
+# do not pay for them.
 
 
 def _settings() -> Settings:
@@ -31,6 +32,9 @@ def db() -> None:
 @db.command("upgrade")
 def db_upgrade() -> None:
     """Apply the packaged migrations up to the newest revision."""
+    from allnav.store.engine import make_engine
+    from allnav.store.migrate import current_revision, upgrade
+
     engine = make_engine(_settings().database_url)
     upgrade(engine)
     click.echo(f"database at revision {current_revision(engine)}")
@@ -44,6 +48,7 @@ def db_upgrade() -> None:
 def db_backup(path: str, fmt: str | None) -> None:
     """Write a backup of the database to PATH (a .json path gives the portable JSON dump)."""
     from allnav.services.backup import backup_database
+    from allnav.store.engine import make_engine
 
     try:
         used = backup_database(make_engine(_settings().database_url), path, fmt)
@@ -57,6 +62,7 @@ def db_backup(path: str, fmt: str | None) -> None:
 def db_restore(path: str) -> None:
     """Restore PATH (a SQLite backup into SQLite, or a JSON dump into an empty database)."""
     from allnav.services.backup import restore_database
+    from allnav.store.engine import make_engine
 
     try:
         used = restore_database(make_engine(_settings().database_url), path)
@@ -77,6 +83,8 @@ def user() -> None:
 @click.option("--patient-id", help="The patient record a patient user may see.")
 def user_add(email: str, role: str, team: str | None, patient_id: str | None) -> None:
     """Create a user; the password is read from the first line of stdin."""
+    from allnav.store.engine import make_engine, session_factory
+    from allnav.store.migrate import upgrade
     from allnav.store.users import create_user
 
     password = sys.stdin.readline().rstrip("\r\n")

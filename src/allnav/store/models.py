@@ -13,7 +13,8 @@ from sqlalchemy import JSON, DateTime, ForeignKey, Index, Integer, String, Text,
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
 
-ROLES = ("clinician", "patient", "registrar", "admin")
+from allnav.store.roles import ROLES as ROLES  # re-exported
+
 RECORD_KINDS = ("section", "timeline", "medication")
 AUDIT_ACTIONS = ("read", "write", "denied", "login")
 

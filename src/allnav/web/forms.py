@@ -47,3 +47,30 @@ def timeline_entry(form: Mapping[str, str]) -> dict[str, Any]:
     if set(entry) <= {"day", "phase"}:
         raise CaseValidationError("enter at least one result", [FieldProblem(path="form", message="empty")])
     return entry
+
+
+def medication(form: Mapping[str, str]) -> dict[str, Any]:
+    """The medication a medication form describes (contract section 3, ``medications``)."""
+    problems: list[FieldProblem] = []
+    drug = (form.get("drug") or "").strip()
+    if not drug:
+        problems.append(FieldProblem(path="drug", message="the drug name is required", value=drug))
+    entry: dict[str, Any] = {"drug": drug}
+    day = (form.get("day") or "").strip()
+    if day:
+        if day.lstrip("-").isdigit():
+            entry["day"] = int(day)
+        else:
+            problems.append(FieldProblem(path="day", message="a whole number of days is required", value=day))
+    dose = (form.get("dose") or "").strip().replace(",", ".")
+    if dose:
+        try:
+            entry["dose"] = float(dose)
+        except ValueError:
+            problems.append(FieldProblem(path="dose", message="not a number", value=dose))
+    for key in ("unit", "route"):
+        if (form.get(key) or "").strip():
+            entry[key] = form[key].strip()
+    if problems:
+        raise CaseValidationError("some fields could not be read", problems)
+    return entry

@@ -177,6 +177,7 @@ def _page(request: Request, session: Session, grant: Grant, status: int = 200, *
             f" of a {limit:g} mg/m² limit ({anth.get('fraction_of_limit', 0):.0%})" if limit else ""
         )
     name = "portal.html" if grant.user.role == "patient" else "patient.html"
+    extra.setdefault("errors", {})
     return render(
         request,
         name,
@@ -205,13 +206,24 @@ def patient_page(request: Request, session: DB, patient_id: str) -> Response:
 @router.post("/patients/{patient_id}/findings")
 async def add_finding(request: Request, session: DB, core: Core, patient_id: str) -> Response:
     """A result from the form: saved as a new timeline entry, or the page again with inline errors."""
+    return await _save(request, session, core, patient_id, "timeline")
+
+
+@router.post("/patients/{patient_id}/medications")
+async def add_medication(request: Request, session: DB, core: Core, patient_id: str) -> Response:
+    """A medication from the form (care team only), or the page again with inline errors."""
+    return await _save(request, session, core, patient_id, "medication")
+
+
+async def _save(request: Request, session: Session, core: Any, patient_id: str, kind: str) -> Response:
     form = {k: v for k, v in (await request.form()).items() if isinstance(v, str)}
     user = _require_user(request, session)
     _check_csrf(request, session, user, form.get("csrf"))
-    grant = authorize_patient(request, session, user, Action.FINDING_WRITE, patient_id)
+    action = Action.FINDING_WRITE if kind == "timeline" else Action.MEDICATION_WRITE
+    grant = authorize_patient(request, session, user, action, patient_id)
     try:
-        entry = forms.timeline_entry(form)
-        check_entry(request, session, grant, "timeline", None, entry)
+        entry = forms.timeline_entry(form) if kind == "timeline" else forms.medication(form)
+        check_entry(request, session, grant, kind, None, entry)
         expected = int(form.get("expected_version") or -1)
         svc.write_record(
             session,
@@ -219,14 +231,15 @@ async def add_finding(request: Request, session: DB, core: Core, patient_id: str
             actor_of(request, user),
             patient_id,
             expected_version=expected,
-            kind="timeline",
+            kind=kind,
             payload=entry,
         )
     except (CaseValidationError, ConflictError) as exc:
         session.rollback()
         fresh = authorize_patient(request, session, user, Action.PATIENT_READ, patient_id)
         status = 409 if isinstance(exc, ConflictError) else 422
-        return _page(request, session, fresh, status, errors=exc.to_dict(), form=form)
+        errors = {kind: exc.to_dict()}
+        return _page(request, session, fresh, status, errors=errors, form={kind: form})
     return RedirectResponse(f"/patients/{patient_id}", status_code=303)
 
 
