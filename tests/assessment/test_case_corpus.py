@@ -6,7 +6,7 @@ running allnav), each with a ``why`` that cites the section. Only what the rule 
 asserted. The helpers below are tolerant of the output's *shape* (a conclusion's ``value`` or ``grade``, a
 field on the conclusion or inside its ``value``) but never of the clinical answer.
 
-The five demonstration patients in ``examples/demo/`` are checked here too: they load, and their courses
+The five demonstration patients in ``src/allnav/services/demo/`` are checked here too: they load, and their courses
 reach the states they were written to show.
 """
 
@@ -26,7 +26,7 @@ import allnav
 from allnav.case import load_case, load_case_file
 
 CORPUS = Path(__file__).parent / "data" / "corpus"
-DEMO = Path(__file__).resolve().parents[2] / "examples" / "demo"
+DEMO = Path(__file__).resolve().parents[2] / "src" / "allnav" / "services" / "demo"
 EXPECTED: dict[str, dict[str, Any]] = json.loads((CORPUS / "expected.json").read_text(encoding="utf-8"))
 
 VALID = sorted(n for n, e in EXPECTED.items() if not e.get("invalid"))
@@ -278,20 +278,20 @@ def test_invalid_corpus_case_is_refused_by_the_loader(name: str) -> None:
 
 # ------------------------------------------------------------------------------------------- demo patients
 
-DEMOS = sorted(DEMO.glob("*.yaml"))
+DEMOS = sorted(p for p in DEMO.glob("*.yaml") if p.name != "index.yaml")
 
 # What each demonstration course was written to show (from the rule book; see each file's header).
 DEMO_EXPECTED: dict[str, dict[str, Any]] = {
-    "a-ph-positive-tki.yaml": {"ph_positive": True, "response": "CR", "mrd_status": "negative"},
-    "b-etp-t-all-transplant.yaml": {
+    "ph.yaml": {"ph_positive": True, "response": "CR", "mrd_status": "negative"},
+    "etp.yaml": {
         "etp": True,
         "lineage": "T",
         "cns_status": "CNS1",
         "mrd_status": "positive",
     },
-    "c-late-relapse.yaml": {"response": "relapse", "late_relapse": True, "relapse_site": "marrow"},
-    "d-older-inotuzumab.yaml": {"diagnosis": "B-ALL", "ph_positive": False, "anthracycline_doxo_equiv": 240},
-    "e-car-t-crs-icans.yaml": {"crs_grade": 2, "icans_grade": 1},
+    "relapse.yaml": {"response": "relapse", "late_relapse": True, "relapse_site": "marrow"},
+    "older.yaml": {"diagnosis": "B-ALL", "ph_positive": False, "anthracycline_doxo_equiv": 240},
+    "cart.yaml": {"crs_grade": 2, "icans_grade": 1},
 }
 
 

@@ -1,12 +1,12 @@
-"""Demo data for ``allnav serve --demo``: invented patients (``demo_cases.json``) and one login per role."""
+"""Demo data for ``allnav serve --demo``: invented patients (``demo/*.yaml``) and one login per role."""
 
 from __future__ import annotations
 
-import json
 import logging
 from importlib import resources
 from typing import Any
 
+import yaml
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -23,10 +23,14 @@ log = logging.getLogger("allnav.demo")
 
 
 def demo_cases() -> list[dict[str, Any]]:
-    """The demo patients shipped with the package."""
-    text = resources.files("allnav.services").joinpath("demo_cases.json").read_text(encoding="utf-8")
-    patients: list[dict[str, Any]] = json.loads(text)["patients"]
-    return patients
+    """The demo patients shipped with the package: ``{"id", "name", "team", "case"}`` each."""
+    folder = resources.files("allnav.services").joinpath("demo")
+    index = yaml.safe_load(folder.joinpath("index.yaml").read_text(encoding="utf-8"))
+    out: list[dict[str, Any]] = []
+    for item in index["patients"]:
+        case = yaml.safe_load(folder.joinpath(item["file"]).read_text(encoding="utf-8"))
+        out.append({"id": case["patient"]["id"], "name": item["name"], "team": item["team"], "case": case})
+    return out
 
 
 def seed_demo(sessions: sessionmaker[Session], core: ClinicalCore) -> list[tuple[str, str]]:
