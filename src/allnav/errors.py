@@ -12,7 +12,13 @@
     ├── StoreError                      S001        the database refused or lost a write
     │   └── ConflictError               S409        a stale write (optimistic concurrency)
     ├── InteropError                    I001        a FHIR / CDS Hooks / registry payload cannot be mapped
-    └── UsageError                      X001        the caller misused the API (wrong argument types, ...)
+    ├── UsageError                      X001        the caller misused the API (wrong argument types, ...)
+    ├── NotFoundError                   N404        no such patient / record / user (or not visible to the caller)
+    ├── AuthenticationError             A401        missing, invalid or expired credentials
+    ├── PermissionDeniedError           A403        the caller's role may not do this to this resource
+    ├── RateLimitedError                A429        too many failed logins; retry later
+    ├── MethodNotAllowedError           H405        an HTTP route exists but not with this method
+    └── InternalError                   E500        an unexpected failure (details in the server log only)
 
 Codes are stable: programs may rely on them; messages may change.
 Each error offers :meth:`AllnavError.to_dict` for the one JSON error envelope used by the CLI and API.
@@ -189,3 +195,43 @@ class UsageError(AllnavError):
     """The caller misused the API."""
 
     code = "X001"
+
+
+class NotFoundError(AllnavError):
+    """A resource that does not exist (or that the caller may not know exists)."""
+
+    code = "N404"
+
+
+class AuthenticationError(AllnavError):
+    """Missing, invalid or expired credentials."""
+
+    code = "A401"
+
+
+class PermissionDeniedError(AllnavError):
+    """The caller is authenticated but may not do this."""
+
+    code = "A403"
+
+
+class RateLimitedError(AllnavError):
+    """Too many failed login attempts from this user and address."""
+
+    code = "A429"
+
+    def __init__(self, message: str, retry_after: int) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+class MethodNotAllowedError(AllnavError):
+    """The route exists but not with this HTTP method."""
+
+    code = "H405"
+
+
+class InternalError(AllnavError):
+    """An unexpected failure (details are in the server's log, never in the response)."""
+
+    code = "E500"

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from pydantic import ValidationError
 
-from allnav.services.errors import AuthenticationError
+from allnav.errors import AuthenticationError
 from allnav.services.security import LoginLimiter, TokenSigner, pseudonym
 from allnav.settings import DEV_SECRET, Settings
 

@@ -10,8 +10,8 @@ from fastapi import Depends, Request
 from fastapi.security import OAuth2PasswordBearer
 from sqlalchemy.orm import Session, sessionmaker
 
+from allnav.errors import AuthenticationError
 from allnav.services.clinical import ClinicalCore
-from allnav.services.errors import AuthenticationError
 from allnav.services.security import LoginLimiter, TokenSigner
 from allnav.settings import Settings
 from allnav.store.audit import Actor

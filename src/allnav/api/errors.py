@@ -17,29 +17,22 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from allnav.errors import (
     AllnavError,
+    AuthenticationError,
     CaseValidationError,
     ConflictError,
     FieldProblem,
     InputError,
+    InternalError,
     InteropError,
+    MethodNotAllowedError,
+    NotFoundError,
+    PermissionDeniedError,
+    RateLimitedError,
     StoreError,
     UsageError,
 )
-from allnav.services.errors import AuthenticationError, NotFoundError, PermissionDeniedError, RateLimitedError
 
 log = logging.getLogger("allnav.api")
-
-
-class MethodNotAllowedError(AllnavError):
-    """The route exists but not with this HTTP method."""
-
-    code = "H405"
-
-
-class InternalError(AllnavError):
-    """An unexpected failure (details are in the server's log, never in the response)."""
-
-    code = "E500"
 
 
 STATUS: list[tuple[type[AllnavError], int]] = [

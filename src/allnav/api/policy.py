@@ -17,7 +17,7 @@ from fastapi import Request
 from sqlalchemy.orm import Session
 
 from allnav.api.deps import DB, CurrentUser, actor_of
-from allnav.services.errors import PermissionDeniedError
+from allnav.errors import PermissionDeniedError
 from allnav.store import audit, records
 from allnav.store.models import Patient, User
 

@@ -11,7 +11,7 @@ from collections.abc import Callable
 
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
-from allnav.services.errors import AuthenticationError, RateLimitedError
+from allnav.errors import AuthenticationError, RateLimitedError
 
 
 class TokenSigner:

@@ -15,8 +15,7 @@ from typing import Any
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from allnav.errors import ConflictError, UsageError
-from allnav.services.errors import NotFoundError
+from allnav.errors import ConflictError, NotFoundError, UsageError
 from allnav.store.models import Patient, RecordVersion, utcnow
 
 SECTIONS = (

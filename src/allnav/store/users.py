@@ -9,8 +9,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from allnav.errors import ConflictError, UsageError
-from allnav.services.errors import NotFoundError
+from allnav.errors import ConflictError, NotFoundError, UsageError
 from allnav.store.models import ROLES, Patient, Team, User
 
 _HASHER = PasswordHasher()

@@ -17,9 +17,8 @@ from sqlalchemy.orm import Session
 
 from allnav.api.deps import DB, SESSION_COOKIE, Core, actor_of, app_state, client_address
 from allnav.api.policy import Action, Grant, authorize, authorize_patient, check_entry, deny
-from allnav.errors import AllnavError, CaseValidationError, ConflictError
+from allnav.errors import AllnavError, AuthenticationError, CaseValidationError, ConflictError
 from allnav.services import patients as svc
-from allnav.services.errors import AuthenticationError
 from allnav.services.views import patient_view
 from allnav.store import audit
 from allnav.store.models import User

@@ -9,7 +9,7 @@ from fastapi.security import OAuth2PasswordRequestForm
 
 from allnav.api.deps import DB, State, actor_of, client_address
 from allnav.api.policy import Action, Grant, require
-from allnav.services.errors import AuthenticationError, RateLimitedError
+from allnav.errors import AuthenticationError, RateLimitedError
 from allnav.services.views import user_view
 from allnav.store import audit
 from allnav.store.users import authenticate, team_name

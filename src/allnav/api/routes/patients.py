@@ -9,9 +9,8 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from allnav.api.deps import DB, Core, actor_of
 from allnav.api.policy import Action, Grant, patient_access, require
-from allnav.errors import UsageError
+from allnav.errors import NotFoundError, UsageError
 from allnav.services import patients as svc
-from allnav.services.errors import NotFoundError
 from allnav.services.views import assessment_view, patient_view, record_view
 from allnav.store import audit, records
 from allnav.store.users import team_name
