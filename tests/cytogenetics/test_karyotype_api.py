@@ -5,6 +5,7 @@ from __future__ import annotations
 import doctest
 import importlib
 import inspect
+from types import ModuleType
 
 import pytest
 
@@ -36,9 +37,17 @@ def test_top_level_api_is_the_same_function() -> None:
     assert allnav.Karyotype is cyto.Karyotype
 
 
+def _import_source_module(name: str) -> ModuleType:
+    """The module, skipping the test when it is an optional mypyc-compiled build (no docstrings kept)."""
+    module = importlib.import_module(name)
+    if not str(getattr(module, "__file__", "")).endswith(".py"):
+        pytest.skip(f"{name} is a compiled extension; its docstrings are checked in the pure-Python run")
+    return module
+
+
 @pytest.mark.parametrize("name", MODULES)
 def test_docstring_examples_run(name: str) -> None:
-    module = importlib.import_module(name)
+    module = _import_source_module(name)
     assert module.__doc__, f"{name} has no docstring"
     failed, _ = doctest.testmod(module, optionflags=doctest.ELLIPSIS)
     assert failed == 0
@@ -46,7 +55,7 @@ def test_docstring_examples_run(name: str) -> None:
 
 @pytest.mark.parametrize("name", MODULES)
 def test_public_functions_and_classes_have_docstrings(name: str) -> None:
-    module = importlib.import_module(name)
+    module = _import_source_module(name)
     for attr, value in vars(module).items():
         if attr.startswith("_") or getattr(value, "__module__", None) != name:
             continue

@@ -84,7 +84,7 @@ def describe(a: Abnormality) -> tuple[dict[str, Any], Sequence[str]]:
     bps: list[str] = []
     if chromosome is not None:  # a whole chromosome gained or lost
         type_ = "gain" if sign == "+" else "loss"
-        chroms = [chromosome_name(chromosome)]
+        chroms = [chromosome if chromosome.isdigit() else chromosome_name(chromosome)]
     elif core is None and not derivations:  # marker, double minutes, inc
         type_ = "mar" if kind == "marker" else kind
         chroms = []
@@ -94,7 +94,7 @@ def describe(a: Abnormality) -> tuple[dict[str, Any], Sequence[str]]:
         found: list[str] = []
         skip = constitutional_component(a)
         for r in components(a):
-            names = [chromosome_name(c) for c in r.chromosomes]
+            names = [c if c.isdigit() else chromosome_name(c) for c in r.chromosomes]
             for name in names:
                 if name not in chroms:
                     chroms.append(name)
@@ -131,8 +131,12 @@ class _Clone(NamedTuple):
     normal: bool
 
 
-def _acquired(items: tuple[Abnormality, ...]) -> list[Abnormality]:
-    return [a for a in items if not is_constitutional(a) and a.kind != "inc"]
+def _only_constitutional(items: tuple[Abnormality, ...]) -> bool:
+    """True when no item is an acquired abnormality (``inc`` aside)."""
+    for a in items:  # noqa: SIM110 - a loop: any() over a generator costs more in this hot path
+        if a.kind != "inc" and not is_constitutional(a):
+            return False
+    return True
 
 
 def resolve_clones(k: ParsedKaryotype, warnings: list[str]) -> list[_Clone]:
@@ -156,14 +160,14 @@ def resolve_clones(k: ParsedKaryotype, warnings: list[str]) -> list[_Clone]:
                 base = pool[int(num) - 1]
             if base is None:
                 warnings.append(f"cell line {i + 1} refers to {ref!r} but no such earlier clone is written")
-        items = (base.items if base else ()) + line.abnormalities
-        sex = line.sex if line.sex is not None else (base.sex if base else None)
+        items = base.items + line.abnormalities if base else line.abnormalities
+        sex = line.sex if line.sex is not None or base is None else base.sex
         normal = (
-            line.reference is None
-            and not any(a.kind != "inc" and not is_constitutional(a) for a in items)
+            ref is None
             and line.ploidy in (None, 2)
             and line.doubled_count is None
             and (line.chromosome_count == (46, 46) or bool(items))
+            and _only_constitutional(items)
         )
         clone = _Clone(line, items, sex, normal)
         clones.append(clone)
@@ -281,7 +285,6 @@ def compute(k: ParsedKaryotype, original: str, notes: tuple[str, ...]) -> dict[s
         warnings.append(f"a stemline count of {basis} is below every near-haploid band (24-31)")
 
     evidence: dict[str, list[tuple[Span, str]]] = {}
-    described: dict[int, dict[str, Any]] = {}
     clone_dicts: list[dict[str, Any]] = []
     for i, c in enumerate(clones):
         line = c.line
@@ -291,7 +294,6 @@ def compute(k: ParsedKaryotype, original: str, notes: tuple[str, ...]) -> dict[s
         abn_dicts = []
         for a in line.abnormalities:
             d, flags = describe(a)
-            described[id(a)] = d
             abn_dicts.append(d)
             if flags and not is_constitutional(a):
                 for key in flags:
@@ -312,17 +314,21 @@ def compute(k: ParsedKaryotype, original: str, notes: tuple[str, ...]) -> dict[s
             }
         )
 
-    stem_items = _acquired(stem.items) if not stem.normal else []
+    # the stemline's acquired abnormalities, its own ones reusing the objects built above (copied)
     hyper = 51 <= basis <= 67
     abn_count = complex_count = 0
-    stem_dicts = []
-    for a in stem_items:
-        n = count_of(a)
-        abn_count += n
-        if not (hyper and a.kind == "numerical" and a.sign == "+"):
-            complex_count += n
-        d = described.get(id(a))
-        stem_dicts.append(dict(d) if d is not None else describe(a)[0])
+    stem_dicts: list[dict[str, Any]] = []
+    if not stem.normal:
+        own = clone_dicts[stem_i]["abnormalities"]
+        inherited = len(stem.items) - len(own)
+        for j, a in enumerate(stem.items):
+            if a.kind == "inc" or is_constitutional(a):
+                continue
+            n = count_of(a)
+            abn_count += n
+            if not (hyper and a.kind == "numerical" and a.sign == "+"):
+                complex_count += n
+            stem_dicts.append(dict(own[j - inherited]) if j >= inherited else describe(a)[0])
 
     iamp = iamp21_evidence(k.set_aside)
     if iamp:

@@ -12,6 +12,8 @@ def format_rearrangement(r: Rearrangement) -> str:
         out += "(" + ";".join(r.chromosomes) + ")"
     if r.breakpoints is not None:
         out += "(" + ";".join("".join(g) for g in r.breakpoints) + ")"
+    if r.constitutional:  # a derivative's constitutional part, before its further rearrangements
+        out += r.constitutional + " "
     return out
 
 

@@ -83,8 +83,9 @@ def _check_length(text: str) -> None:
         )
 
 
-def parse_karyotype(text: str) -> Karyotype:
-    """Parse an ISCN karyotype; raises :class:`allnav.errors.KaryotypeSyntaxError` when it is malformed.
+def parse_karyotype(text: object) -> Karyotype:
+    """Parse an ISCN karyotype; raises :class:`allnav.errors.KaryotypeSyntaxError` when it is malformed
+    (also for a value that is not text, hence the ``object`` annotation: the check is done at run time).
 
     >>> parse_karyotype("47,XY,+21[20]").features()["modal_number"]
     47
@@ -128,7 +129,7 @@ def invalid_features(text: str, error: KaryotypeSyntaxError) -> dict[str, Any]:
     return out
 
 
-def features_of(text: str) -> dict[str, Any]:
+def features_of(text: object) -> dict[str, Any]:
     """Features of a karyotype, or for an invalid one ``{"input", "valid": False, "error": {...}, ...}``.
 
     Never raises for bad input.

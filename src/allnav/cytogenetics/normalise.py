@@ -26,10 +26,13 @@ _OTHER = {"\u223c": "~", "\uff5e": "~", "\u2192": "->", "\uff1b": ";", "\uff0c":
 _SEPARATORS = frozenset(",/;:")
 _SPACE = re.compile(r"\s")
 _ONE_TO_ONE = {ord(k): v for k, v in {**_DASHES, **_OTHER}.items() if len(v) == 1}
-_ONE_TO_ONE_RE = re.compile("[" + "".join(chr(c) for c in _ONE_TO_ONE) + "]")
+_SPECIAL = re.compile(r"\s|[" + re.escape("".join({**_DASHES, **_OTHER})) + "]")
+_ONE_TO_ONE_PAIRS = tuple((chr(c), v) for c, v in _ONE_TO_ONE.items())
 _LONE_C = re.compile(r"\??c(?![a-z])")
 _PUNCT = frozenset(",/;:()[]<>.~+-")
 _WORDS_BEFORE_SPACE = ("cp", "mos", "chi")
+#: ISCN's running-text short form of an isochromosome, e.g. i(17q), i(Xq) (not ider, not idic)
+_SHORT_ISO = re.compile(r"(?<![a-z])(i)\(([0-9]{1,2}|X|Y)([pq])(?=\))")
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,8 +60,22 @@ class Normalised:
         return self.orig(i - 1) + 1 if i > 0 else self.orig(0)
 
 
+def _has_short_isochromosome(text: str) -> bool:
+    return ("q)" in text or "p)" in text) and _SHORT_ISO.search(text) is not None
+
+
 def normalise(original: str) -> Normalised:
     """Normalise ``original`` for the grammar; never raises."""
+    if (
+        original[:1].isdigit()
+        and original[-1:] != "."
+        and _SPACE.search(original) is None
+        and not _has_short_isochromosome(original)
+    ):
+        if original.isascii():
+            return Normalised(original, original, None, 0, ())  # the common case: nothing to change
+        if _INVISIBLE.search(original) is None and "\u2192" not in original:
+            return _same_length(original)
     if not original.isascii() and _INVISIBLE.search(original):
         # a byte-order mark or zero-width characters: parse without them, offsets still point at the original
         return _without_invisible(original)
@@ -79,21 +96,31 @@ def normalise(original: str) -> Normalised:
         notes.append("removed a trailing full stop")
         head_end -= 1
         head = head[:-1]
-    if _SPACE.search(head) is None and "\u2192" not in head:
+    if _SPACE.search(head) is None and "\u2192" not in head and not _has_short_isochromosome(head):
         # fast path: every change keeps the length, so offsets stay a constant shift
         if not head.isascii():
-            for m in _ONE_TO_ONE_RE.finditer(head):
-                ch = m.group(0)
-                notes.append(f"replaced {ch!r} with {_ONE_TO_ONE[ord(ch)]!r} at position {start + m.start()}")
-            head = head.translate(_ONE_TO_ONE)
+            head, replacement_notes = _replace_one_to_one(original, start, head_end)
+            notes.extend(replacement_notes)
         if tail_m is None:
             return Normalised(original, head, None, start, tuple(notes))
         if original[head_end : start + tail_m.end()] == ".":
             return Normalised(original, head + original[head_end:end], None, start, tuple(notes))
-    chars: list[str] = []
-    offs: list[int] = []
+    # general path: copy runs of ordinary characters in bulk; decide each space and replace each special
+    chars: list[str] = []  # pieces of the normalised text
+    offs: list[int] = []  # the original offset of each normalised character
+    last3 = ""  # the last three normalised characters
+    replaced: dict[tuple[str, str], list[str]] = {}
     n = len(head)
-    for k, ch in enumerate(head):
+    k0 = 0
+    for m in _SPECIAL.finditer(head):
+        k = m.start()
+        if k > k0:
+            piece = head[k0:k]
+            chars.append(piece)
+            offs.extend(range(start + k0, start + k))
+            last3 = (last3 + piece)[-3:]
+        k0 = k + 1
+        ch = m.group(0)
         pos = start + k
         if ch.isspace():
             prev = head[k - 1] if k else ""
@@ -101,24 +128,28 @@ def normalise(original: str) -> Normalised:
             while nxt_k < n and head[nxt_k].isspace():
                 nxt_k += 1
             nxt = head[nxt_k] if nxt_k < n else ""
-            before = "".join(chars[-3:])
             between_separators = prev in _SEPARATORS and nxt in _SEPARATORS
             lone_c = _LONE_C.match(head, nxt_k) is not None and prev not in _SEPARATORS
             if not between_separators and (
-                prev in _PUNCT or nxt in _PUNCT or lone_c or before.endswith(_WORDS_BEFORE_SPACE)
+                prev in _PUNCT or nxt in _PUNCT or lone_c or last3.endswith(_WORDS_BEFORE_SPACE)
             ):
                 if not prev.isspace():
                     notes.append(f"removed a space at position {pos}")
                 continue
-        rep = _DASHES.get(ch) or _OTHER.get(ch)
-        if rep is not None:
-            notes.append(f"replaced {ch!r} with {rep!r} at position {pos}")
-            for r in rep:
-                chars.append(r)
-                offs.append(pos)
-            continue
-        chars.append(ch)
-        offs.append(pos)
+            rep = ch
+        else:
+            rep = _DASHES.get(ch) or _OTHER[ch]
+            replaced.setdefault((ch, rep), []).append(str(pos))
+        chars.append(rep)
+        offs.extend([pos] * len(rep))
+        last3 = (last3 + rep)[-3:]
+    if k0 < n:
+        chars.append(head[k0:])
+        offs.extend(range(start + k0, start + n))
+    notes.extend(_replaced_note(ch, rep, at) for (ch, rep), at in replaced.items())
+    if _has_short_isochromosome("".join(chars)):
+        chars = list("".join(chars))
+        _expand_short_isochromosomes(chars, offs, notes)
     if tail_m is not None:
         tail_start = start + tail_m.end()
         sep = original[head_end:tail_start]
@@ -129,6 +160,70 @@ def normalise(original: str) -> Normalised:
         chars.append(original[tail_start:end])
         offs.extend(range(tail_start, end))
     return Normalised(original, "".join(chars), tuple(offs), start, tuple(notes))
+
+
+def _replaced_note(ch: str, rep: str, at: list[str]) -> str:
+    return f"replaced {ch!r} with {rep!r} at position{'s' if len(at) > 1 else ''} {', '.join(at)}"
+
+
+def _replace_one_to_one(text: str, start: int, end: int) -> tuple[str, list[str]]:
+    """``text[start:end]`` with dashes, minus signs, tildes ... replaced one-to-one, and one note per
+    character replaced naming every position (offsets do not move)."""
+    head = text[start:end]
+    notes = []
+    for ch, rep in _ONE_TO_ONE_PAIRS:
+        if ch in head:
+            at = []
+            i = head.find(ch)
+            while i >= 0:
+                at.append(str(start + i))
+                i = head.find(ch, i + 1)
+            head = head.replace(ch, rep)  # str.replace per character present: faster than str.translate
+            notes.append(_replaced_note(ch, rep, at))
+    return head, notes
+
+
+def _same_length(original: str) -> Normalised:
+    """Only one-to-one character replacements (dashes, minus signs, tildes, ...): offsets do not move.
+
+    A trailing in situ/array result keeps its characters as written.
+    """
+    tail_m = _TAIL.search(original)
+    head_end = tail_m.start() if tail_m is not None else len(original)
+    head, notes = _replace_one_to_one(original, 0, head_end)
+    return Normalised(original, head + original[head_end:], None, 0, tuple(notes))
+
+
+def _expand_short_isochromosomes(chars: list[str], offs: list[int], notes: list[str]) -> None:
+    """Rewrite ISCN's text-only short form ``i(17q)`` as the karyotype form ``i(17)(q10)``, in place.
+
+    ISCN 2024 (5.5.11) writes an isochromosome in a karyotype with its centromeric breakpoint,
+    ``i(17)(q10)``; ``i(17q)`` is the short form for running text. The added characters map to the
+    original offset of the arm letter, so spans still cover ``i(17q)`` in the input.
+    """
+    text = "".join(chars)
+    out: list[str] = []
+    out_offs: list[int] = []
+    last = 0
+    for m in _SHORT_ISO.finditer(text):
+        out.extend(chars[last : m.start(2)])
+        out_offs.extend(offs[last : m.start(2)])
+        name, arm = m.group(2), m.group(3)
+        at = offs[m.start(3)]
+        replacement = f"{name})({arm}10"
+        out.extend(replacement)
+        out_offs.extend(
+            [offs[m.start(2) + k] for k in range(len(name))] + [at] * (len(replacement) - len(name))
+        )
+        last = m.end(3)
+        notes.append(
+            f"wrote the text form {m.group(0)}) as the karyotype form {m.group(1)}({name})({arm}10) "
+            f"at position {offs[m.start()]} (ISCN: the short form is for running text, not karyotypes)"
+        )
+    out.extend(chars[last:])
+    out_offs.extend(offs[last:])
+    chars[:] = out
+    offs[:] = out_offs
 
 
 def _without_invisible(original: str) -> Normalised:

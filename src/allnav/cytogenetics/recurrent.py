@@ -11,6 +11,7 @@ flagged only when the report writes it (``iAMP21`` or ``RUNX1 amp`` in the karyo
 from __future__ import annotations
 
 import re
+
 from allnav.cytogenetics.model import Abnormality, Rearrangement, SetAside, Span
 from allnav.knowledge import RuleRef
 
@@ -111,7 +112,7 @@ def _band_ok(pairs: list[tuple[str, str]], chrom: str, band: str) -> bool:
 
 
 def _has_break(pairs: list[tuple[str, str]], chrom: str, band: str) -> bool:
-    for c, b in pairs:
+    for c, b in pairs:  # noqa: SIM110 - a loop: any() over a generator costs more for 2-4 pairs
         if c == chrom and b.startswith(band):
             return True
     return False
@@ -144,7 +145,12 @@ def rearrangement_flags(
                     hits.append(key)
         if ("11" in names or r.detailed) and r.breakpoints and _has_break(pairs, "11", "q23"):
             hits.append("kmt2a_11q23")
-    if rtype in _IGH_TYPES and ("14" in names or r.detailed) and r.breakpoints and _has_break(pairs, "14", "q32"):
+    if (
+        rtype in _IGH_TYPES
+        and ("14" in names or r.detailed)
+        and r.breakpoints
+        and _has_break(pairs, "14", "q32")
+    ):
         hits.append("igh_14q32")
     return hits
 

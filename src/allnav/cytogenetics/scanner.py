@@ -47,6 +47,15 @@ def _item_pattern(follow: str) -> re.Pattern[str]:
 _SEX = {f: re.compile(r"([XY]+)" + _CON + f) for f in (_FOLLOW, _FOLLOW_INNER)}
 _REF = {f: re.compile(r"(idem|sdl[0-9]*|sl[0-9]*)(?:x([0-9]+))?" + f) for f in (_FOLLOW, _FOLLOW_INNER)}
 _ITEM = {f: _item_pattern(f) for f in (_FOLLOW, _FOLLOW_INNER)}
+_ITEM_LINE = _ITEM[_FOLLOW]
+_REFERENCE = r"(idem|sdl[0-9]*|sl[0-9]*)(?:x([0-9]+))?"
+#: count, ploidy, then sex chromosomes (and a reference) or a reference alone: most cell lines start so
+_HEAD = re.compile(
+    r"([0-9]+)(?:[~-]([0-9]+))?(<[1-9]?n>)?,(?:([XY]+)"
+    + _CON
+    + f"(?:,{_REFERENCE}{_FOLLOW})?|{_REFERENCE})"
+    + _FOLLOW
+)
 _DERIVATION = re.compile(rf"(\?)?({_STRUCT})\(([^()]*)\)(?:\(([^()]*)\))?")
 _CHROMOSOME = re.compile(r"\??([0-9]+|X|Y)[pq]?|\?")
 _BAND = r"[pq](?:ter|[0-9][0-9?]*(?:\.[0-9?]+)?|\?[0-9?]*)?|cen"
@@ -112,15 +121,32 @@ def _rearrangement(type_: str, chroms: str, bps: str | None, unc: bool = False) 
     return Rearrangement(type_, chromosomes, tuple(gl), unc, detailed)
 
 
-def _item(m: re.Match[str], shift: int, norm: Normalised | None) -> Abnormality:
-    """One abnormality from a match of the item pattern (``shift``: offset shift, or ``norm`` to map)."""
-    (sign, nunc, num, mlo, mhi, mk, mnum, inc, unc, type_, chs, bps, part_con, ders, ring, mult, con, cells_) = (
-        m.groups()
-    )
+def _item(m: re.Match[str], shift: int, norm: Normalised, mapped: bool) -> Abnormality:
+    """One abnormality from a match of the item pattern (offsets: ``+ shift``, or mapped through ``norm``)."""
+    (
+        sign,
+        nunc,
+        num,
+        mlo,
+        mhi,
+        mk,
+        mnum,
+        inc,
+        unc,
+        type_,
+        chs,
+        bps,
+        part_con,
+        ders,
+        ring,
+        mult,
+        con,
+        cells_,
+    ) = m.groups()
     start = m.start()
     end = m.end() if cells_ is None else m.start(18) - 1
-    text = m.string[start:end]
-    span = (start + shift, end + shift) if norm is None else (norm.orig(start), norm.orig_end(end))
+    span = (norm.orig(start), norm.orig_end(end)) if mapped else (start + shift, end + shift)
+    text = norm.original[span[0] : span[1]]  # the input as written, so that input[span] == text
     copies = 1 if mult is None else int(mult)
     cells = None if cells_ is None else int(cells_)
     if copies < 1 or cells == 0:
@@ -140,7 +166,19 @@ def _item(m: re.Match[str], shift: int, norm: Normalised | None) -> Abnormality:
                 ]
             )
         return Abnormality(
-            "structural", text, span, sign, None, core, derivs, copies, unc is not None, con, None, None, cells
+            "structural",
+            text,
+            span,
+            sign,
+            None,
+            core,
+            derivs,
+            copies,
+            unc is not None,
+            con,
+            None,
+            None,
+            cells,
         )
     if num is not None:
         if not sign or (num.isdigit() and not 1 <= int(num) <= 22):
@@ -160,17 +198,27 @@ def _item(m: re.Match[str], shift: int, norm: Normalised | None) -> Abnormality:
         if not sign and (mult is not None or con is not None):
             raise _FallbackError
         number = int(mnum) if mnum is not None else None
-        return Abnormality("marker", text, span, sign, None, None, (), copies, False, con, (lo, hi), number, cells)
+        return Abnormality(
+            "marker", text, span, sign, None, None, (), copies, False, con, (lo, hi), number, cells
+        )
     if inc is not None:
         if sign or mult is not None or con is not None:
             raise _FallbackError
         return Abnormality("inc", text, span, cells=cells)
     ring_core = Rearrangement(ring, (), None)
-    return Abnormality("structural", text, span, sign, None, ring_core, (), copies, False, con, None, None, cells)
+    return Abnormality(
+        "structural", text, span, sign, None, ring_core, (), copies, False, con, None, None, cells
+    )
 
 
 def _more_items(
-    t: str, pos: int, shift: int, norm: Normalised | None, items: list[Abnormality], item_re: re.Pattern[str]
+    t: str,
+    pos: int,
+    shift: int,
+    norm: Normalised,
+    mapped: bool,
+    items: list[Abnormality],
+    item_re: re.Pattern[str],
 ) -> int:
     """Read ``,item`` repeatedly from ``pos``; returns the offset after the last one."""
     n = len(t)
@@ -178,7 +226,7 @@ def _more_items(
         im = item_re.match(t, pos + 1)
         if im is None:
             raise _FallbackError
-        items.append(_item(im, shift, norm))
+        items.append(_item(im, shift, norm, mapped))
         pos = im.end()
     return pos
 
@@ -186,7 +234,7 @@ def _more_items(
 _Content = tuple[str | None, str | None, str | None, int, list[Abnormality], int]
 
 
-def _content(t: str, pos: int, shift: int, norm: Normalised | None, follow: str) -> _Content:
+def _content(t: str, pos: int, shift: int, norm: Normalised, mapped: bool, follow: str) -> _Content:
     """Sex chromosomes and/or a reference, then the abnormalities, as ``line_content`` in the grammar."""
     sex = sex_con = ref = None
     ref_copies = 1
@@ -203,7 +251,7 @@ def _content(t: str, pos: int, shift: int, norm: Normalised | None, follow: str)
             im = item_re.match(t, pos)
             if im is None:
                 raise _FallbackError
-            items.append(_item(im, shift, norm))
+            items.append(_item(im, shift, norm, mapped))
             pos = im.end()
     if rm is not None:
         ref, mult = rm.group(1, 2)
@@ -211,7 +259,25 @@ def _content(t: str, pos: int, shift: int, norm: Normalised | None, follow: str)
         if ref_copies < 1:
             raise _FallbackError
         pos = rm.end()
-    return sex, sex_con, ref, ref_copies, items, _more_items(t, pos, shift, norm, items, item_re)
+    return sex, sex_con, ref, ref_copies, items, _more_items(t, pos, shift, norm, mapped, items, item_re)
+
+
+def _doubled(
+    t: str, pos: int, shift: int, norm: Normalised, mapped: bool
+) -> tuple[tuple[int, int], int, _Content]:
+    """ISCN's doubling notation after ``count(``: inner count, multiplier, and the inner line content."""
+    im = _INNER_COUNT.match(t, pos)
+    if im is None:
+        raise _FallbackError
+    ilo = int(im.group(1))
+    ihi = int(im.group(2)) if im.group(2) is not None else ilo
+    if not 1 <= ilo <= ihi <= 400:
+        raise _FallbackError
+    content = _content(t, im.end(), shift, norm, mapped, _FOLLOW_INNER)
+    dm = _DOUBLING.match(t, content[5])
+    if dm is None or int(dm.group(1)) < 1:
+        raise _FallbackError
+    return (ilo, ihi), int(dm.group(1)), (*content[:5], dm.end())
 
 
 def _scan(norm: Normalised) -> ParsedKaryotype:
@@ -219,7 +285,7 @@ def _scan(norm: Normalised) -> ParsedKaryotype:
     n = len(t)
     # offsets are a constant shift unless normalisation changed the length (then map each one)
     shift = norm.shift
-    mapped = None if norm.offsets is None else norm
+    mapped = norm.offsets is not None
     pos = 0
     chim = None
     if t.startswith(("mos", "chi")):
@@ -229,37 +295,36 @@ def _scan(norm: Normalised) -> ParsedKaryotype:
     sep = ""
     while True:
         start = pos
-        m = _COUNT.match(t, pos)
-        if m is None:
-            raise _FallbackError
-        lo_s, hi_s, ploidy_text, opener = m.groups()
+        doubled_count = None
+        doubling = 1
+        doubled_items = 0
+        hm = _HEAD.match(t, pos)
+        if hm is not None:  # the common head in one match: count, sex chromosomes and/or a reference
+            lo_s, hi_s, ploidy_text, sex, sex_con, ref_a, mult_a, ref_b, mult_b = hm.groups()
+            ref, mult = (ref_a, mult_a) if ref_b is None else (ref_b, mult_b)
+            ref_copies = 1 if mult is None else int(mult)
+            if ref_copies < 1:
+                raise _FallbackError
+            items: list[Abnormality] = []
+            pos = _more_items(t, hm.end(), shift, norm, mapped, items, _ITEM_LINE)
+        else:
+            m = _COUNT.match(t, pos)
+            if m is None:
+                raise _FallbackError
+            lo_s, hi_s, ploidy_text, opener = m.groups()
+            if opener == "(":
+                doubled_count, doubling, (sex, sex_con, ref, ref_copies, items, pos) = _doubled(
+                    t, m.end(), shift, norm, mapped
+                )
+                doubled_items = len(items)
+                pos = _more_items(t, pos, shift, norm, mapped, items, _ITEM_LINE)
+            else:
+                sex, sex_con, ref, ref_copies, items, pos = _content(t, m.end(), shift, norm, mapped, _FOLLOW)
         lo = int(lo_s)
         hi = int(hi_s) if hi_s is not None else lo
         if not 1 <= lo <= hi <= 400:
             raise _FallbackError
         ploidy = None if ploidy_text is None else int(ploidy_text[1:-2] or "1")
-        pos = m.end()
-        doubled_count = None
-        doubling = 1
-        doubled_items = 0
-        if opener == "(":
-            im = _INNER_COUNT.match(t, pos)
-            if im is None:
-                raise _FallbackError
-            ilo = int(im.group(1))
-            ihi = int(im.group(2)) if im.group(2) is not None else ilo
-            if not 1 <= ilo <= ihi <= 400:
-                raise _FallbackError
-            doubled_count = (ilo, ihi)
-            sex, sex_con, ref, ref_copies, items, pos = _content(t, im.end(), shift, mapped, _FOLLOW_INNER)
-            dm = _DOUBLING.match(t, pos)
-            if dm is None or int(dm.group(1)) < 1:
-                raise _FallbackError
-            doubling = int(dm.group(1))
-            doubled_items = len(items)
-            pos = _more_items(t, dm.end(), shift, mapped, items, _ITEM[_FOLLOW])
-        else:
-            sex, sex_con, ref, ref_copies, items, pos = _content(t, pos, shift, mapped, _FOLLOW)
         cells = None
         composite = False
         if pos < n and t[pos] == "[":
@@ -269,10 +334,10 @@ def _scan(norm: Normalised) -> ParsedKaryotype:
             composite = cm.group(1) is not None
             cells = int(cm.group(2))
             pos = cm.end()
-        span = (start + shift, pos + shift) if mapped is None else (norm.orig(start), norm.orig_end(pos))
+        span = (norm.orig(start), norm.orig_end(pos)) if mapped else (start + shift, pos + shift)
         lines.append(
             CellLine(
-                t[start:pos],
+                norm.original[span[0] : span[1]],
                 span,
                 (lo, hi),
                 False,

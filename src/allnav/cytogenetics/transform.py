@@ -49,7 +49,9 @@ class IscnTransformer(Transformer[Token, Any]):
         return (self._norm.orig(meta.start_pos), self._norm.orig_end(meta.end_pos))
 
     def _text(self, meta: Meta) -> str:
-        return self._norm.text[meta.start_pos : meta.end_pos]
+        """The ORIGINAL input under the node's span (so that ``input[span] == text`` always holds)."""
+        start, end = self._span(meta)
+        return self._norm.original[start:end]
 
     # ---- bands and breakpoints --------------------------------------------------------------
     def band(self, meta: Meta, c: _Children) -> str:
