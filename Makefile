@@ -33,6 +33,7 @@ test: lint typecheck unit
 bench: install
 	$(BIN)/python benchmarks/run.py
 	$(BIN)/python benchmarks/assess_bench.py
+	$(BIN)/python benchmarks/load_bench.py
 
 lock:
 	$(PY) -m venv /tmp/allnav-lock && /tmp/allnav-lock/bin/pip install --quiet pip-tools
