@@ -149,3 +149,15 @@ def test_assess_with_allsorts_calls_flows_into_classification(tmp_path: Path) ->
     code, out = run("assess", str(case), "--json", "--subtype-calls", str(probs), "--sample", "S9")
     assert "no sample 'S9'" in json.loads(out)["error"]["message"]
     assert run("assess", str(case), "--subtype-calls", str(probs))[0] == 2
+
+
+def test_explain_shows_the_whole_course() -> None:
+    demo = Path(__file__).parents[2] / "src" / "allnav" / "services" / "demo" / "relapse.yaml"
+    code, text = run("explain", str(demo))
+    assert code == 0
+    course = text.split("Course (day from diagnosis):")[1]
+    assert "response CR" in course
+    assert "response relapse (marrow)" in course
+    assert course.index("response CR") < course.index("response relapse")
+    for section in ("Drug safety:", "Treatment phase now:", "Follow-up:"):
+        assert section in text

@@ -103,12 +103,37 @@ def render_text(result: Mapping[str, Any], detail: bool = False) -> str:
                     lines.extend(_conclusion_lines(str(item.get("severity", "alert")), item, detail, "  "))
                 else:
                     lines.append(f"  - {item.get('test')}: {item.get('why')}")
+    lines += _course_lines(result)
     lines += _safety_lines(result.get("safety"), detail)
     plan = result.get("treatment_plan")
     if isinstance(plan, Mapping) and plan:
         lines += ["", *plan_lines(plan, detail)]
     lines += _followup_lines(result.get("followup"))
     return "\n".join(lines)
+
+
+def _course_lines(result: Mapping[str, Any]) -> list[str]:
+    """The course over time: each assessed timepoint's status and every MRD result, by day."""
+    events: list[tuple[int, str]] = []
+    for item in result.get("response_history") or []:
+        if isinstance(item, Mapping) and item.get("timepoint") is not None:
+            extra = f" ({item['relapse_site']})" if item.get("relapse_site") else ""
+            reported = " [reported elsewhere]" if item.get("reported") else ""
+            events.append((int(item["timepoint"]), f"response {item.get('value')}{extra}{reported}"))
+    mrd = result.get("mrd")
+    for item in (mrd.get("history") or []) if isinstance(mrd, Mapping) else []:
+        if isinstance(item, Mapping) and item.get("day") is not None:
+            level = item.get("level")
+            text = f"MRD {item.get('status')}" + (
+                f" (level {level:g})" if isinstance(level, int | float) else ""
+            )
+            events.append((int(item["day"]), text))
+    if not events:
+        return []
+    lines = ["", "Course (day from diagnosis):"]
+    for day, text in sorted(events, key=lambda e: e[0]):
+        lines.append(f"  day {day:>5}: {text}")
+    return lines
 
 
 def _grade(c: Any) -> str:
