@@ -2,7 +2,12 @@
 
 Run through ``make bench`` (``benchmarks/run.py``) or directly::
 
-    .venv/bin/python benchmarks/karyotype_bench.py [--rounds 5] [--fuzz 20000]
+    .venv/bin/python benchmarks/karyotype_bench.py [--runs 3] [--rounds 5] [--fuzz 20000]
+
+Each run times allnav then the peer on the same strings; the summary gives the median of the runs
+(the machine is shared: single runs vary by 10-20%) and splits allnav's time per karyotype into
+normalisation, scanning (or the Lark grammar for the rare strings the scanner leaves to it) and features.
+When an optional compiled build of the engine is importable (see ``implementation()``) the summary says so.
 
 The peer (PyPI ``iscn-authenticator==0.2.1``, regex-based) is installed in its own virtual environment,
 ``.venv-bench/``, created on first use, so it never enters allnav's lock. Its entry point, found by
@@ -23,6 +28,7 @@ import json
 import os
 import random
 import re
+import statistics
 import subprocess
 import sys
 import time
@@ -95,13 +101,14 @@ def load_strings(min_strings: int) -> tuple[list[str], int]:
 
 
 def time_allnav(strings: list[str], rounds: int) -> dict[str, float]:
-    """Best-of-``rounds`` seconds for features_of over all strings, and for the bare parse."""
+    """Best-of-``rounds`` seconds over all strings: full features_of, bare parse, and normalisation alone."""
     sys.path.insert(0, str(ROOT / "src"))
     from allnav.cytogenetics import features_of, parse_karyotype
+    from allnav.cytogenetics.normalise import normalise
     from allnav.errors import KaryotypeSyntaxError
 
     valid = sum(features_of(s)["valid"] for s in strings)  # also warms the compiled grammar
-    best_full = best_parse = float("inf")
+    best_full = best_parse = best_norm = float("inf")
     for _ in range(rounds):
         t = time.perf_counter()
         for s in strings:
@@ -112,7 +119,24 @@ def time_allnav(strings: list[str], rounds: int) -> dict[str, float]:
             with contextlib.suppress(KaryotypeSyntaxError):
                 parse_karyotype(s)
         best_parse = min(best_parse, time.perf_counter() - t)
-    return {"full": best_full, "parse": best_parse, "valid": valid}
+        t = time.perf_counter()
+        for s in strings:
+            normalise(s)
+        best_norm = min(best_norm, time.perf_counter() - t)
+    return {"full": best_full, "parse": best_parse, "normalise": best_norm, "valid": valid}
+
+
+def implementation() -> str:
+    """``pure Python`` or ``compiled (mypyc)``: which build of the scanner and features is imported."""
+    import allnav.cytogenetics.features as features_module
+    import allnav.cytogenetics.scanner as scanner_module
+
+    compiled = [
+        m.__name__.rsplit(".", 1)[1]
+        for m in (scanner_module, features_module)
+        if m.__file__ and not m.__file__.endswith(".py")
+    ]
+    return f"compiled ({', '.join(compiled)})" if compiled else "pure Python"
 
 
 def ensure_peer() -> Path | None:
@@ -158,40 +182,56 @@ def fuzz(n: int) -> int:
     return failures
 
 
+def _median(values: list[float]) -> float:
+    return statistics.median(values)
+
+
 def main(argv: list[str] | None = None) -> int:
-    """Print both rates and their ratio; exit 0 (the target is reported, not gated)."""
+    """Print both rates, their ratio and where allnav's time goes; exit 0 (the target is reported, not gated)."""
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
-    ap.add_argument("--rounds", type=int, default=5)
+    ap.add_argument("--rounds", type=int, default=5, help="timing rounds per run (best of)")
+    ap.add_argument("--runs", type=int, default=3, help="independent runs; the summary gives their median")
     ap.add_argument("--min-strings", type=int, default=500)
     ap.add_argument("--fuzz", type=int, default=0, help="also run N mutated-string fuzz checks")
     ap.add_argument("--no-peer", action="store_true")
     args = ap.parse_args(argv)
 
     strings, real = load_strings(args.min_strings)
-    print(
-        f"karyotypes: {len(strings)} distinct ({real} real from the corpus/sample, {len(strings) - real} variants)"
-    )
-    ours = time_allnav(strings, args.rounds)
-    full_rate = len(strings) / ours["full"]
-    parse_rate = len(strings) / ours["parse"]
-    print(f"allnav  parse + features : {full_rate:10.0f} karyotypes/s  ({ours['valid']:.0f} valid)")
-    print(f"allnav  parse only       : {parse_rate:10.0f} karyotypes/s")
-    if not args.no_peer:
-        py = ensure_peer()
+    n = len(strings)
+    print(f"karyotypes: {n} distinct ({real} real from the corpus/sample, {n - real} variants), no cache")
+    py = None if args.no_peer else ensure_peer()
+    full, parse, norm, peer_rates, ratios, sub_ratios = [], [], [], [], [], []
+    accepted: list[str] = []
+    for run in range(1, max(args.runs, 1) + 1):
+        ours = time_allnav(strings, args.rounds)
+        full.append(n / ours["full"])
+        parse.append(n / ours["parse"])
+        norm.append(n / ours["normalise"])
+        line = f"run {run}: allnav full {full[-1]:8.0f}/s, parse {parse[-1]:8.0f}/s"
         if py is not None:
-            peer = time_peer(py, strings, args.rounds)
-            peer_rate = len(strings) / peer["seconds"]
+            peer = time_peer(py, strings, args.rounds)  # measured in the same run, right after allnav
+            peer_rates.append(n / peer["seconds"])
+            ratios.append(full[-1] / peer_rates[-1])
             accepted = list(peer["accepted"])
-            print(f"peer    {PEER} parse : {peer_rate:10.0f} karyotypes/s  ({len(accepted)} accepted)")
-            print(f"ratio   allnav full / peer bare parse = {full_rate / peer_rate:.2f}x (target >= 0.5x)")
-            # like for like: only the strings the peer accepts (it refuses the others at their first '[n]')
             sub = time_allnav(accepted, args.rounds)
-            sub_rate = len(accepted) / sub["full"]
-            peer_sub_rate = len(accepted) / peer["accepted_seconds"]
-            print(
-                f"subset  the {len(accepted)} strings the peer accepts: allnav full {sub_rate:.0f}/s, "
-                f"peer {peer_sub_rate:.0f}/s, ratio {sub_rate / peer_sub_rate:.2f}x"
-            )
+            sub_ratios.append((len(accepted) / sub["full"]) / (len(accepted) / peer["accepted_seconds"]))
+            line += f"; peer {peer_rates[-1]:8.0f}/s; ratio {ratios[-1]:.2f}x"
+        print(line)
+    f_us, p_us, n_us = 1e6 / _median(full), 1e6 / _median(parse), 1e6 / _median(norm)
+    print(f"median of {len(full)} run(s), allnav {implementation()}:")
+    print(f"allnav  parse + features : {_median(full):10.0f} karyotypes/s  ({ours['valid']:.0f} valid)")
+    print(f"allnav  parse only       : {_median(parse):10.0f} karyotypes/s")
+    print(
+        f"allnav  per karyotype    : {f_us:6.1f} us = normalise {n_us:4.1f} + scan/grammar {p_us - n_us:4.1f} "
+        f"+ features {f_us - p_us:4.1f} (features = full - parse)"
+    )
+    if peer_rates:
+        print(f"peer    {PEER} parse : {_median(peer_rates):10.0f} karyotypes/s  ({len(accepted)} accepted)")
+        print(f"ratio   allnav full / peer bare parse = {_median(ratios):.2f}x (target >= 0.5x)")
+        print(
+            f"subset  the {len(accepted)} strings the peer accepts (it refuses the others at their first "
+            f"'[n]'): ratio {_median(sub_ratios):.2f}x"
+        )
     if args.fuzz:
         failures = fuzz(args.fuzz)
         print(f"fuzz    {args.fuzz} mutated strings, {failures} failures")

@@ -139,8 +139,21 @@ def _only_constitutional(items: tuple[Abnormality, ...]) -> bool:
     return True
 
 
+def _constitutional_sex_count(line: CellLine) -> bool:
+    """``47,XXYc``, ``45,Xc``: a constitutional sex complement and 44 autosomes."""
+    if line.sex_constitutional is None or line.sex is None:
+        return False
+    expected = 44 + len(line.sex)
+    return line.chromosome_count == (expected, expected)
+
+
 def resolve_clones(k: ParsedKaryotype, warnings: list[str]) -> list[_Clone]:
-    """Expand idem/sl/sdl references into each clone's full list of abnormalities."""
+    """Expand idem/sl/sdl references into each clone's full list of abnormalities.
+
+    A clone is ``normal`` when it has no acquired change at the diploid level: ``46,XX``, or only
+    constitutional changes (``47,XY,+21c``, ``47,XXYc``: ISCN 2024 6.4 e, the normal clone for that
+    individual). A clone at another ploidy level (``92,XXYY``, ``69,XXY``) is never normal.
+    """
     clones: list[_Clone] = []
     stemlines: list[_Clone] = []  # abnormal clones written in full (sl1, sl2 name unrelated clones)
     sidelines: list[_Clone] = []  # clones written with a reference (sdl1, sdl2, sdl = the last one)
@@ -166,7 +179,7 @@ def resolve_clones(k: ParsedKaryotype, warnings: list[str]) -> list[_Clone]:
             ref is None
             and line.ploidy in (None, 2)
             and line.doubled_count is None
-            and (line.chromosome_count == (46, 46) or bool(items))
+            and (line.chromosome_count == (46, 46) or bool(items) or _constitutional_sex_count(line))
             and _only_constitutional(items)
         )
         clone = _Clone(line, items, sex, normal)
@@ -193,26 +206,25 @@ def _level(count: int, ploidy: int | None) -> int:
 def _net_change(items: tuple[Abnormality, ...]) -> tuple[int, int, int] | None:
     """(autosomal low, autosomal high, sex chromosome) change the items imply; None with ``inc``."""
     auto_lo = auto_hi = sex_net = 0
-    for a in items:
-        kind = a.kind
+    for kind, _, _, sign, chromosome, core, _, copies, _, _, count_range, _, _ in items:
         if kind == "inc":
             return None
-        if a.sign:
-            d = a.copies if a.sign == "+" else -a.copies
-            if kind == "numerical" and (a.chromosome == "X" or a.chromosome == "Y"):
+        if sign:
+            d = copies if sign == "+" else -copies
+            if kind == "numerical" and (chromosome == "X" or chromosome == "Y"):
                 sex_net += d
-            elif kind == "marker" and a.count_range is not None:
-                d_lo, d_hi = d * a.count_range[0], d * a.count_range[1]
+            elif kind == "marker" and count_range is not None:
+                d_lo, d_hi = d * count_range[0], d * count_range[1]
                 auto_lo += min(d_lo, d_hi)
                 auto_hi += max(d_lo, d_hi)
             else:
                 auto_lo += d
                 auto_hi += d
-        elif kind == "structural" and a.rearrangement is not None:
-            r = a.rearrangement
-            if r.type == "dic" or r.type == "rob" or (r.type == "der" and len(r.chromosomes) > 1):
-                auto_lo -= a.copies
-                auto_hi -= a.copies
+        elif core is not None and kind == "structural":
+            rtype = core.type
+            if rtype == "dic" or rtype == "rob" or (rtype == "der" and len(core.chromosomes) > 1):
+                auto_lo -= copies
+                auto_hi -= copies
     return auto_lo, auto_hi, sex_net
 
 
@@ -232,6 +244,11 @@ def count_warning(index: int, clone: _Clone) -> str | None:
         return None
     auto_lo, auto_hi, sex_net = net
     lo, hi = line.chromosome_count
+    sex_len = len(clone.sex or "")
+    if line.ploidy is None and sex_net == 0 and 35 <= lo <= 57:  # the common case, checked directly
+        base = 44 + sex_len
+        if base + auto_lo <= hi and lo <= base + auto_hi:
+            return None
     if line.ploidy is not None:
         levels: tuple[int, ...] = (23 * line.ploidy,)
     elif 35 <= lo <= 57:
@@ -239,7 +256,6 @@ def count_warning(index: int, clone: _Clone) -> str | None:
     else:
         level = _level(lo, None)
         levels = (level,) if level == 46 else (level, 46)
-    sex_len = len(clone.sex or "")
     nearest: tuple[int, int, int, int] | None = None
     for level in levels:
         base = level - level // 23 + sex_len

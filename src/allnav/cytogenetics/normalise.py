@@ -2,9 +2,17 @@
 
 Handled: a leading label (``ISCN:``, ``Karyotype:``), surrounding whitespace, spaces next to ISCN
 punctuation (``46,XX, t(9;22)`` or ``.../ 46,XX[2]``), non-ASCII hyphens, dashes, minus signs, tildes and
-arrows, a trailing full stop, and a space instead of the ``.`` before a trailing ``nuc ish``/``ish``/``arr``
-result. The text of that trailing result is left as written. Each change is reported in plain words,
-and :class:`Normalised` maps every offset of the normalised text back to the original input.
+arrows, a trailing full stop, a space instead of the ``.`` before a trailing ``nuc ish``/``ish``/``arr``
+result, and ISCN's running-text short form of an isochromosome, ``i(17q)``, written as the karyotype form
+``i(17)(q10)``. The text of that trailing result is left as written. Each change is reported in plain
+words (one note per replaced character, naming its positions), and :class:`Normalised` maps every offset
+of the normalised text back to the original input. Kept: the space of ISCN 2024's constitutional forms
+``+mar c`` (removed, as before any lone ``c``) and ``der(13;14)(q10;q10)c t(11;14)`` (kept: the grammar
+reads ``c `` there).
+
+Speed: the common input (ASCII, no whitespace, nothing to rewrite) is returned unchanged after a few
+C-level checks; one-to-one replacements keep offsets a constant shift; only the general path (spaces,
+``->``, ``i(17q)``) builds an offset map, copying runs of ordinary characters in bulk.
 """
 
 from __future__ import annotations

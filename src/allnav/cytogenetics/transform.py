@@ -1,4 +1,4 @@
-"""Lark tree -> frozen domain objects (:mod:`allnav.cytogenetics.model`). The grammar never builds objects."""
+"""Lark tree -> immutable domain objects (:mod:`allnav.cytogenetics.model`). The grammar never builds objects."""
 
 from __future__ import annotations
 
