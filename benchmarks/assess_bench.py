@@ -1,25 +1,62 @@
-"""Assessment throughput on the hand-written case corpus, against case loading alone measured in the same run.
+"""Assessment throughput: in one process on the case corpus, and through ``allnav assess --file`` on 10,000 cases.
 
-Usage: ``.venv/bin/python benchmarks/assess_bench.py [--rounds N]`` (run by ``make bench``).
-Prints cases/second for ``load_case`` (the baseline: parsing, units, validation) and for the whole
-``assess`` (every evaluator), the ratio, and the per-case cost of each evaluator step.
+Usage: ``.venv/bin/python benchmarks/assess_bench.py [--rounds N] [--file-cases N] [--subprocess]``
+(run by ``make bench``). Prints
+
+* in-process: cases/second for ``load_case`` alone (the baseline: parsing, units, validation) and for the
+  whole ``assess`` of a case-file dict (validation included), median of ``--rounds`` passes over the corpus,
+  and their ratio;
+* ``--file``: cases/second through the command's code path (``allnav assess --file PATH --json`` run by
+  click's CliRunner in this process, or as a real subprocess with ``--subprocess``, start-up included) over
+  ``--file-cases`` JSON Lines cases generated from the corpus (distinct patient ids, small numeric variations);
+* where the time goes: the share of each evaluator step (karyotype parsing, owned by allnav.cytogenetics,
+  shown apart), measured by timing the steps that ``allnav.assessment.assess`` calls.
 """
 
 from __future__ import annotations
 
 import argparse
+import copy
+import importlib
 import json
+import random
 import statistics
+import subprocess
+import sys
+import tempfile
 import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+from click.testing import CliRunner
+
 from allnav import assess
 from allnav.case import load_case
+from allnav.cli import main as cli_main
 from allnav.errors import CaseValidationError
 from allnav.knowledge import load_knowledge_base
 
 ROOT = Path(__file__).resolve().parents[1]
+# the module, not the function that ``allnav.assessment`` re-exports under the same name
+assess_module = importlib.import_module("allnav.assessment.assess")
+
+#: The steps of ``allnav.assessment.assess`` timed for the breakdown (names in its module namespace).
+STEPS: tuple[str, ...] = (
+    "load_case",
+    "features_of",
+    "build_genetic_profile",
+    "assess_immunophenotype",
+    "assess_diagnosis",
+    "classify",
+    "assess_response",
+    "assess_prognosis",
+    "assess_safety",
+    "assess_followup",
+    "plan_treatment",
+    "summarise_for_patient",
+)
+KARYOTYPE_STEP = "features_of"
 
 
 def corpus() -> list[dict[str, Any]]:
@@ -39,7 +76,36 @@ def corpus() -> list[dict[str, Any]]:
     return cases
 
 
-def rate(fn: Any, cases: list[dict[str, Any]], rounds: int) -> float:
+def _vary(case: dict[str, Any], i: int, rng: random.Random) -> dict[str, Any]:
+    """A distinct copy of ``case``: patient id suffixed with ``i``, blood and lab numbers moved by <= 3%."""
+    out = copy.deepcopy(case)
+    out.setdefault("patient", {})["id"] = f"{out['patient'].get('id', 'case')}-v{i}"
+    for section in ("blood", "labs"):
+        values = out.get(section)
+        if not isinstance(values, dict):
+            continue
+        for key, value in values.items():
+            if isinstance(value, (int, float)) and not isinstance(value, bool) and value > 0:
+                values[key] = round(value * (1 + rng.uniform(-0.03, 0.03)), 2)
+    return out
+
+
+def variant_lines(n: int, seed: int = 20261127) -> Iterator[str]:
+    """``n`` JSON Lines cases from the corpus, each valid and distinct (the unvaried case when a variation fails)."""
+    rng = random.Random(seed)
+    cases = corpus()
+    for i in range(n):
+        base = cases[i % len(cases)]
+        case = _vary(base, i, rng)
+        try:
+            load_case(case)
+        except CaseValidationError:
+            case = copy.deepcopy(base)
+            case.setdefault("patient", {})["id"] = f"{case['patient'].get('id', 'case')}-v{i}"
+        yield json.dumps(case, ensure_ascii=False)
+
+
+def rate(fn: Callable[[Any], Any], cases: list[Any], rounds: int) -> float:
     """Median cases/second over ``rounds`` passes."""
     rates = []
     for _ in range(rounds):
@@ -50,9 +116,84 @@ def rate(fn: Any, cases: list[dict[str, Any]], rounds: int) -> float:
     return statistics.median(rates)
 
 
+class StepTimer:
+    """Wraps the steps that ``assess`` calls (in its module namespace) and sums their wall time."""
+
+    def __init__(self, names: tuple[str, ...] = STEPS) -> None:
+        self.names = names
+        self.seconds: dict[str, float] = dict.fromkeys(names, 0.0)
+        self._saved: dict[str, Any] = {}
+
+    def _wrap(self, name: str, fn: Callable[..., Any]) -> Callable[..., Any]:
+        seconds = self.seconds
+        clock = time.perf_counter
+
+        def timed(*args: Any, **kwargs: Any) -> Any:
+            start = clock()
+            try:
+                return fn(*args, **kwargs)
+            finally:
+                seconds[name] += clock() - start
+
+        return timed
+
+    def __enter__(self) -> StepTimer:
+        for name in self.names:
+            self._saved[name] = getattr(assess_module, name)
+            setattr(assess_module, name, self._wrap(name, self._saved[name]))
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        for name, fn in self._saved.items():
+            setattr(assess_module, name, fn)
+
+
+def breakdown(cases: list[dict[str, Any]], rounds: int) -> tuple[float, dict[str, float]]:
+    """Total seconds per case of ``assess`` and seconds per case of each step (with the step timers on)."""
+    kb = load_knowledge_base()
+    with StepTimer() as timer:
+        start = time.perf_counter()
+        for _ in range(rounds):
+            for case in cases:
+                assess(case, kb=kb)
+        total = time.perf_counter() - start
+    n = len(cases) * rounds
+    return total / n, {k: v / n for k, v in timer.seconds.items()}
+
+
+def file_rate(path: Path, n: int, rounds: int, use_subprocess: bool) -> tuple[float, int]:
+    """Median cases/second of ``allnav assess --file PATH --json`` and the number of error lines."""
+    rates = []
+    errors = 0
+    for _ in range(rounds):
+        start = time.perf_counter()
+        if use_subprocess:
+            proc = subprocess.run(
+                [str(Path(sys.executable).with_name("allnav")), "assess", "--file", str(path), "--json"],
+                capture_output=True,
+                text=True,
+                check=True,
+            )
+            output = proc.stdout
+        else:
+            result = CliRunner().invoke(cli_main, ["assess", "--file", str(path), "--json"], catch_exceptions=False)
+            if result.exit_code != 0:
+                raise SystemExit(f"allnav assess --file failed: {result.output}")
+            output = result.stdout
+        rates.append(n / (time.perf_counter() - start))
+        lines = output.splitlines()
+        if len(lines) != n:
+            raise SystemExit(f"expected {n} output lines, got {len(lines)}")
+        errors = sum(1 for line in lines if line.startswith('{"error"'))
+    return statistics.median(rates), errors
+
+
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--rounds", type=int, default=5)
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--rounds", type=int, default=5, help="passes over the corpus (median reported)")
+    parser.add_argument("--file-cases", type=int, default=10_000, help="JSON Lines cases for --file (0: skip)")
+    parser.add_argument("--file-rounds", type=int, default=1, help="runs of --file (median reported)")
+    parser.add_argument("--subprocess", action="store_true", help="run --file as a real `allnav` process")
     args = parser.parse_args()
     kb = load_knowledge_base()
     cases = corpus()
@@ -63,6 +204,25 @@ def main() -> None:
     print(f"  load_case (baseline)   {base:10.0f} cases/s")
     print(f"  assess (everything)    {full:10.0f} cases/s")
     print(f"  ratio assess/baseline  {full / base:10.3f}")
+
+    if args.file_cases > 0:
+        with tempfile.TemporaryDirectory(prefix="allnav-bench-") as tmp:
+            path = Path(tmp) / "cases.jsonl"
+            path.write_text("".join(line + "\n" for line in variant_lines(args.file_cases)), encoding="utf-8")
+            how = "subprocess, start-up included" if args.subprocess else "CliRunner, in process"
+            per_s, errors = file_rate(path, args.file_cases, args.file_rounds, args.subprocess)
+        print(f"allnav assess --file --json: {args.file_cases} JSON Lines cases ({how})")
+        print(f"  --file                 {per_s:10.0f} cases/s  ({errors} error lines)")
+
+    per_case, steps = breakdown(cases, max(1, args.rounds // 2))
+    timed = sum(steps.values())
+    print(f"where the time goes (step timers on: {per_case * 1e6:.0f} us/case)")
+    for name in sorted(steps, key=lambda k: -steps[k]):
+        owner = "  <- allnav.cytogenetics" if name == KARYOTYPE_STEP else ""
+        print(f"  {name:24s} {steps[name] * 1e6:8.1f} us  {steps[name] / per_case:6.1%}{owner}")
+    print(f"  {'(orchestration)':24s} {(per_case - timed) * 1e6:8.1f} us  {(per_case - timed) / per_case:6.1%}")
+    share = steps[KARYOTYPE_STEP] / per_case
+    print(f"  karyotype share {share:.1%}; assess without karyotype {1 / (per_case - steps[KARYOTYPE_STEP]):.0f} cases/s")
 
 
 if __name__ == "__main__":
