@@ -114,3 +114,14 @@ def test_missing_finding_is_refused() -> None:
     with pytest.raises(CaseValidationError) as info:
         load_case({"patient": {"id": "p"}, "genetics": [{"result": "detected"}]})
     assert info.value.problems[0].path == "genetics[0].finding"
+
+
+@pytest.mark.parametrize(
+    ("text", "gene", "alteration"),
+    [("FLT3-ITD", "FLT3", "ITD"), ("FLT3-TKD", "FLT3", "TKD"), ("KMT2A-PTD", "KMT2A", "PTD")],
+)
+def test_mutation_suffixes_are_not_fusion_partners(text: str, gene: str, alteration: str) -> None:
+    parsed = read_finding(text)
+    assert parsed.kind == "gene_alteration"
+    assert parsed.genes == (gene,)
+    assert parsed.alteration == alteration

@@ -84,6 +84,8 @@ _ISCN = re.compile(
 )
 _COPIES = re.compile(r"^(?P<gene>\S+)\s+(?:copies|copy[ -]number|signals|cn)$", re.I)
 _PROTEIN = re.compile(r"^[A-Z]\d+(?:[A-Z*]|fs\S*|del|dup)$")
+# Written after a hyphen, these name a kind of mutation, never a fusion partner (FLT3-ITD, FLT3-TKD).
+_MUTATION_SUFFIXES = frozenset({"ITD", "TKD", "PTD"})
 _FUSION_TAIL = re.compile(r"\s+(?:fusion|rearrangement|transcript)$", re.I)
 
 
@@ -115,6 +117,8 @@ def _split_fusion(text: str) -> list[str] | None:
         parts = [p.strip() for p in text.split("/")]
         return parts if len(parts) == 2 and all(_GENE_ANYCASE.match(p) for p in parts) else None
     if "-" in text and " " not in text:
+        if text.rsplit("-", 1)[1].upper() in _MUTATION_SUFFIXES:  # FLT3-ITD is a mutation, not a fusion
+            return None
         cuts = [i for i, ch in enumerate(text) if ch == "-"]
         splits = [
             [text[:i], text[i + 1 :]]
@@ -155,6 +159,10 @@ def read_finding(text: str, *, method: str | None = None, probability: float | N
     if m and _GENE_ANYCASE.match(m["gene"]):
         gene = _gene(m["gene"], notes)
         return ParsedFinding(f"{gene} copies", "copy_number", (gene,), "copies", tuple(notes))
+    head, _, tail = t.rpartition("-")
+    if tail.upper() in _MUTATION_SUFFIXES and _GENE_ANYCASE.match(head):
+        gene = _gene(head, notes)
+        return ParsedFinding(f"{gene} {tail.upper()}", "gene_alteration", (gene,), tail.upper(), tuple(notes))
     fusion = _split_fusion(_FUSION_TAIL.sub("", t))
     if fusion:
         genes = tuple(_gene(g, notes) for g in fusion)
