@@ -9,4 +9,11 @@ from allnav.knowledge.rules import (
     load_knowledge_base,
 )
 
-__all__ = ["KNOWLEDGE_VERSION", "KnowledgeBase", "Rule", "RuleRef", "knowledge_base_for", "load_knowledge_base"]
+__all__ = [
+    "KNOWLEDGE_VERSION",
+    "KnowledgeBase",
+    "Rule",
+    "RuleRef",
+    "knowledge_base_for",
+    "load_knowledge_base",
+]
