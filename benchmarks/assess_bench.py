@@ -176,7 +176,9 @@ def file_rate(path: Path, n: int, rounds: int, use_subprocess: bool) -> tuple[fl
             )
             output = proc.stdout
         else:
-            result = CliRunner().invoke(cli_main, ["assess", "--file", str(path), "--json"], catch_exceptions=False)
+            result = CliRunner().invoke(
+                cli_main, ["assess", "--file", str(path), "--json"], catch_exceptions=False
+            )
             if result.exit_code != 0:
                 raise SystemExit(f"allnav assess --file failed: {result.output}")
             output = result.stdout
@@ -189,9 +191,13 @@ def file_rate(path: Path, n: int, rounds: int, use_subprocess: bool) -> tuple[fl
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--rounds", type=int, default=5, help="passes over the corpus (median reported)")
-    parser.add_argument("--file-cases", type=int, default=10_000, help="JSON Lines cases for --file (0: skip)")
+    parser.add_argument(
+        "--file-cases", type=int, default=10_000, help="JSON Lines cases for --file (0: skip)"
+    )
     parser.add_argument("--file-rounds", type=int, default=1, help="runs of --file (median reported)")
     parser.add_argument("--subprocess", action="store_true", help="run --file as a real `allnav` process")
     args = parser.parse_args()
@@ -220,9 +226,13 @@ def main() -> None:
     for name in sorted(steps, key=lambda k: -steps[k]):
         owner = "  <- allnav.cytogenetics" if name == KARYOTYPE_STEP else ""
         print(f"  {name:24s} {steps[name] * 1e6:8.1f} us  {steps[name] / per_case:6.1%}{owner}")
-    print(f"  {'(orchestration)':24s} {(per_case - timed) * 1e6:8.1f} us  {(per_case - timed) / per_case:6.1%}")
+    print(
+        f"  {'(orchestration)':24s} {(per_case - timed) * 1e6:8.1f} us  {(per_case - timed) / per_case:6.1%}"
+    )
     share = steps[KARYOTYPE_STEP] / per_case
-    print(f"  karyotype share {share:.1%}; assess without karyotype {1 / (per_case - steps[KARYOTYPE_STEP]):.0f} cases/s")
+    print(
+        f"  karyotype share {share:.1%}; assess without karyotype {1 / (per_case - steps[KARYOTYPE_STEP]):.0f} cases/s"
+    )
 
 
 if __name__ == "__main__":

@@ -55,7 +55,8 @@ def test_clinician_pages_and_form(client: TestClient, world: World) -> None:
     assert page.status_code == 200
     assert 'id="diagnosis-card"' in page.text
     assert "<svg" in page.text or "no values recorded" in page.text
-    assert "/api/patients/p-a1/assessment" in page.text  # the JSON twin is named
+    assert 'rel="alternate" type="application/json" href="/patients/p-a1/page.json"' in page.text  # its twin
+    assert "/api/patients/p-a1/assessment" in page.text  # and the API's stored assessment
     token = re.search(r'name="csrf" value="([^"]+)"', page.text).group(1)  # type: ignore[union-attr]
     form = {"csrf": token, "expected_version": "1", "day": "29", "marrow_blasts_pct": "3", "anc": "1.5"}
     saved = client.post("/patients/p-a1/findings", data=form, follow_redirects=False)
@@ -134,6 +135,7 @@ def test_unknown_page_is_html(client: TestClient) -> None:
 WEB_MATRIX = [
     ("/patients", {"clinician_a", "clinician_b"}),
     ("/patients/p-a1", {"clinician_a", "patient_a1"}),
+    ("/patients/p-a1/page.json", {"clinician_a", "patient_a1"}),
 ]
 
 
@@ -145,7 +147,12 @@ def test_web_pages_by_role(client: TestClient, world: World, path: str, allowed:
         r = client.get(path, follow_redirects=False)
         assert r.status_code == (200 if role in allowed else 403), (role, r.status_code)
     client.cookies.clear()
-    assert client.get(path, follow_redirects=False).status_code == 303
+    anonymous = client.get(path, follow_redirects=False)
+    if path.endswith(".json"):  # a JSON twin answers like the API: the error envelope, no redirect
+        assert anonymous.status_code == 401
+        assert anonymous.json()["error"]["type"] == "AuthenticationError"
+    else:
+        assert anonymous.status_code == 303
 
 
 def test_medication_form(client: TestClient, world: World) -> None:

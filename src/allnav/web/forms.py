@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -74,3 +75,28 @@ def medication(form: Mapping[str, str]) -> dict[str, Any]:
     if problems:
         raise CaseValidationError("some fields could not be read", problems)
     return entry
+
+
+# case-model path (after ``timeline[i].`` / ``medications[i].``) -> form field, per form
+_TIMELINE_FIELDS = {f"{section}.{key}": name for name, (section, key) in NUMBERS.items()} | {
+    "day": "day",
+    "phase": "phase",
+    "events": "events",
+    "mrd.method": "mrd_method",
+}
+_MEDICATION_FIELDS = {"drug": "drug", "day": "day", "dose": "dose", "unit": "unit", "route": "route"}
+
+
+def field_of(kind: str, path: str) -> str | None:
+    """The form field a problem's path points at (``timeline[9].blood.anc`` -> ``anc``), if any."""
+    tail = re.sub(r"^(timeline|medications)\[\d+\]\.", "", path)
+    table = _TIMELINE_FIELDS if kind == "timeline" else _MEDICATION_FIELDS
+    return table.get(tail)
+
+
+def field_errors(kind: str, problems: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
+    """The error envelope's ``fields`` grouped by form field; problems without a field go under ``""``."""
+    grouped: dict[str, list[dict[str, Any]]] = {}
+    for p in problems:
+        grouped.setdefault(field_of(kind, str(p.get("path", ""))) or "", []).append(p)
+    return grouped

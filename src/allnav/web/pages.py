@@ -1,13 +1,17 @@
 """The web pages: login, patient list, the patient page (care team) and the patient portal.
 
-Every page reads through the same services and the same policy as the API, and names its JSON twin.
-Forms post with a CSRF token; the session cookie is HttpOnly, SameSite and Secure outside development.
+Every page reads through the same services and the same policy as the API, and names its JSON twin
+(``TWINS``). Forms post with a CSRF token (hidden field, or the ``X-CSRF-Token`` header htmx sends); the
+session cookie is HttpOnly, SameSite and Secure outside development. With htmx loaded, a form post gets the
+swappable page body back (``_patient_body.html`` / ``_portal_body.html``) instead of a redirect; without
+JavaScript the same form posts and redirects (progressive enhancement).
 """
 
 from __future__ import annotations
 
 from importlib import resources
 from typing import Annotated, Any
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, FastAPI, Form, Request
 from fastapi.responses import RedirectResponse, Response
@@ -15,7 +19,8 @@ from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from sqlalchemy.orm import Session
 
-from allnav.api.deps import DB, SESSION_COOKIE, Core, actor_of, app_state, client_address
+from allnav.api.deps import DB, SESSION_COOKIE, Core, CurrentUser, actor_of, app_state, client_address
+from allnav.api.errors import envelope
 from allnav.api.policy import Action, Grant, authorize, authorize_patient, check_entry, deny
 from allnav.errors import AllnavError, AuthenticationError, CaseValidationError, ConflictError
 from allnav.services import patients as svc
@@ -23,10 +28,23 @@ from allnav.services.views import patient_view
 from allnav.store import audit
 from allnav.store.models import User
 from allnav.store.users import authenticate
-from allnav.web import charts, forms
-from allnav.web.session import csrf_ok, csrf_token, end_session, set_csrf, start_session
+from allnav.web import forms, phases, view
+from allnav.web.session import CSRF_HEADER, csrf_ok, csrf_token, end_session, set_csrf, start_session
 
 router = APIRouter(include_in_schema=False)
+
+# Each page's JSON twin: (method, path) of the web route -> (method, path) of the JSON route with the same data
+# and conclusions (None only where there is nothing to mirror). tests/api/test_web_twins.py checks every route.
+TWINS: dict[tuple[str, str], tuple[str, str] | None] = {
+    ("GET", "/login"): ("POST", "/api/token"),
+    ("POST", "/login"): ("POST", "/api/token"),
+    ("POST", "/logout"): None,  # ends the browser's cookie; a bearer token simply expires
+    ("GET", "/"): ("GET", "/api/me"),
+    ("GET", "/patients"): ("GET", "/api/patients"),
+    ("GET", "/patients/{patient_id}"): ("GET", "/patients/{patient_id}/page.json"),
+    ("POST", "/patients/{patient_id}/findings"): ("POST", "/api/patients/{patient_id}/findings"),
+    ("POST", "/patients/{patient_id}/medications"): ("POST", "/api/patients/{patient_id}/medications"),
+}
 _BASE = resources.files("allnav.web")
 
 
@@ -44,6 +62,7 @@ def plain(value: Any) -> str:
 def _templates() -> Jinja2Templates:
     templates = Jinja2Templates(directory=str(_BASE / "templates"))
     templates.env.filters["plain"] = plain
+    templates.env.filters["phase_label"] = phases.label
     return templates
 
 
@@ -78,7 +97,11 @@ def render(request: Request, name: str, status_code: int = 200, **context: Any) 
 
 def render_error(request: Request, exc: AllnavError, status: int) -> Response:
     """The HTML face of the error envelope (401 sends the browser to the login page)."""
+    if request.url.path.endswith(".json"):  # a JSON twin answers with the API's error envelope
+        return envelope(exc, status)
     if status == 401:
+        if is_htmx(request):  # htmx follows a redirect itself; send the whole browser to the login page
+            return Response(status_code=401, headers={"HX-Redirect": "/login"})
         return RedirectResponse("/login", status_code=303)
     return render(request, "error.html", status, status=status, message=exc.message, code=exc.code)
 
@@ -140,7 +163,7 @@ def home(request: Request, session: DB) -> Response:
         "admin": [("/api/users", "Users (JSON)"), ("/api/audit", "Audit log (JSON)")],
         "registrar": [("/api/registry", "Registry rows (JSON)")],
     }.get(user.role, [])
-    return render(request, "home.html", user=user, links=links)
+    return render(request, "home.html", user=user, links=links, twin="/api/me")
 
 
 @router.get("/patients")
@@ -150,47 +173,48 @@ def patients_page(request: Request, session: DB, q: str | None = None) -> Respon
     found = svc.list_patients(session, team_id=user.team_id if user.team_id is not None else -1, query=q)
     audit.record(session, actor_of(request, user), "read", "GET /patients", detail=f"{len(found)} listed")
     rows = [patient_view(p, None) for p in found]
-    return render(request, "patients.html", user=user, patients=rows, q=q, twin="/api/patients")
+    twin = "/api/patients" + (f"?{urlencode({'q': q})}" if q else "")
+    return render(request, "patients.html", user=user, patients=rows, q=q, twin=twin)
 
 
-def _page(request: Request, session: Session, grant: Grant, status: int = 200, **extra: Any) -> Response:
+def _page(
+    request: Request,
+    session: Session,
+    grant: Grant,
+    status: int = 200,
+    *,
+    partial: bool = False,
+    errors: dict[str, Any] | None = None,
+    form: dict[str, dict[str, str]] | None = None,
+    saved: str | None = None,
+) -> Response:
+    """The patient page or portal; ``partial`` renders only the swappable body (htmx requests)."""
     assert grant.patient is not None
-    case = svc.current_case(session, grant.patient)
-    stored = svc.latest_assessment(session, grant.patient.id)
-    out: dict[str, Any] = stored.output if stored is not None else {}
-    series = charts.series_from_case(case)
-    mrd = out.get("mrd") if isinstance(out.get("mrd"), dict) else {}
-    threshold = mrd.get("threshold") if isinstance(mrd, dict) else None
-    marks = [(float(threshold), f"MRD threshold {threshold:g}")] if isinstance(threshold, int | float) else []
-    drawn = {
-        "counts": charts.line_chart("Blood counts (×10⁹/L; platelets ÷100; Hb g/dL)", series["counts"]),
-        "blasts": charts.line_chart("Blasts (%)", series["blasts"]),
-        "mrd": charts.line_chart("MRD (log scale)", series["mrd"], log=True, thresholds=marks),
+    model = view.patient_page(session, grant.patient)
+    portal = grant.user.role == "patient"
+    body = "_portal_body.html" if portal else "_patient_body.html"
+    name = body if partial else ("portal.html" if portal else "patient.html")
+    field_errors = {
+        kind: forms.field_errors(kind, err.get("fields") or []) for kind, err in (errors or {}).items()
     }
-    safety = out.get("safety") if isinstance(out.get("safety"), dict) else {}
-    anth = safety.get("anthracycline") if isinstance(safety, dict) else None
-    anthracycline = None
-    if isinstance(anth, dict) and anth.get("doxorubicin_equivalent_mg_m2") is not None:
-        limit = (anth.get("limit_mg_m2") or {}).get("warning")
-        anthracycline = f"{anth['doxorubicin_equivalent_mg_m2']:g} mg/m² doxorubicin-equivalent" + (
-            f" of a {limit:g} mg/m² limit ({anth.get('fraction_of_limit', 0):.0%})" if limit else ""
-        )
-    name = "portal.html" if grant.user.role == "patient" else "patient.html"
-    extra.setdefault("errors", {})
     return render(
         request,
         name,
         status,
         user=grant.user,
-        patient=patient_view(grant.patient, None),
-        case=case,
-        out=out,
-        charts=drawn,
-        anthracycline=anthracycline,
-        assessed_version=stored.case_version if stored else None,
-        twin=f"/api/patients/{grant.patient.id}/assessment",
-        form=extra.pop("form", {}),
-        **extra,
+        patient=model["patient"],
+        case=model["case"],
+        out=model["assessment"]["output"],
+        phases=model["phases"],
+        charts=view.drawn_charts(model),
+        anthracycline=model["anthracycline"],
+        assessed_version=model["assessment"]["case_version"],
+        twin=f"/patients/{grant.patient.id}/page.json",
+        errors=errors or {},
+        field_errors=field_errors,
+        form=form or {},
+        partial=partial,
+        saved=saved,
     )
 
 
@@ -214,10 +238,15 @@ async def add_medication(request: Request, session: DB, core: Core, patient_id: 
     return await _save(request, session, core, patient_id, "medication")
 
 
+def is_htmx(request: Request) -> bool:
+    """Whether htmx sent the request (it then gets the swappable body, not a whole page or a redirect)."""
+    return request.headers.get("hx-request") == "true"
+
+
 async def _save(request: Request, session: Session, core: Any, patient_id: str, kind: str) -> Response:
     form = {k: v for k, v in (await request.form()).items() if isinstance(v, str)}
     user = _require_user(request, session)
-    _check_csrf(request, session, user, form.get("csrf"))
+    _check_csrf(request, session, user, form.get("csrf") or request.headers.get(CSRF_HEADER))
     action = Action.FINDING_WRITE if kind == "timeline" else Action.MEDICATION_WRITE
     grant = authorize_patient(request, session, user, action, patient_id)
     try:
@@ -238,8 +267,25 @@ async def _save(request: Request, session: Session, core: Any, patient_id: str, 
         fresh = authorize_patient(request, session, user, Action.PATIENT_READ, patient_id)
         status = 409 if isinstance(exc, ConflictError) else 422
         errors = {kind: exc.to_dict()}
-        return _page(request, session, fresh, status, errors=errors, form={kind: form})
+        return _page(
+            request, session, fresh, status, partial=is_htmx(request), errors=errors, form={kind: form}
+        )
+    if is_htmx(request):
+        session.flush()
+        fresh = authorize_patient(request, session, user, Action.PATIENT_READ, patient_id)
+        what = "result" if kind == "timeline" else "medication"
+        return _page(
+            request, session, fresh, partial=True, saved=f"Saved the {what}; the assessment is updated."
+        )
     return RedirectResponse(f"/patients/{patient_id}", status_code=303)
+
+
+@router.get("/patients/{patient_id}/page.json")
+def patient_page_json(request: Request, session: DB, user: CurrentUser, patient_id: str) -> dict[str, Any]:
+    """The patient page's JSON twin: exactly the view model the HTML page renders (bearer token or cookie)."""
+    grant = authorize_patient(request, session, user, Action.PATIENT_READ, patient_id)
+    assert grant.patient is not None
+    return view.patient_page(session, grant.patient)
 
 
 def install(app: FastAPI) -> None:
@@ -250,4 +296,4 @@ def install(app: FastAPI) -> None:
     app.include_router(router)
 
 
-__all__ = ["install", "render", "render_error"]
+__all__ = ["TWINS", "install", "is_htmx", "render", "render_error"]

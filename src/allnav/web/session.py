@@ -14,6 +14,7 @@ from fastapi import Request, Response
 from allnav.api.deps import SESSION_COOKIE, app_state
 
 CSRF_COOKIE = "allnav_csrf"
+CSRF_HEADER = "x-csrf-token"  # htmx requests may send the token here (base.html sets hx-headers)
 
 
 def csrf_token(request: Request) -> str:
