@@ -106,6 +106,17 @@ def test_febrile_neutropenia(
     assert bool(critical) is (grade == 3)
 
 
+@pytest.mark.parametrize(("later_anc", "alert"), [(0.99, True), (1.0, False), (None, True)])
+def test_fn_alert_is_for_now_only(kb: KnowledgeBase, later_anc: float | None, alert: bool) -> None:
+    """A fever episode stays graded in the record; the alert stops once a later ANC is back to >= 1.0."""
+    tl: list[dict[str, Any]] = [{"day": 14, "vitals": {"temperature_c": 38.6}, "blood": {"anc": 0.3}}]
+    if later_anc is not None:
+        tl.append({"day": 29, "blood": {"anc": later_anc}})
+    out = assess_safety(Case.model_validate({"patient": {"id": "f"}, "timeline": tl}), kb, {})
+    assert out["safety"]["ctcae"]["febrile_neutropenia"]["value"] == 3
+    assert bool([a for a in out["alerts"] if a["rule"] == "safety.ctcae_fn"]) is alert
+
+
 def test_fn_uses_same_day_anc_only(kb: KnowledgeBase) -> None:
     tl = [{"day": 3, "blood": {"anc": 0.2}}, {"day": 5, "vitals": {"temperature_c": 39}}]
     c = Case.model_validate({"patient": {"id": "f"}, "timeline": tl})

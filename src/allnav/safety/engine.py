@@ -17,6 +17,7 @@ from allnav.safety.ctcae import (
     grade_anemia,
     grade_febrile_neutropenia,
     grade_platelets,
+    latest_blood,
 )
 from allnav.safety.dose_checks import dose_checks
 from allnav.safety.tls import LAB, RISK, tls_clinical, tls_lab, tls_risk
@@ -28,10 +29,22 @@ def _alert(
     return kb.conclude(rule, value, because, severity=severity, action=action)
 
 
-def _count_alerts(kb: KnowledgeBase, ctcae: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
+def _fn_resolved(case: Case, fn: Mapping[str, Any]) -> bool:
+    """A febrile-neutropenia episode is history once a later ANC is back to >= 1.0 (not an alert for now)."""
+    later = latest_blood(case, "anc")
+    day = fn.get("day")
+    return later is not None and day is not None and later.day > day and later.value >= 1.0
+
+
+def _count_alerts(kb: KnowledgeBase, case: Case, ctcae: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
     alerts = []
     fn = ctcae["febrile_neutropenia"]
-    if fn["value"] == 3:
+    if fn["value"] == 3 and _fn_resolved(case, fn):
+        later = latest_blood(case, "anc")
+        assert later is not None
+        fn["because"].append(f"episode over: ANC {later.value:g} x10^9/L on day {later.day} (no alert for now)")
+        fn["current"] = False
+    elif fn["value"] == 3:
         alerts.append(
             _alert(
                 kb,
@@ -159,7 +172,7 @@ def assess_safety(case: Case, kb: KnowledgeBase, diagnostic: Mapping[str, Any]) 
     pending += more_pending
     alerts = (
         [a for a in alerts if a["severity"] == "critical"]
-        + _count_alerts(kb, ctcae)
+        + _count_alerts(kb, case, ctcae)
         + _tls_alerts(kb, tls)
         + _immune_alerts(kb, crs, icans)
         + anthracycline_alerts(kb, anth)
