@@ -10,7 +10,8 @@ Usage: ``.venv/bin/python benchmarks/assess_bench.py [--rounds N] [--file-cases 
   click's CliRunner in this process, or as a real subprocess with ``--subprocess``, start-up included) over
   ``--file-cases`` JSON Lines cases generated from the corpus (distinct patient ids, small numeric variations);
 * where the time goes: the share of each evaluator step (karyotype parsing, owned by allnav.cytogenetics,
-  shown apart), measured by timing the steps that ``allnav.assessment.assess`` calls.
+  shown apart), measured by timing the steps that ``allnav.assessment.assess`` calls, and the cost of
+  writing one assessment as ``--json`` does (part of the ``--file`` time, not of ``assess``).
 """
 
 from __future__ import annotations
@@ -161,6 +162,17 @@ def breakdown(cases: list[dict[str, Any]], rounds: int) -> tuple[float, dict[str
     return total / n, {k: v / n for k, v in timer.seconds.items()}
 
 
+def serialisation(cases: list[dict[str, Any]], rounds: int) -> tuple[float, float]:
+    """Seconds per case to write an assessment as ``--json`` does (cli ``_dump``), and its mean size in bytes."""
+    kb = load_knowledge_base()
+    results = [assess(case, kb=kb) for case in cases]
+    start = time.perf_counter()
+    for _ in range(rounds):
+        texts = [json.dumps(r, ensure_ascii=False, sort_keys=False, default=str) for r in results]
+    seconds = (time.perf_counter() - start) / (rounds * len(results))
+    return seconds, sum(len(t.encode("utf-8")) for t in texts) / len(texts)
+
+
 def file_rate(path: Path, n: int, rounds: int, use_subprocess: bool) -> tuple[float, int]:
     """Median cases/second of ``allnav assess --file PATH --json`` and the number of error lines."""
     rates = []
@@ -220,6 +232,9 @@ def main() -> None:
         print(f"allnav assess --file --json: {args.file_cases} JSON Lines cases ({how})")
         print(f"  --file                 {per_s:10.0f} cases/s  ({errors} error lines)")
 
+    if not str(assess_module.__file__).endswith(".py"):  # a compiled build calls its steps directly
+        print("where the time goes: not measurable on a compiled build (step timers need the Python module)")
+        return
     per_case, steps = breakdown(cases, max(1, args.rounds // 2))
     timed = sum(steps.values())
     print(f"where the time goes (step timers on: {per_case * 1e6:.0f} us/case)")
@@ -232,6 +247,10 @@ def main() -> None:
     share = steps[KARYOTYPE_STEP] / per_case
     print(
         f"  karyotype share {share:.1%}; assess without karyotype {1 / (per_case - steps[KARYOTYPE_STEP]):.0f} cases/s"
+    )
+    dump, size = serialisation(cases, max(1, args.rounds // 2))
+    print(
+        f"  --json output (cli, not assess): {dump * 1e6:.1f} us/case to serialise, {size / 1024:.1f} KiB/case"
     )
 
 

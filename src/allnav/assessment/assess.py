@@ -9,7 +9,7 @@ and alerts.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from allnav._version import __version__
@@ -32,9 +32,11 @@ def _value(conclusion: Mapping[str, Any] | None) -> Any:
     return None if conclusion is None else conclusion.get("value")
 
 
-def _merge_unique(target: list[dict[str, Any]], items: list[dict[str, Any]] | None) -> None:
-    seen = {_key(i) for i in target}
-    for item in items or []:
+def _merge_unique(
+    target: list[dict[str, Any]], seen: set[str], items: Iterable[dict[str, Any]] | None
+) -> None:
+    """Append the items not yet in ``target`` (same test, rule, value and reason); ``seen`` holds its keys."""
+    for item in items or ():
         k = _key(item)
         if k not in seen:
             seen.add(k)
@@ -126,12 +128,14 @@ def assess(case: Mapping[str, Any] | Case, *, kb: KnowledgeBase | None = None) -
     plan = plan_treatment(c, kb, out, resp)
     out["treatment_plan"] = plan.get("treatment_plan")
 
+    seen_pending: set[str] = set()
+    seen_alerts: set[str] = set()
     for part in (immuno, dx, cls, prog):
-        _merge_unique(pending, list(getattr(part, "pending", []) or []))
-        _merge_unique(alerts, list(getattr(part, "alerts", []) or []))
+        _merge_unique(pending, seen_pending, getattr(part, "pending", None))
+        _merge_unique(alerts, seen_alerts, getattr(part, "alerts", None))
     for d in (resp, safety, follow, plan):
-        _merge_unique(pending, d.get("pending"))
-        _merge_unique(alerts, d.get("alerts"))
+        _merge_unique(pending, seen_pending, d.get("pending"))
+        _merge_unique(alerts, seen_alerts, d.get("alerts"))
     out["pending"] = pending
     out["alerts"] = alerts
     out["patient"] = summarise_for_patient(c, kb, out).get("patient")

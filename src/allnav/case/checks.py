@@ -7,6 +7,7 @@ Each check returns the cleaned value, or :data:`DROP` after recording a :class:`
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import math
 from collections.abc import Mapping
 from typing import Any, Final
@@ -133,9 +134,15 @@ def _mixup_hint(key: str, value: float) -> str | None:
     return None
 
 
+@functools.cache
+def _accepted(key: str) -> str:
+    """The accepted units of a quantity field, as shown in a problem (raises UnitError for another field)."""
+    return ", ".join(units.accepted_units(key))
+
+
 def check_quantity(value: Any, path: str, key: str, problems: Problems) -> Any:
     """A quantity: a bare number in the default unit, or ``{"value": x, "unit": UCUM}`` converted to it."""
-    accepted = ", ".join(units.accepted_units(key))
+    accepted = _accepted(key)
     if isinstance(value, Mapping):
         extra = sorted(str(k) for k in value if k not in ("value", "unit"))
         if extra or "value" not in value or "unit" not in value:

@@ -66,8 +66,10 @@ def runx1_copy_evidence(
     out: list[Evidence] = []
     warnings: list[str] = []
     for i, f in enumerate(findings):
+        if f.copies is None:  # only a copy number can show iAMP21
+            continue
         pf = normalise_finding(f)
-        if "RUNX1" not in pf.genes or f.copies is None or pf.kind == "fusion":
+        if "RUNX1" not in pf.genes or pf.kind == "fusion":
             continue
         inp = {"field": f"genetics[{i}]", "finding": f.finding, "method": f.method, "copies": f.copies}
         is_fish = f.method is None or "fish" in f.method.lower()

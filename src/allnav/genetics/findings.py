@@ -83,6 +83,10 @@ _ALTERATION_WORDS: tuple[tuple[str, str], ...] = (
     ("r", "rearrangement"),
     ("fusion", "rearrangement"),
 )
+#: Each alteration word as a whole word (compiled once), in the order above.
+_ALTERATION_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(rf"\b{re.escape(word)}\b"), alteration) for word, alteration in _ALTERATION_WORDS
+)
 
 
 @dataclass(frozen=True)
@@ -145,8 +149,8 @@ def parse_finding_text(text: str) -> ParsedFinding:
     if genes and _BARE_PROTEIN.fullmatch(rest):
         return ParsedFinding(kind="gene_alteration", genes=genes, alteration=f"p.{rest}")
     rest_low = rest.lower()
-    for word, alteration in _ALTERATION_WORDS:
-        if genes and re.search(rf"\b{re.escape(word)}\b", rest_low):
+    for pattern, alteration in _ALTERATION_PATTERNS if genes else ():
+        if pattern.search(rest_low):
             kind = "copy_number" if alteration in ("copies", "amplification") else "gene_alteration"
             return ParsedFinding(kind=kind, genes=genes, alteration=alteration)
     m = re.fullmatch(r"(?:deletion|loss) of ([A-Za-z0-9]+)", raw, flags=re.IGNORECASE)

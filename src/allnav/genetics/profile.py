@@ -82,6 +82,12 @@ def _unknown_calls() -> dict[str, LesionCall]:
     return {d.id: LesionCall(None, (), (), _RULES.get(d.id, LESION), d.label) for d in load_catalog().lesions}
 
 
+@functools.cache
+def _defs() -> dict[str, LesionDef]:
+    """The catalog's lesions by id (the catalog is read once and never changes)."""
+    return load_catalog().by_id()
+
+
 def _make_call(d: LesionDef, items: Sequence[Evidence], dec: Decision, rule: str) -> LesionCall:
     texts = [e.text for e in items] + list(dec.notes)
     inputs = [dict(e.input) for e in items]
@@ -105,8 +111,7 @@ def build_genetic_profile(
     ``karyotype_features`` is the contract section-2 dict (or None when there is no karyotype, or it
     could not be parsed; an invalid dict with ``valid: false`` is also accepted and its error named).
     """
-    catalog = load_catalog()
-    defs = catalog.by_id()
+    defs = _defs()
     valid = bool(karyotype_features) and (karyotype_features or {}).get("valid", True) is not False
     features: dict[str, Any] | None = karyotype_features if valid else None
     evidence, unmatched = finding_evidence(case.genetics)
@@ -127,10 +132,14 @@ def build_genetic_profile(
     calls.update(_unknown_calls())
     for lid, items in by_lesion.items():
         d = defs[lid]
+        if not items:  # only notes: a normal G-banding that cannot exclude a cryptic lesion; nothing decided
+            calls[lid] = LesionCall(None, list(notes[lid]), [], _RULES.get(lid, LESION), d.label)
+            continue
         dec = decide(items, d)
-        dec = Decision(
-            dec.present, dec.decided_by, dec.disagreeing, dec.tie, dec.notes + tuple(notes.get(lid, ()))
-        )
+        if lid in notes:
+            dec = Decision(
+                dec.present, dec.decided_by, dec.disagreeing, dec.tie, dec.notes + tuple(notes[lid])
+            )
         rule = IMPLIED if dec.decided_by is not None and dec.decided_by.implied else _RULES.get(lid, LESION)
         calls[lid] = _make_call(d, items, dec, rule)
         a, p = lesion_alerts(kb, d, items, dec)
@@ -168,9 +177,9 @@ def _apply_ikzf1plus(kb: KnowledgeBase, calls: dict[str, LesionCall], pending: l
     direct = calls.get("ikzf1plus")
     if direct is not None and direct.present is not None:
         return
-    comps = {k: calls[k].present for k in calls}
-    value, why, unknown = ikzf1plus_from_components(comps)
-    inputs = [i for k in ("ikzf1_deletion", "erg_deletion", *IKZF1PLUS_CODELETIONS) for i in calls[k].inputs]
+    components = ("ikzf1_deletion", "erg_deletion", *IKZF1PLUS_CODELETIONS)
+    value, why, unknown = ikzf1plus_from_components({k: calls[k].present for k in components})
+    inputs = [i for k in components for i in calls[k].inputs]
     calls["ikzf1plus"] = LesionCall(value, why, inputs, IKZF1PLUS, "IKZF1plus")
     if value is None and calls["ikzf1_deletion"].present:
         tests = ", ".join(sorted(set(unknown)))

@@ -131,8 +131,8 @@ def egil_scores(p: Panel, points: Mapping[str, Mapping[str, float]]) -> dict[str
     for lin, table in points.items():
         total = 0.0
         for name, pts in table.items():
-            names = T_MARKERS if name == "CD3" else (name,)
-            if any(p.positive(n) for n in names):
+            hit = any(p.positive(n) for n in T_MARKERS) if name == "CD3" else p.positive(name)
+            if hit:
                 total += pts
         out[lin] = total
     return out

@@ -12,7 +12,7 @@ from __future__ import annotations
 import functools
 import importlib.resources
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Literal
 
 import yaml
@@ -97,6 +97,11 @@ class Panel:
     info: Mapping[str, MarkerInfo]
     unknown: tuple[str, ...]
     notes: tuple[str, ...]
+    #: each reported marker's positive call (:meth:`positive`), made once
+    _positive: Mapping[str, bool | None] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_positive", {name: self._call(name) for name in self.values})
 
     @classmethod
     def of(cls, markers: Mapping[str, MarkerValue]) -> Panel:
@@ -135,6 +140,9 @@ class Panel:
 
     def positive(self, name: str) -> bool | None:
         """Positive call: the lab's own, else the EGIL percentage convention, else None."""
+        return self._positive.get(name)
+
+    def _call(self, name: str) -> bool | None:
         v = self.values.get(name)
         if v is None:
             return None

@@ -91,10 +91,15 @@ class Content(_Model):
 
     def cite(self, seed_lines: str) -> str:
         """``seed §Section, lines ...`` for a seed line list (section of the first line)."""
-        first = int(re.split(r"[^0-9]+", seed_lines.strip())[0])
-        name = next((s for lo, hi, s in self.sections if lo <= first <= hi), "seed guide")
-        word = "line" if re.fullmatch(r"\d+", seed_lines.strip()) else "lines"
-        return f"seed §{name}, {word} {seed_lines}"
+        return _cite(self.sections, seed_lines)
+
+
+@functools.cache
+def _cite(sections: tuple[tuple[int, int, str], ...], seed_lines: str) -> str:
+    first = int(re.split(r"[^0-9]+", seed_lines.strip())[0])
+    name = next((s for lo, hi, s in sections if lo <= first <= hi), "seed guide")
+    word = "line" if re.fullmatch(r"\d+", seed_lines.strip()) else "lines"
+    return f"seed §{name}, {word} {seed_lines}"
 
 
 @functools.cache

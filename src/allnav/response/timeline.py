@@ -61,8 +61,17 @@ def as_of_day(case: Case) -> int:
     return max(days, default=0)
 
 
+#: The last case's dated entries: the evaluators of one assessment ask for them many times. Matched by the
+#: identity of the (frozen) case object, so one case's entries are never given for another.
+_last_dated: tuple[Case, tuple[tuple[int, int, TimelineEntry], ...]] | None = None
+
+
 def dated_entries(case: Case) -> list[tuple[int, int, TimelineEntry]]:
     """``(day, index, entry)`` for every dated entry up to the as-of day, in day order (stable)."""
+    global _last_dated
+    last = _last_dated
+    if last is not None and last[0] is case:
+        return list(last[1])
     limit = as_of_day(case)
     out = []
     for i, e in enumerate(case.timeline):
@@ -70,6 +79,7 @@ def dated_entries(case: Case) -> list[tuple[int, int, TimelineEntry]]:
         if d is not None and d <= limit:
             out.append((d, i, e))
     out.sort(key=lambda t: (t[0], t[1]))
+    _last_dated = (case, tuple(out))
     return out
 
 

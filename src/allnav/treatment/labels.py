@@ -14,6 +14,7 @@ count, prior regimens, T315I). Status, in order:
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -308,11 +309,17 @@ def _unknown_pending(crit: list[Criterion], d: Drug) -> list[dict[str, str]]:
     return out
 
 
+@functools.cache
+def _drugs_by_id() -> dict[str, Drug]:
+    """The drug table by id (ids are unique: checked when the table is read)."""
+    return {d.id: d for d in drug_table().drugs}
+
+
 def _drug(drug_id: str) -> Drug:
-    for d in drug_table().drugs:
-        if d.id == drug_id:
-            return d
-    raise KnowledgeBaseError(f"drugs.yaml has no drug {drug_id!r}")
+    try:
+        return _drugs_by_id()[drug_id]
+    except KeyError:
+        raise KnowledgeBaseError(f"drugs.yaml has no drug {drug_id!r}") from None
 
 
 def option(kb: KnowledgeBase, lc: LabelCheck) -> dict[str, Any]:
