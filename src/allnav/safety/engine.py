@@ -42,7 +42,9 @@ def _count_alerts(kb: KnowledgeBase, case: Case, ctcae: dict[str, dict[str, Any]
     if fn["value"] == 3 and _fn_resolved(case, fn):
         later = latest_blood(case, "anc")
         assert later is not None
-        fn["because"].append(f"episode over: ANC {later.value:g} x10^9/L on day {later.day} (no alert for now)")
+        fn["because"].append(
+            f"episode over: ANC {later.value:g} x10^9/L on day {later.day} (no alert for now)"
+        )
         fn["current"] = False
     elif fn["value"] == 3:
         alerts.append(
