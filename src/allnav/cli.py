@@ -284,30 +284,22 @@ def import_(
 
 
 def _store_imports(result: Any, team: str) -> dict[str, str]:
-    """Save each imported patient in one transaction per patient; an invalid case is reported, not stored."""
+    """Save each imported patient (one transaction each); an invalid case is reported, not stored."""
     from allnav.services.clinical import DefaultCore
-    from allnav.services.patients import create_patient
+    from allnav.services.imports import store_imports
     from allnav.settings import Settings
     from allnav.store.audit import Actor
     from allnav.store.engine import make_engine, session_factory
     from allnav.store.migrate import upgrade
 
     engine = make_engine(Settings.from_env().database_url)
-    upgrade(engine)
-    core = DefaultCore()
-    actor = Actor(None, "allnav import (command line)", "admin", "local")
-    outcome: dict[str, str] = {}
-    for p in result.patients:
-        try:
-            with session_factory(engine)() as session, session.begin():
-                create_patient(
-                    session, core, actor, name=p.name or p.id, team_name=team, patient_id=p.id, case=p.case
-                )
-            outcome[p.id] = "stored"
-        except AllnavError as exc:
-            outcome[p.id] = f"not stored: {exc.message}"
-    engine.dispose()
-    return outcome
+    try:
+        upgrade(engine)
+        actor = Actor(None, "allnav import (command line)", "admin", "local")
+        with session_factory(engine)() as session, session.begin():
+            return store_imports(session, DefaultCore(), actor, result, team)
+    finally:
+        engine.dispose()
 
 
 # --------------------------------------------------------------------------- export

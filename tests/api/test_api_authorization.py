@@ -38,6 +38,12 @@ MATRIX: list[tuple[str, str, Any, set[str]]] = [
         {"clinician_a", "clinician_b", "registrar"},
     ),
     ("GET", "/fhir/metadata", None, {"anonymous", *ROLES}),
+    (
+        "POST",
+        "/api/fhir/import",
+        {"resourceType": "Bundle", "type": "collection"},
+        {"clinician_a", "clinician_b"},
+    ),
     ("GET", "/fhir/Patient/p-a1", None, {"clinician_a", "patient_a1"}),
     ("GET", "/fhir/Patient/p-a1/$everything", None, {"clinician_a", "patient_a1"}),
 ]

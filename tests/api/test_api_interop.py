@@ -253,3 +253,21 @@ def test_import_from_refuses_without_a_token(running: str) -> None:
 
     with pytest.raises(InteropError, match="refused"):
         fetch_patient(f"{running}/fhir/Patient/p-a1")
+
+
+def test_fhir_import_endpoint_reports_and_stores(client: TestClient, world: World) -> None:
+    data = Path(__file__).resolve().parents[1] / "interop" / "data"
+    entries = [{"resource": json.loads(p.read_text())} for p in sorted(data.glob("*brian-l*.json"))]
+    bundle = {"resourceType": "Bundle", "type": "collection", "entry": entries}
+    h = world.headers["clinician_a"]
+    report = client.post("/api/fhir/import", json=bundle, headers=h)
+    assert report.status_code == 200, report.text
+    (brian,) = report.json()["patients"]
+    assert brian["inconsistent"]
+    assert "stored" not in brian
+    assert client.get("/api/patients/cancer-patient-brian-l", headers=h).status_code == 403
+    stored = client.post("/api/fhir/import", params={"store": "true"}, json=bundle, headers=h)
+    assert stored.json()["patients"][0]["stored"] == "stored"
+    assert client.get("/api/patients/cancer-patient-brian-l", headers=h).status_code == 200
+    again = client.post("/api/fhir/import", params={"store": "true"}, json=bundle, headers=h)
+    assert again.json()["patients"][0]["stored"].startswith("not stored")

@@ -1,4 +1,4 @@
-"""FHIR R4 read endpoints: ``GET /fhir/metadata`` and ``GET /fhir/Patient/{id}[/$everything]``.
+"""FHIR endpoints: ``GET /fhir/metadata``, ``GET /fhir/Patient/{id}[/$everything]``, ``POST /api/fhir/import``.
 
 The patient's record and allnav's conclusions go out as an mCODE STU4 Bundle built by
 :mod:`allnav.interop.fhir_export`; access is the same as for ``/api/patients/{id}`` (role, team or own
@@ -9,15 +9,20 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Body, Depends, Query, Request
 from fastapi.responses import JSONResponse
 
 from allnav._version import __version__
-from allnav.api.deps import DB, Core
-from allnav.api.policy import Action, Grant, patient_access
+from allnav.api.deps import DB, Core, actor_of
+from allnav.api.policy import Action, Grant, patient_access, require
 from allnav.case import load_case
+from allnav.errors import UsageError
 from allnav.interop.fhir_export import export_bundle
+from allnav.interop.fhir_import import import_fhir
+from allnav.interop.fhir_read import read_fhir_texts
 from allnav.services import patients as svc
+from allnav.services.imports import store_imports
+from allnav.store.users import team_name
 
 router = APIRouter(tags=["fhir"])
 FHIR_JSON = "application/fhir+json"
@@ -86,3 +91,30 @@ def patient(session: DB, core: Core, grant: Read) -> JSONResponse:
     bundle = _bundle(session, core, grant)
     res = next(e["resource"] for e in bundle["entry"] if e["resource"]["resourceType"] == "Patient")
     return _fhir(res)
+
+
+@router.post("/api/fhir/import")
+def fhir_import(
+    request: Request,
+    session: DB,
+    core: Core,
+    grant: Annotated[Grant, Depends(require(Action.PATIENT_CREATE))],
+    bundle: Annotated[
+        dict[str, Any],
+        Body(description="a FHIR R4 Bundle (collection, transaction, searchset) or one resource"),
+    ],
+    store: Annotated[bool, Query(description="save each patient in the clinician's team")] = False,
+) -> dict[str, Any]:
+    """Per patient, the case file made and the mapping report; with ``store=true`` the patients are saved."""
+    import json
+
+    result = import_fhir(read_fhir_texts([("request body", json.dumps(bundle))]))
+    out = result.to_dict()
+    if store:
+        team = team_name(session, grant.user.team_id)
+        if team is None:
+            raise UsageError("a clinician without a team cannot store patients")
+        stored = store_imports(session, core, actor_of(request, grant.user), result, team)
+        for p in out["patients"]:
+            p["stored"] = stored.get(p["id"])
+    return out
