@@ -203,3 +203,55 @@ class TestOwnBundles:
         r = read_fhir_text(json.dumps({"resourceType": "Bundle", "type": "history", "entry": []}))
         assert r.invalid
         assert "unsupported Bundle type" in r.invalid[0]["why"]
+
+
+def test_transaction_bundle_with_urn_uuid_references() -> None:
+    pid, cid, proc = (
+        "urn:uuid:0b4c2a1e-1111-4a4a-9a9a-000000000001",
+        "urn:uuid:0b4c2a1e-1111-4a4a-9a9a-000000000002",
+        "urn:uuid:0b4c2a1e-1111-4a4a-9a9a-000000000003",
+    )
+    patient = {k: v for k, v in PATIENT.items() if k != "id"}
+    condition = {**{k: v for k, v in CONDITION.items() if k != "id"}, "subject": {"reference": pid}}
+    lp = {
+        "resourceType": "Procedure",
+        "status": "completed",
+        "subject": {"reference": pid},
+        "code": {"coding": [{"system": "http://snomed.info/sct", "code": "277762005"}]},
+        "performedDateTime": "2025-03-05",
+    }
+    csf = {
+        **_obs("x", "26465-5", "2025-03-04", **q(2, "/uL")),
+        "subject": {"reference": pid},
+        "partOf": [{"reference": proc}],
+    }
+    csf.pop("id")
+    bundle = {
+        "resourceType": "Bundle",
+        "type": "transaction",
+        "entry": [
+            {"fullUrl": pid, "resource": patient, "request": {"method": "POST", "url": "Patient"}},
+            {"fullUrl": cid, "resource": condition, "request": {"method": "POST", "url": "Condition"}},
+            {"fullUrl": proc, "resource": lp, "request": {"method": "POST", "url": "Procedure"}},
+            {
+                "fullUrl": "urn:uuid:0b4c2a1e-1111-4a4a-9a9a-000000000004",
+                "resource": csf,
+                "request": {"method": "POST", "url": "Observation"},
+            },
+        ],
+    }
+    (p,) = import_fhir(read_fhir_text(json.dumps(bundle))).patients
+    assert p.id == "0b4c2a1e-1111-4a4a-9a9a-000000000001"
+    assert p.case["patient"]["age_years"] == 44
+    assert p.case["csf"]["wbc_per_ul"] == {"value": 2.0, "unit": "/uL"}
+    # the CSF count is dated before its lumbar puncture: found through the urn:uuid partOf reference
+    assert any("before its procedure" in i["why"] for i in p.inconsistent)
+
+
+def test_absolute_and_versioned_references_resolve() -> None:
+    obs = {
+        **_obs("w", "6690-2", "2025-03-01", **q(12, "10*9/L")),
+        "subject": {"reference": "https://ehr.example.org/fhir/Patient/p1/_history/3"},
+    }
+    (p,) = import_fhir(read_fhir_text(_bundle(PATIENT, CONDITION, obs))).patients
+    assert p.case["blood"]["wbc"]["value"] == 12

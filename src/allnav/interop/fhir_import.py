@@ -120,15 +120,27 @@ def _effective(res: dict[str, Any]) -> date | None:
     return None
 
 
-def _subject_id(res: dict[str, Any]) -> str | None:
+_REF = re.compile(r"(?:^|/)(?P<type>[A-Z][A-Za-z]+)/(?P<id>[A-Za-z0-9\-.]{1,64})(?:/_history/[^/]+)?$")
+
+
+def resolve_reference(ref: Any, aliases: dict[str, str]) -> str | None:
+    """``Type/id`` for a Reference written as ``Type/id``, an absolute URL, or a Bundle ``urn:uuid:`` fullUrl."""
+    text = ref.get("reference") if isinstance(ref, dict) else None
+    if not isinstance(text, str):
+        return None
+    if text in aliases:
+        return aliases[text]
+    m = _REF.search(text)
+    return f"{m['type']}/{m['id']}" if m else None
+
+
+def _subject_id(res: dict[str, Any], aliases: dict[str, str]) -> str | None:
     if res.get("resourceType") == "Patient":
         return str(res.get("id"))
     for key in ("subject", "patient"):
-        ref = res.get(key)
-        if isinstance(ref, dict) and isinstance(ref.get("reference"), str):
-            m = re.search(r"Patient/([^/]+)$", ref["reference"])
-            if m:
-                return m.group(1)
+        target = resolve_reference(res.get(key), aliases)
+        if target is not None and target.startswith("Patient/"):
+            return target.removeprefix("Patient/")
     return None
 
 
@@ -168,7 +180,14 @@ def _typed(key: str, raw: str) -> Any:
 class _PatientMapper:
     """Maps one patient's resources; keeps the report as it goes."""
 
-    def __init__(self, patient: dict[str, Any] | None, pid: str, resources: list[dict[str, Any]]) -> None:
+    def __init__(
+        self,
+        patient: dict[str, Any] | None,
+        pid: str,
+        resources: list[dict[str, Any]],
+        aliases: dict[str, str] | None = None,
+    ) -> None:
+        self.aliases = aliases or {}
         self.table: FhirCodeTable = fhir_code_table()
         self.patient = patient
         self.resources = resources
@@ -541,7 +560,7 @@ class _PatientMapper:
 
     def _check_part_of(self, res: dict[str, Any], codes: list[str], spec: ObservationMap | None) -> None:
         for ref in res.get("partOf") or []:
-            proc = self.by_ref.get(str((ref or {}).get("reference")))
+            proc = self.by_ref.get(str(resolve_reference(ref, self.aliases)))
             if proc is None:
                 continue
             kinds = [self.table.procedures[c] for c in _codes(proc.get("code")) if c in self.table.procedures]
@@ -674,11 +693,11 @@ class _PatientMapper:
             r
             for r in self.resources
             if r.get("resourceType") == "MedicationAdministration"
-            and (r.get("request") or {}).get("reference") == label
+            and resolve_reference(r.get("request"), self.aliases) == label
         ]
 
     def _request_text(self, admin: dict[str, Any]) -> str:
-        req = self.by_ref.get(str((admin.get("request") or {}).get("reference")))
+        req = self.by_ref.get(str(resolve_reference(admin.get("request"), self.aliases)))
         if req is None:
             return ""
         return " ".join(str(di.get("text", "")) for di in req.get("dosageInstruction") or [])
@@ -750,7 +769,7 @@ def import_fhir(read: ReadResult) -> ImportResult:
     groups: dict[str, list[dict[str, Any]]] = defaultdict(list)
     unassigned: list[dict[str, Any]] = []
     for res in read.resources:
-        sid = _subject_id(res)
+        sid = _subject_id(res, read.aliases)
         if sid is None:
             unassigned.append({"resource": _label(res), "why": "no patient subject: not part of a case file"})
         else:
@@ -761,7 +780,7 @@ def import_fhir(read: ReadResult) -> ImportResult:
         patient = patients.get(pid)
         if patient is not None and all(r is not patient for r in resources):
             resources = [patient, *resources]
-        results.append(_PatientMapper(patient, pid, resources).run())
+        results.append(_PatientMapper(patient, pid, resources, read.aliases).run())
     invalid = [{"resource": i["resource"], "why": i["why"]} for i in read.invalid]
     if len(results) == 1:
         results[0].unmapped.extend(invalid)

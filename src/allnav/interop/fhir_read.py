@@ -24,10 +24,15 @@ BUNDLE_TYPES = frozenset(
 
 @dataclass
 class ReadResult:
-    """Resources read from the input, and those refused with a reason."""
+    """Resources read from the input, and those refused with a reason.
+
+    ``aliases`` maps each Bundle entry's ``fullUrl`` (``urn:uuid:...`` in transactions, or an absolute URL)
+    to ``Type/id``, so references written either way resolve to the same resource.
+    """
 
     resources: list[dict[str, Any]] = field(default_factory=list)
     invalid: list[dict[str, str]] = field(default_factory=list)
+    aliases: dict[str, str] = field(default_factory=dict)
 
 
 def _label(res: dict[str, Any]) -> str:
@@ -69,6 +74,13 @@ def _add(obj: Any, out: ReadResult, origin: str) -> None:
             return
         for i, entry in enumerate(obj.get("entry") or []):
             res = entry.get("resource") if isinstance(entry, dict) else None
+            full_url = entry.get("fullUrl") if isinstance(entry, dict) else None
+            if isinstance(res, dict) and isinstance(full_url, str):
+                if "id" not in res and full_url.startswith("urn:uuid:"):
+                    # a transaction's new resource has no id yet: its uuid stands in (a valid FHIR id)
+                    res = {**res, "id": full_url.removeprefix("urn:uuid:")}
+                if isinstance(res.get("resourceType"), str) and "id" in res:
+                    out.aliases[full_url] = f"{res['resourceType']}/{res['id']}"
             if res is None:
                 out.invalid.append(
                     {"resource": f"Bundle/{obj.get('id', '?')}#entry{i}", "why": "entry without resource"}
@@ -110,4 +122,5 @@ def read_fhir_texts(texts: Iterable[tuple[str, str]]) -> ReadResult:
         part = read_fhir_text(text, origin)
         total.resources.extend(part.resources)
         total.invalid.extend(part.invalid)
+        total.aliases.update(part.aliases)
     return total
