@@ -255,3 +255,41 @@ def test_absolute_and_versioned_references_resolve() -> None:
     }
     (p,) = import_fhir(read_fhir_text(_bundle(PATIENT, CONDITION, obs))).patients
     assert p.case["blood"]["wbc"]["value"] == 12
+
+
+def test_cbc_written_as_one_panel_observation_with_components() -> None:
+    panel = {
+        "resourceType": "Observation",
+        "id": "cbc",
+        "status": "final",
+        "code": {"coding": [{"system": "http://loinc.org", "code": "58410-2"}]},
+        "subject": {"reference": "Patient/p1"},
+        "effectiveDateTime": "2025-03-01",
+        "component": [
+            {"code": {"coding": [{"system": "http://loinc.org", "code": "6690-2"}]}, **q(45.2, "10*9/L")},
+            {"code": {"coding": [{"system": "http://loinc.org", "code": "718-7"}]}, **q(8.1, "g/dL")},
+            {"code": {"coding": [{"system": "http://loinc.org", "code": "777-3"}]}, **q(32, "10*9/L")},
+        ],
+    }
+    (p,) = import_fhir(read_fhir_text(_bundle(PATIENT, CONDITION, panel))).patients
+    assert p.case["blood"] == {
+        "wbc": {"value": 45.2, "unit": "10*9/L"},
+        "hemoglobin": {"value": 8.1, "unit": "g/dL"},
+        "platelets": {"value": 32.0, "unit": "10*9/L"},
+    }
+    assert {m["resource"] for m in p.mapped} >= {"Observation/cbc#component0", "Observation/cbc#component2"}
+
+
+def test_medication_named_through_a_medication_reference() -> None:
+    drug = {"resourceType": "Medication", "id": "vcr", "code": {"coding": [{"display": "Vincristine"}]}}
+    admin = {
+        "resourceType": "MedicationAdministration",
+        "id": "a1",
+        "status": "completed",
+        "medicationReference": {"reference": "Medication/vcr"},
+        "subject": {"reference": "Patient/p1"},
+        "effectiveDateTime": "2025-03-08",
+        "dosage": {"dose": {"value": 2, "unit": "mg", "system": "http://unitsofmeasure.org", "code": "mg"}},
+    }
+    (p,) = import_fhir(read_fhir_text(_bundle(PATIENT, CONDITION, drug, admin))).patients
+    assert p.case["medications"][0]["drug"] == "vincristine"

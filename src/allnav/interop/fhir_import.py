@@ -186,8 +186,10 @@ class _PatientMapper:
         pid: str,
         resources: list[dict[str, Any]],
         aliases: dict[str, str] | None = None,
+        everything: dict[str, dict[str, Any]] | None = None,
     ) -> None:
         self.aliases = aliases or {}
+        self.everything = everything or {}
         self.table: FhirCodeTable = fhir_code_table()
         self.patient = patient
         self.resources = resources
@@ -372,6 +374,8 @@ class _PatientMapper:
             return
         spec = next((self.table.observations[c] for c in codes if c in self.table.observations), None)
         self._check_part_of(res, codes, spec)
+        if spec is None and self._panel_components(res):
+            return
         if spec is None:
             reason = next(
                 (self.table.recognised_not_mapped[c] for c in codes if c in self.table.recognised_not_mapped),
@@ -492,6 +496,33 @@ class _PatientMapper:
                 return
             sect[key] = value
         self.mapped(res, where, day=day)
+
+    def _panel_components(self, res: dict[str, Any]) -> bool:
+        """A panel Observation whose components carry mapped LOINC codes (e.g. a CBC written as one resource)."""
+        parts = [
+            c
+            for c in res.get("component") or []
+            if any(code in self.table.observations for code in _codes(c.get("code")))
+        ]
+        if not parts:
+            return False
+        for i, comp in enumerate(parts):
+            member = {
+                **{
+                    k: v
+                    for k, v in res.items()
+                    if k not in ("component", "code", "id") and not k.startswith("value")
+                },
+                **{
+                    k: v
+                    for k, v in comp.items()
+                    if k == "code" or k.startswith("value") or k == "referenceRange"
+                },
+                "resourceType": "Observation",
+                "id": f"{res.get('id', '?')}#component{i}",
+            }
+            self._observation(member)
+        return True
 
     def _mrd_components(self, res: dict[str, Any], mrd: dict[str, Any]) -> dict[str, Any]:
         for comp in res.get("component") or []:
@@ -660,7 +691,11 @@ class _PatientMapper:
         if rtype == "MedicationRequest" and self._administrations(res):
             self.unmapped(res, "fulfilled by a MedicationAdministration, which is mapped instead")
             return
-        drug = _display(res.get("medicationCodeableConcept")).strip().lower()
+        concept = res.get("medicationCodeableConcept")
+        if concept is None and self.everything:
+            definition = self.everything.get(str(resolve_reference(res.get("medicationReference"), self.aliases)))
+            concept = (definition or {}).get("code")
+        drug = _display(concept).strip().lower()
         if not drug:
             self.unmapped(res, "medication without a coded or named drug")
             return
@@ -774,13 +809,14 @@ def import_fhir(read: ReadResult) -> ImportResult:
             unassigned.append({"resource": _label(res), "why": "no patient subject: not part of a case file"})
         else:
             groups[sid].append(res)
+    everything = {_label(r): r for r in read.resources}
     results: list[PatientImport] = []
     for pid in sorted(set(groups) | set(patients)):
         resources = groups.get(pid, [])
         patient = patients.get(pid)
         if patient is not None and all(r is not patient for r in resources):
             resources = [patient, *resources]
-        results.append(_PatientMapper(patient, pid, resources, read.aliases).run())
+        results.append(_PatientMapper(patient, pid, resources, read.aliases, everything).run())
     invalid = [{"resource": i["resource"], "why": i["why"]} for i in read.invalid]
     if len(results) == 1:
         results[0].unmapped.extend(invalid)
