@@ -693,7 +693,9 @@ class _PatientMapper:
             return
         concept = res.get("medicationCodeableConcept")
         if concept is None and self.everything:
-            definition = self.everything.get(str(resolve_reference(res.get("medicationReference"), self.aliases)))
+            definition = self.everything.get(
+                str(resolve_reference(res.get("medicationReference"), self.aliases))
+            )
             concept = (definition or {}).get("code")
         drug = _display(concept).strip().lower()
         if not drug:
