@@ -1,0 +1,34 @@
+"""Fixtures shared by the domain test packages: a case builder and karyotype features."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+from allnav.case.model import Case
+from allnav.cytogenetics import parse_karyotype
+
+
+@pytest.fixture
+def make_case() -> Callable[..., Case]:
+    """Build a Case from sections (values already in default units); patient: 30-year-old, id 't'."""
+
+    def make(**sections: Any) -> Case:
+        data: dict[str, Any] = {"patient": {"id": "t", "age_years": 30}}
+        data.update(sections)
+        return Case.model_validate(data)
+
+    return make
+
+
+@pytest.fixture
+def kfeat() -> Callable[[str], dict[str, Any]]:
+    """The section-2 features of a karyotype string."""
+
+    def features(text: str) -> dict[str, Any]:
+        out: dict[str, Any] = parse_karyotype(text).features()
+        return out
+
+    return features
