@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import IO, Any
 
 import click
+import orjson
 
 from allnav._version import __version__
 from allnav.errors import AllnavError
@@ -22,7 +23,8 @@ PROGRESS_MIN_LINES = 50
 
 
 def _dump(obj: Any) -> str:
-    return json.dumps(obj, ensure_ascii=False, sort_keys=False, default=str)
+    """One JSON document on one line (orjson: the output of a 10,000-case --file run is ~400 MB)."""
+    return orjson.dumps(obj, default=str, option=orjson.OPT_NON_STR_KEYS).decode("utf-8")
 
 
 def _open_lines(path: str) -> Iterator[str]:
