@@ -164,11 +164,13 @@ def breakdown(cases: list[dict[str, Any]], rounds: int) -> tuple[float, dict[str
 
 def serialisation(cases: list[dict[str, Any]], rounds: int) -> tuple[float, float]:
     """Seconds per case to write an assessment as ``--json`` does (cli ``_dump``), and its mean size in bytes."""
+    from allnav.cli import _dump as dump
+
     kb = load_knowledge_base()
     results = [assess(case, kb=kb) for case in cases]
     start = time.perf_counter()
     for _ in range(rounds):
-        texts = [json.dumps(r, ensure_ascii=False, sort_keys=False, default=str) for r in results]
+        texts = [dump(r) for r in results]
     seconds = (time.perf_counter() - start) / (rounds * len(results))
     return seconds, sum(len(t.encode("utf-8")) for t in texts) / len(texts)
 
