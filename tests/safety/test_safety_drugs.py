@@ -299,3 +299,21 @@ def test_mg_per_kg_needs_weight(kb: KnowledgeBase, weight: float | None, expecte
 def test_tls_risk_unknown_is_pending(kb: KnowledgeBase) -> None:
     out = safety(kb, [])
     assert any(p["why"].startswith("TLS risk") for p in out["pending"])
+
+
+@pytest.mark.parametrize(("maintenance_day", "asked"), [(None, True), (60, False)])
+def test_daily_crs_grading_is_asked_only_in_the_phase_of_the_drug(
+    kb: KnowledgeBase, maintenance_day: int | None, asked: bool
+) -> None:
+    timeline: list[dict[str, Any]] = [{"day": 30, "phase": "consolidation"}]
+    if maintenance_day is not None:
+        timeline.append({"day": maintenance_day, "phase": "maintenance"})
+    case = Case.model_validate(
+        {
+            "patient": {"id": "t", "bsa_m2": 1.8},
+            "timeline": timeline,
+            "medications": [{"drug": "blinatumomab", "dose": 28, "unit": "ug", "day": 31, "route": "IV"}],
+        }
+    )
+    pending = assess_safety(case, kb, {})["pending"]
+    assert any("CRS and ICANS" in p["test"] for p in pending) is asked

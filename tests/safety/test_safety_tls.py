@@ -119,3 +119,19 @@ def test_no_clinical_tls_without_laboratory_tls(kb: KnowledgeBase) -> None:
     out = tls(kb, labs={**NORMAL, "creatinine_uln": 1.0}, timeline=tl)
     assert out["laboratory"]["value"] is False
     assert out["clinical"]["value"] is False
+
+
+@pytest.mark.parametrize(("as_of", "alert"), [(8, True), (9, False)])
+def test_high_tls_risk_is_an_alert_only_inside_the_window(kb: KnowledgeBase, as_of: int, alert: bool) -> None:
+    """Cairo-Bishop window: 3 days before to 7 days after the start of therapy (day 1 here: up to day 8)."""
+    case = Case.model_validate(
+        {
+            "patient": {"id": "t"},
+            "blood": {"wbc": 150},
+            "medications": [{"drug": "vincristine", "dose": 1.4, "unit": "mg/m2", "day": 1, "route": "IV"}],
+            "timeline": [{"day": as_of, "blood": {"anc": 2.0}}],
+        }
+    )
+    out = assess_safety(case, kb, {})
+    assert out["safety"]["tls"]["risk"]["value"] == "high"
+    assert bool([a for a in out["alerts"] if a["rule"] == "safety.tls_risk"]) is alert

@@ -316,7 +316,7 @@ def watch_lists(kb: KnowledgeBase, case: Case, out: Out) -> None:
                 sources_detail=watch.sources,
             )
         )
-        if cls in ("t_cell_engager", "car_t") and not case.crs_icans:
+        if cls in ("t_cell_engager", "car_t") and not case.crs_icans and _in_current_phase(case, cls):
             pending.append(
                 {"test": "daily CRS and ICANS assessment (ASTCT 2019)", "why": f"{', '.join(given)}"}
             )
@@ -361,3 +361,18 @@ def dose_checks(kb: KnowledgeBase, case: Case) -> Out:
             methotrexate(kb, case, i, m, out)
     watch_lists(kb, case, out)
     return out
+
+
+def _in_current_phase(case: Case, cls: str) -> bool:
+    """Whether a drug of ``cls`` was given in the current treatment phase (the latest ``phase`` up to as_of_day).
+
+    No source gives a time window for CRS/ICANS watch after blinatumomab or CAR T; the phase boundary is the
+    project's convention (a course in a later phase is not asked for daily grading).
+    """
+    as_of = case.effective_as_of_day
+    starts = [e.day for e in case.timeline if e.phase and e.day is not None and e.day <= as_of]
+    start = max(starts) if starts else None
+    days = [m.day for m in case.medications if has_class(m.drug, cls)]
+    if start is None or any(d is None for d in days):
+        return True
+    return any(d is not None and d >= start for d in days)

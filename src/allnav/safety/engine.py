@@ -87,8 +87,16 @@ def _count_alerts(kb: KnowledgeBase, case: Case, ctcae: dict[str, dict[str, Any]
     return alerts
 
 
-def _tls_alerts(kb: KnowledgeBase, tls: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
-    alerts = []
+def _tls_alerts(kb: KnowledgeBase, case: Case, tls: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
+    alerts: list[dict[str, Any]] = []
+    window = tls["laboratory"].get("window")
+    if isinstance(window, list) and case.effective_as_of_day > window[1]:
+        # Past the Cairo-Bishop window (3 days before to 7 days after the start of therapy): TLS is graded in
+        # the record, but it is no longer something to act on now.
+        tls["risk"]["because"].append(
+            f"as of day {case.effective_as_of_day}: past the day {window[1]} window, no alert"
+        )
+        return alerts
     if tls["laboratory"]["value"] is True:
         sev = "critical"
         alerts.append(
@@ -175,7 +183,7 @@ def assess_safety(case: Case, kb: KnowledgeBase, diagnostic: Mapping[str, Any]) 
     alerts = (
         [a for a in alerts if a["severity"] == "critical"]
         + _count_alerts(kb, case, ctcae)
-        + _tls_alerts(kb, tls)
+        + _tls_alerts(kb, case, tls)
         + _immune_alerts(kb, crs, icans)
         + anthracycline_alerts(kb, anth)
         + [a for a in alerts if a["severity"] != "critical"]
