@@ -62,10 +62,10 @@ def count_of(a: Abnormality) -> int:
     """How many abnormalities an item stands for (``+21x2`` two gains, ``+3mar`` three markers)."""
     if a.kind == "inc" or is_constitutional(a):
         return 0
-    if a.kind == "marker" and a.count_range:
-        return a.count_range[0] * a.copies
     if a.kind == "dmin":
         return 1
+    if a.count_range:  # +2mar, +1~3mar, +2r: the lower bound of the written number
+        return a.count_range[0] * a.copies
     return a.copies
 
 
@@ -132,9 +132,9 @@ class _Clone(NamedTuple):
 
 
 def _only_constitutional(items: tuple[Abnormality, ...]) -> bool:
-    """True when no item is an acquired abnormality (``inc`` aside)."""
+    """True when every item is constitutional (an ``inc`` says unidentified changes exist: not normal)."""
     for a in items:  # noqa: SIM110 - a loop: any() over a generator costs more in this hot path
-        if a.kind != "inc" and not is_constitutional(a):
+        if a.kind == "inc" or not is_constitutional(a):
             return False
     return True
 
@@ -152,11 +152,14 @@ def resolve_clones(k: ParsedKaryotype, warnings: list[str]) -> list[_Clone]:
 
     A clone is ``normal`` when it has no acquired change at the diploid level: ``46,XX``, or only
     constitutional changes (``47,XY,+21c``, ``47,XXYc``: ISCN 2024 6.4 e, the normal clone for that
-    individual). A clone at another ploidy level (``92,XXYY``, ``69,XXY``) is never normal.
+    individual). A clone at another ploidy level (``92,XXYY``, ``69,XXY``) is never normal. When no abnormal
+    clone precedes it, ``idem``/``sl``/``sdl`` names that constitutional clone (``47,XY,+21c[6]/48,idem,+11``),
+    so the sideline inherits its sex chromosomes and constitutional changes (not counted as acquired).
     """
     clones: list[_Clone] = []
     stemlines: list[_Clone] = []  # abnormal clones written in full (sl1, sl2 name unrelated clones)
     sidelines: list[_Clone] = []  # clones written with a reference (sdl1, sdl2, sdl = the last one)
+    constitutional: list[_Clone] = []  # normal clones written with constitutional changes (47,XY,+21c)
     for i, line in enumerate(k.cell_lines):
         base: _Clone | None = None
         ref = line.reference
@@ -171,10 +174,17 @@ def resolve_clones(k: ParsedKaryotype, warnings: list[str]) -> list[_Clone]:
                 base = pool[0] if pool else None
             elif 1 <= int(num) <= len(pool):
                 base = pool[int(num) - 1]
+            if base is None and constitutional and (ref in ("idem", "sdl") or ref[:2] == "sl"):
+                base = constitutional[0]  # 47,XY,+21c[6]/48,idem,+11: idem is the constitutional clone
             if base is None:
                 warnings.append(f"cell line {i + 1} refers to {ref!r} but no such earlier clone is written")
-        items = base.items + line.abnormalities if base else line.abnormalities
-        sex = line.sex if line.sex is not None or base is None else base.sex
+        items = line.abnormalities
+        sex = line.sex
+        if base is not None:
+            copies = line.reference_copies  # 94,sdl1x2: the referenced clone doubled
+            items = base.items * copies + items if copies != 1 else base.items + items
+            if sex is None and base.sex is not None:
+                sex = base.sex * copies
         normal = (
             ref is None
             and line.ploidy in (None, 2)
@@ -186,6 +196,8 @@ def resolve_clones(k: ParsedKaryotype, warnings: list[str]) -> list[_Clone]:
         clones.append(clone)
         if not normal:
             (sidelines if ref is not None else stemlines).append(clone)
+        elif items or line.sex_constitutional is not None:
+            constitutional.append(clone)
     return clones
 
 
@@ -203,9 +215,14 @@ def _level(count: int, ploidy: int | None) -> int:
     return 23 * round(count / 23)
 
 
-def _net_change(items: tuple[Abnormality, ...]) -> tuple[int, int, int] | None:
-    """(autosomal low, autosomal high, sex chromosome) change the items imply; None with ``inc``."""
-    auto_lo = auto_hi = sex_net = 0
+_SEX_ONLY = (("X",), ("Y",))
+
+
+def _net_change(items: tuple[Abnormality, ...]) -> tuple[int, int, int, int] | None:
+    """(autosomal low, autosomal high, sex chromosome change, structurally changed sex chromosomes) the
+    items imply; None with ``inc``. ISCN writes only the normal sex chromosomes in the sex field when one
+    is rearranged (``46,X,der(X)t(X;1)``, ``46,X,i(X)(q10)``): the last number lets the check count it."""
+    auto_lo = auto_hi = sex_net = sex_struct = 0
     for kind, _, _, sign, chromosome, core, _, copies, _, _, count_range, _, _ in items:
         if kind == "inc":
             return None
@@ -213,7 +230,7 @@ def _net_change(items: tuple[Abnormality, ...]) -> tuple[int, int, int] | None:
             d = copies if sign == "+" else -copies
             if kind == "numerical" and (chromosome == "X" or chromosome == "Y"):
                 sex_net += d
-            elif kind == "marker" and count_range is not None:
+            elif count_range is not None:  # markers and counted rings (+2r)
                 d_lo, d_hi = d * count_range[0], d * count_range[1]
                 auto_lo += min(d_lo, d_hi)
                 auto_hi += max(d_lo, d_hi)
@@ -225,7 +242,17 @@ def _net_change(items: tuple[Abnormality, ...]) -> tuple[int, int, int] | None:
             if rtype == "dic" or rtype == "rob" or (rtype == "der" and len(core.chromosomes) > 1):
                 auto_lo -= copies
                 auto_hi -= copies
-    return auto_lo, auto_hi, sex_net
+            elif core.chromosomes in _SEX_ONLY:
+                sex_struct += copies
+    return auto_lo, auto_hi, sex_net, sex_struct
+
+
+def _extras(sex_net: int, sex_struct: int) -> tuple[int, ...]:
+    """Sex chromosome corrections to try: listed gains/losses and rearranged sex chromosomes may or may
+    not already be reflected in the sex chromosome field."""
+    if sex_struct == 0:
+        return (0,) if sex_net == 0 else (sex_net, 0)
+    return (sex_struct, sex_net + sex_struct, sex_net, 0) if sex_net else (sex_struct, 0)
 
 
 def count_warning(index: int, clone: _Clone) -> str | None:
@@ -237,15 +264,15 @@ def count_warning(index: int, clone: _Clone) -> str | None:
     may not already be reflected in the sex chromosome field (``45,X,-Y`` and ``47,XY,+X`` both occur).
     """
     line = clone.line
-    if line.reference_copies != 1 or line.doubled_count:
+    if line.doubled_count:
         return None
     net = _net_change(clone.items)
     if net is None:
         return None
-    auto_lo, auto_hi, sex_net = net
+    auto_lo, auto_hi, sex_net, sex_struct = net
     lo, hi = line.chromosome_count
     sex_len = len(clone.sex or "")
-    if line.ploidy is None and sex_net == 0 and 35 <= lo <= 57:  # the common case, checked directly
+    if line.ploidy is None and sex_net == 0 and sex_struct == 0 and 35 <= lo <= 57:  # the common case
         base = 44 + sex_len
         if base + auto_lo <= hi and lo <= base + auto_hi:
             return None
@@ -259,7 +286,7 @@ def count_warning(index: int, clone: _Clone) -> str | None:
     nearest: tuple[int, int, int, int] | None = None
     for level in levels:
         base = level - level // 23 + sex_len
-        for extra in (0,) if sex_net == 0 else (sex_net, 0):
+        for extra in _extras(sex_net, sex_struct):
             e_lo, e_hi = base + auto_lo + extra, base + auto_hi + extra
             if e_lo <= hi and lo <= e_hi:
                 return None

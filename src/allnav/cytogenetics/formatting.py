@@ -35,6 +35,9 @@ def format_abnormality(a: Abnormality) -> str:
         assert a.rearrangement is not None
         core = ("?" if a.uncertain else "") + format_rearrangement(a.rearrangement)
         core += "".join(format_rearrangement(d) for d in a.derivations)
+        if a.count_range is not None:  # counted rings, +2r / +1~6r
+            lo, hi = a.count_range
+            core = (str(lo) if lo == hi else f"{lo}~{hi}") + core
     mult = f"x{a.copies}" if a.copies != 1 else ""
     return f"{a.sign}{core}{mult}{a.constitutional or ''}"
 

@@ -40,7 +40,8 @@ class Abnormality(NamedTuple):
 
     ``kind`` is ``numerical`` (a whole chromosome gained or lost), ``structural``, ``marker``,
     ``dmin`` or ``inc``. ``sign`` is ``"+"``, ``"-"`` or ``""``; ``copies`` comes from ``xN``;
-    ``count_range`` is the written number of markers or double minutes (``+2mar`` -> ``(2, 2)``);
+    ``count_range`` is the written number of markers, double minutes or unidentified rings
+    (``+2mar`` -> ``(2, 2)``, ``+1-6r`` -> ``(1, 6)``, kind ``structural``, type ``r``);
     ``cells`` is a per-abnormality cell count inside a composite karyotype (``+8[2]``).
     """
 

@@ -41,6 +41,11 @@ _PUNCT = frozenset(",/;:()[]<>.~+-")
 _WORDS_BEFORE_SPACE = ("cp", "mos", "chi")
 #: ISCN's running-text short form of an isochromosome, e.g. i(17q), i(Xq) (not ider, not idic)
 _SHORT_ISO = re.compile(r"(?<![a-z])(i)\(([0-9]{1,2}|X|Y)([pq])(?=\))")
+#: one-to-one case repairs: ``<4N>`` (ploidy level) and ``46,xx`` (sex chromosomes after a count)
+_UPPER_PLOIDY = re.compile(r"<[1-9]?N>")
+_LOWER_SEX = re.compile(
+    r"(?<![0-9A-Za-z])([0-9]{1,3}(?:[~-][0-9]{1,3})?(?:<[1-9]?[nN]>)?,)([XYxy]*[xy][XYxy]*)(?=[,\[/.]|$)"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,8 +77,40 @@ def _has_short_isochromosome(text: str) -> bool:
     return ("q)" in text or "p)" in text) and _SHORT_ISO.search(text) is not None
 
 
+def _needs_case_repair(text: str) -> bool:
+    return "N>" in text or ",x" in text or ",y" in text
+
+
+def _case_repaired(original: str) -> Normalised:
+    """``original`` with ``<4N>`` and lower-case sex chromosomes repaired (same length), then normalised.
+
+    Only the karyotype part is repaired (not a trailing in situ/array result); the notes name positions.
+    """
+    tail_m = _TAIL.search(original)
+    end = tail_m.start() if tail_m is not None else len(original)
+    chars = list(original)
+    notes: list[str] = []
+    for m in _UPPER_PLOIDY.finditer(original, 0, end):
+        chars[m.end() - 2] = "n"
+        notes.append(f"wrote the ploidy level {m.group(0)} at position {m.start()} with a lower-case n")
+    for m in _LOWER_SEX.finditer(original, 0, end):
+        sex = m.group(2)
+        chars[m.start(2) : m.end(2)] = sex.upper()
+        notes.append(f"wrote the sex chromosomes {sex!r} at position {m.start(2)} in upper case")
+    if not notes:
+        return _normalise(original)
+    inner = _normalise("".join(chars))
+    return Normalised(original, inner.text, inner.offsets, inner.shift, tuple(notes) + inner.notes)
+
+
 def normalise(original: str) -> Normalised:
     """Normalise ``original`` for the grammar; never raises."""
+    if _needs_case_repair(original):
+        return _case_repaired(original)
+    return _normalise(original)
+
+
+def _normalise(original: str) -> Normalised:
     if (
         original[:1].isdigit()
         and original[-1:] != "."

@@ -38,7 +38,7 @@ def _item_pattern(follow: str) -> re.Pattern[str]:
     return re.compile(
         r"([+-]?)(?:"
         r"(\?)?([0-9]+|X|Y)"
-        r"|([0-9]+)?(?:~([0-9]+))?(mar|dmin)([0-9]+)?"
+        r"|([0-9]+)?(?:[~-]([0-9]+))?(mar|dmin|r(?=[^a-z(]|$))([0-9]+)?"  # +2r: counted rings
         r"|(inc)"
         rf"|(\?)?({_TYPES})\(([^()]*)\)(?:\(([^()]*)\))?"
         rf"(?:{_PART_CON} (?=\??(?:{_STRUCT})\())?"  # der(13;14)(q10;q10)c t(11;14)
@@ -62,7 +62,7 @@ _HEAD = re.compile(
 )
 _DERIVATION = re.compile(rf"(\?)?({_STRUCT})\(([^()]*)\)(?:\(([^()]*)\))?")
 _CHROMOSOME = re.compile(r"\??([0-9]+|X|Y)[pq]?|\?")
-_BAND = r"[pq](?:ter|[0-9][0-9?]*(?:\.[0-9?]+)?|\?[0-9?]*)?|cen"
+_BAND = r"[pq](?:ter|[0-9][0-9?]*(?:\.[0-9?]+)?|\?[0-9?]*(?:\.[0-9?]+)?)?|cen"
 _SUB_BAND = r"[0-9][0-9?]*(?:\.[0-9?]+)?"
 _BREAKPOINT = f"({_BAND})(?:[~-]({_BAND}|{_SUB_BAND}))?"
 _BREAKPOINT_RE = re.compile(_BREAKPOINT)
@@ -70,6 +70,9 @@ _GROUP = re.compile(f"(?:{_BREAKPOINT})+|\\?")
 _DETAILED = re.compile(r"[0-9XYpqtercn.?~:]*->[0-9XYpqtercn.?~:>\-]*")
 _CELLS = re.compile(r"\[(cp)?([0-9]+)\]")
 _ASIDE = re.compile(r"\.(?:nuc ?ish|ish|arr|rsa|mlpa)\b", re.IGNORECASE)
+
+
+_RING = Rearrangement("r", (), None)
 
 
 class _FallbackError(Exception):
@@ -129,7 +132,7 @@ def _item(m: re.Match[str], shift: int, norm: Normalised, mapped: bool) -> Abnor
     """One abnormality from a match of the item pattern (offsets: ``+ shift``, or mapped through ``norm``)."""
     # sign | numerical: ?, chromosome | marker/dmin: count low~high, word, number | inc |
     # structural: ?, type, chromosomes, breakpoints, constitutional part, derivations | bare ring | xN, c, [n]
-    sign, nunc, num, mlo, mhi, mk, mnum, inc, unc, type_, chs, bps, part_con, ders, ring, mult, con, cells_ = m.groups()  # fmt: skip
+    sign, nunc, num, mlo, mhi, mk, mnum, inc, unc, type_, chs, bps, part_con, ders, _ring, mult, con, cells_ = m.groups()  # fmt: skip
     start = m.start()
     end = m.end() if cells_ is None else m.start(18) - 1
     span = (norm.orig(start), norm.orig_end(end)) if mapped else (start + shift, end + shift)
@@ -167,6 +170,24 @@ def _item(m: re.Match[str], shift: int, norm: Normalised, mapped: bool) -> Abnor
         hi = int(mhi) if mhi is not None else lo
         if (mlo is None and mhi is not None) or not 1 <= lo <= hi <= 400:
             raise _FallbackError
+        if mk == "r":
+            if mnum is not None or (mlo is not None and sign != "+"):
+                raise _FallbackError
+            return Abnormality(
+                "structural",
+                text,
+                span,
+                sign,
+                None,
+                _RING,
+                (),
+                copies,
+                False,
+                con,
+                None if mlo is None else (lo, hi),
+                None,
+                cells,
+            )
         if mk == "dmin":
             if sign or mnum is not None or mult is not None or con is not None:
                 raise _FallbackError
@@ -181,10 +202,7 @@ def _item(m: re.Match[str], shift: int, norm: Normalised, mapped: bool) -> Abnor
         if sign or mult is not None or con is not None:
             raise _FallbackError
         return Abnormality("inc", text, span, cells=cells)
-    ring_core = Rearrangement(ring, (), None)
-    return Abnormality(
-        "structural", text, span, sign, None, ring_core, (), copies, False, con, None, None, cells
-    )
+    return Abnormality("structural", text, span, sign, None, _RING, (), copies, False, con, None, None, cells)
 
 
 def _more_items(

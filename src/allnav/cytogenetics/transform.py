@@ -157,6 +157,9 @@ class IscnTransformer(Transformer[Token, Any]):
             marker_number=int(num) if num is not None else None,
         )
 
+    def rings(self, meta: Meta, c: _Children) -> tuple[str, tuple[int, int]]:
+        return ("rings", c[0])
+
     def double_minutes(self, meta: Meta, c: _Children) -> Abnormality:
         rng = c[0]
         return Abnormality("dmin", self._text(meta), self._span(meta), count_range=rng or (1, 1))
@@ -177,6 +180,17 @@ class IscnTransformer(Transformer[Token, Any]):
                 constitutional=con,
                 count_range=target.count_range,
                 marker_number=target.marker_number,
+            )
+        if isinstance(target, tuple) and target[0] == "rings":  # +2r: unidentified rings, counted
+            return Abnormality(
+                "structural",
+                text,
+                span,
+                sign=sign,
+                rearrangement=Rearrangement("r", (), None),
+                copies=copies,
+                constitutional=con,
+                count_range=target[1],
             )
         if isinstance(target, str):
             unc = target.startswith("?")
