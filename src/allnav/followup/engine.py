@@ -1,8 +1,10 @@
 """``assess_followup``: surveillance by year after therapy (NCCN ALL-7) and a survivorship care plan.
 
-Years count from the latest ``off_therapy`` timeline entry: year 1 is days 0-364 after it, year 2 days
-365-729, year 3 onward from day 730 (365-day years; exactly 12 months starts year 2, exactly 24 months
-year 3). A relapse or a treatment phase after the end of therapy puts the patient back on therapy.
+Years count from the end of therapy: the first end-of-therapy phase label (``off_therapy``, "surveillance",
+"follow-up", ... - the treatment pathway's labels) after the last treatment phase; a later follow-up label does
+not restart the count. Year 1 is days 0-364 after it, year 2 days 365-729, year 3 onward from day 730 (365-day
+years; exactly 12 months starts year 2, exactly 24 months year 3). A relapse or a treatment phase after the end
+of therapy puts the patient back on therapy.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from allnav.followup.data_model import followup_table
 from allnav.knowledge import KnowledgeBase, RuleRef
 from allnav.response.timeline import as_of_day, dated_entries, ph_status
 from allnav.safety.drugs import resolve
+from allnav.treatment.context import canonical_phase
 
 SCHEDULE = RuleRef("follow.k2_schedule")
 MARROW = RuleRef("follow.marrow")
@@ -50,8 +53,10 @@ def _off_therapy_day(case: Case) -> tuple[int | None, str | None]:
     after: str | None = None
     for day, _, e in dated_entries(case):
         phase = (e.phase or "").strip().lower()
-        if phase in OFF_PHASES:
-            off, after = day, None
+        if phase in OFF_PHASES or canonical_phase(phase) == "follow_up":
+            # the first end-of-therapy label counts, or a new one after re-treatment; a later visit label does not
+            if off is None or after is not None:
+                off, after = day, None
         elif phase and off is not None and day > off:
             after = f"phase '{e.phase}' on day {day} after the end of therapy"
     return off, after

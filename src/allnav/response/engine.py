@@ -8,7 +8,7 @@ from typing import Any
 from allnav.case.model import Case
 from allnav.knowledge import KnowledgeBase, RuleRef
 from allnav.response.findings import read_findings
-from allnav.response.mrd import assess_mrd
+from allnav.response.mrd import THRESHOLD, assess_mrd
 from allnav.response.status import REMISSION, Course, Status
 from allnav.response.timeline import as_of_day, dated_entries, diag_value, ph_status, therapy_start_day
 
@@ -180,6 +180,25 @@ def assess_response(case: Case, kb: KnowledgeBase, diagnostic: Mapping[str, Any]
     }
 
 
+def mrd_trend(mrd: Mapping[str, Any]) -> str | None:
+    """'rises' / 'persists' when the latest MRD (BCR::ABL1 series when present) is positive and above, or
+    as positive as, the result before it; None otherwise (a single or a falling result).
+
+    clinical_rules G4 (NCCN ALL-4/ALL-7): ABL1 kinase-domain testing when MRD persists or rises, not only at
+    relapse or refractoriness.
+    """
+    series = mrd.get("molecular_history") or mrd.get("history") or []
+    levels = [h.get("level") for h in series if isinstance(h.get("level"), int | float)]
+    if len(levels) < 2 or levels[-1] < THRESHOLD:
+        return None
+    before, now = levels[-2], levels[-1]
+    if now > before:
+        return f"rises ({before:g} -> {now:g})"
+    if before >= THRESHOLD:
+        return f"persists ({before:g} -> {now:g}, both >= 1e-4)"
+    return None
+
+
 def _pending_and_alerts(
     kb: KnowledgeBase,
     latest: Status | None,
@@ -236,6 +255,13 @@ def _pending_and_alerts(
         pending.append(
             {"test": "ABL1 kinase-domain mutation analysis", "why": f"Ph+ ALL with {value} (NCCN)"}
         )
+    elif ph is True and value in REMISSION and (trend := mrd_trend(mrd)) is not None:
+        pending.append(
+            {
+                "test": "ABL1 kinase-domain mutation analysis",
+                "why": f"Ph+ ALL in {value} with MRD that {trend} (NCCN: KD testing when MRD persists or rises)",
+            }
+        )
     if value in REMISSION and mrd["status"] == "positive" and (mrd["day"] or 0) >= last_relapse_day:
         alerts.append(
             kb.conclude(
@@ -243,7 +269,12 @@ def _pending_and_alerts(
                 "MRD positive in remission",
                 list(mrd["because"]),
                 severity="warning",
-                action="MRD-positive in remission: NCCN prefers blinatumomab (CD19+ B-ALL) with continued therapy; "
-                "slow or incomplete MRD clearance favours allogeneic HCT.",
+                action=(
+                    "MRD-positive in remission (Ph+): NCCN prefers blinatumomab + a TKI (CD19+ B-ALL); multi-agent "
+                    "therapy + TKI or a TKI are alternatives; slow or incomplete MRD clearance favours allogeneic HCT."
+                    if ph is True
+                    else "MRD-positive in remission: NCCN prefers blinatumomab (CD19+ B-ALL) with continued "
+                    "therapy; slow or incomplete MRD clearance favours allogeneic HCT."
+                ),
             )
         )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from allnav.case.model import TimelineEntry
+from allnav.diagnosis.cns import CSF_RBC_CUTOFF, CSF_WBC_CUTOFF, steinherz_bleyer_positive
 from allnav.errors import CaseValidationError, FieldProblem
 
 #: Written statuses accepted in ``reported_status`` (lower-cased) and the response value they mean.
@@ -82,7 +83,18 @@ def _cns(entry: TimelineEntry) -> str | None:
         return None
     if not csf.blasts:
         return "CNS1"
-    if csf.wbc_per_ul is not None and csf.wbc_per_ul >= 5:
+    if csf.wbc_per_ul is not None and csf.wbc_per_ul >= CSF_WBC_CUTOFF:
+        # Traumatic tap with blasts (CSF RBC >= 10/uL): Steinherz-Bleyer decides CNS3 (3b) vs CNS2 (2c) when the
+        # same day's blood WBC and RBC are given (clinical_rules E1); without them the tap counts as CNS3.
+        rbc, blood = csf.rbc_per_ul, entry.blood
+        if (
+            rbc is not None
+            and rbc >= CSF_RBC_CUTOFF
+            and blood is not None
+            and blood.wbc is not None
+            and blood.rbc
+        ):
+            return "CNS3" if steinherz_bleyer_positive(csf.wbc_per_ul, rbc, blood.wbc, blood.rbc) else "CNS2"
         return "CNS3"
     return "CNS2"
 

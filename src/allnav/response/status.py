@@ -13,6 +13,7 @@ from typing import Any
 from allnav.errors import CaseValidationError, FieldProblem
 from allnav.knowledge import RuleRef
 from allnav.response.findings import Findings
+from allnav.treatment.context import canonical_phase
 
 CR = RuleRef("resp.cr")
 CRI = RuleRef("resp.cri")
@@ -31,7 +32,9 @@ PLT_GT = 100.0
 END_OF_INDUCTION_DAY = 28  # 4 weeks (induction failure: 4-6 weeks, S57)
 PROGRESSION_FACTOR = 1.25  # >= 25 % increase
 REMISSION = ("CR", "CRi")
-_INDUCTION_PHASES = ("induction", "diagnosis", "pre-phase", "prephase", "pre_phase")
+#: A phase label on the same entry that means induction is over (a front-line phase after induction). An
+#: induction, salvage/re-induction or unrecognised label says nothing: the days since the course start decide.
+_POST_INDUCTION_PHASES = ("consolidation", "maintenance", "transplant", "follow_up")
 
 
 @dataclass(frozen=True)
@@ -253,7 +256,7 @@ class Course:
         mb = f.marrow_blasts
         since = f.day - self.course_start
         eoi = since >= END_OF_INDUCTION_DAY or (
-            f.phase is not None and f.phase not in _INDUCTION_PHASES and f.phase != "relapse"
+            f.phase is not None and canonical_phase(f.phase) in _POST_INDUCTION_PHASES
         )
         if (
             mb is not None

@@ -98,16 +98,25 @@ def anthracycline_alerts(kb: KnowledgeBase, result: dict[str, Any]) -> list[dict
     """Alerts at the 400 mg/m2 warning point and the 450-500 mg/m2 protocol cap; and for a non-estimable drug."""
     lim = drug_table().anthracycline_limits
     total = result["doxorubicin_equivalent_mg_m2"]
+    ratios = (
+        f"ratio set: {result['ratio_set_name']} (followed); legacy {result['legacy']['ratio_set_name']}: "
+        f"{'-'.join(f'{v:g}' for v in dict.fromkeys(result['legacy']['doxorubicin_equivalent_mg_m2']))} mg/m2"
+    )
     alerts = []
     if total >= lim.cap_mg_m2[0]:
         alerts.append(
             kb.conclude(
                 LIMIT,
                 "anthracycline cap reached",
-                [f"{total:g} mg/m2 doxorubicin-equivalent >= {lim.cap_mg_m2[0]:g} (protocol caps 450-500)"],
+                [
+                    f"{total:g} mg/m2 doxorubicin-equivalent >= {lim.cap_mg_m2[0]:g} (protocol caps 450-500)",
+                    ratios,
+                ],
                 severity="critical",
-                action="Cumulative anthracycline at the usual protocol cap (450-500 mg/m2): do not give more "
-                "without cardiology review and a current echo/MUGA.",
+                ratio_set_name=result["ratio_set_name"],
+                action=f"Cumulative anthracycline {total:g} mg/m2 doxorubicin-equivalent ({result['ratio_set_name']}) "
+                "is at the usual protocol cap (450-500 mg/m2): do not give more without cardiology review and a "
+                "current echo/MUGA.",
             )
         )
     elif total >= lim.warning_mg_m2:
@@ -115,10 +124,15 @@ def anthracycline_alerts(kb: KnowledgeBase, result: dict[str, Any]) -> list[dict
             kb.conclude(
                 LIMIT,
                 "anthracycline warning point",
-                [f"{total:g} mg/m2 doxorubicin-equivalent >= {lim.warning_mg_m2:g} (heart-failure risk ~5%)"],
+                [
+                    f"{total:g} mg/m2 doxorubicin-equivalent >= {lim.warning_mg_m2:g} (heart-failure risk ~5%)",
+                    ratios,
+                ],
                 severity="warning",
-                action="Cumulative anthracycline >= 400 mg/m2 (about 5% heart-failure risk): check LVEF "
-                "(echo/MUGA) before any further anthracycline.",
+                ratio_set_name=result["ratio_set_name"],
+                action=f"Cumulative anthracycline {total:g} mg/m2 doxorubicin-equivalent ({result['ratio_set_name']}) "
+                "is >= 400 mg/m2 (about 5% heart-failure risk): check LVEF (echo/MUGA) before any further "
+                "anthracycline.",
             )
         )
     if result["not_estimable"]:

@@ -10,7 +10,7 @@ from typing import Any
 from allnav.case.model import Case, Medication
 from allnav.errors import UnitError
 from allnav.knowledge import KnowledgeBase, RuleRef
-from allnav.response.timeline import dated_entries
+from allnav.response.timeline import as_of_day, dated_entries
 from allnav.safety.drugs import MpRow, canonical, dose_mg_m2, drug_table, has_class
 
 VCR_CAP = RuleRef("safety.vcr_cap")
@@ -292,7 +292,8 @@ def watch_lists(kb: KnowledgeBase, case: Case, out: Out) -> None:
     """Asparaginase toxicities and agent-specific label points for the drugs given or ordered."""
     checks, alerts, pending = out
     table = drug_table()
-    names = [m.drug for m in case.medications]
+    meds = _up_to_as_of(case)
+    names = [m.drug for m in meds]
     asp = sorted({canonical(n) for n in names if has_class(n, "asparaginase")})
     if asp:
         checks.append(
@@ -321,7 +322,7 @@ def watch_lists(kb: KnowledgeBase, case: Case, out: Out) -> None:
                 {"test": "daily CRS and ICANS assessment (ASTCT 2019)", "why": f"{', '.join(given)}"}
             )
         if cls == "nelarabine":
-            it = [m.drug for m in case.medications if (m.route or "").lower() in ("it", "intrathecal")]
+            it = [m.drug for m in meds if (m.route or "").lower() in ("it", "intrathecal")]
             rt = [n for n in names if has_class(n, "cranial_rt")]
             if it or rt:
                 alerts.append(
@@ -349,9 +350,15 @@ def watch_lists(kb: KnowledgeBase, case: Case, out: Out) -> None:
 
 
 def dose_checks(kb: KnowledgeBase, case: Case) -> Out:
-    """All per-drug checks for the case's medications: (checks, alerts, pending)."""
+    """All per-drug checks for the case's medications as of the assessment day: (checks, alerts, pending).
+
+    Doses given after ``as_of_day`` are left out; orders are always checked (see :func:`_up_to_as_of`).
+    """
     out: Out = ([], [], [])
+    current = {id(m) for m in _up_to_as_of(case)}
     for i, m in enumerate(case.medications):
+        if id(m) not in current:
+            continue  # given after the day the assessment speaks for: not yet happened (orders are still checked)
         name = canonical(m.drug)
         if has_class(m.drug, "vinca"):
             vincristine(kb, case, i, m, out)
@@ -363,6 +370,16 @@ def dose_checks(kb: KnowledgeBase, case: Case) -> Out:
     return out
 
 
+def _up_to_as_of(case: Case) -> list[Medication]:
+    """The medications as of ``as_of_day``: every order, and the doses given on or before that day.
+
+    A dose recorded as given after ``as_of_day`` has not happened yet for this assessment (the anthracycline
+    total leaves it out the same way); an ordered dose is always kept, so that a wrong order is caught early.
+    """
+    limit = as_of_day(case)
+    return [m for m in case.medications if m.status != "given" or m.day is None or m.day <= limit]
+
+
 def _in_current_phase(case: Case, cls: str) -> bool:
     """Whether a drug of ``cls`` was given in the current treatment phase (the latest ``phase`` up to as_of_day).
 
@@ -372,7 +389,7 @@ def _in_current_phase(case: Case, cls: str) -> bool:
     as_of = case.effective_as_of_day
     starts = [e.day for e in case.timeline if e.phase and e.day is not None and e.day <= as_of]
     start = max(starts) if starts else None
-    days = [m.day for m in case.medications if has_class(m.drug, cls)]
+    days = [m.day for m in _up_to_as_of(case) if has_class(m.drug, cls)]
     if start is None or any(d is None for d in days):
         return True
     return any(d is not None and d >= start for d in days)

@@ -8,6 +8,8 @@ latest sample, recorded phase, relapse count, drugs given, prior transplant, T31
 from __future__ import annotations
 
 import datetime as _dt
+import itertools
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -36,6 +38,10 @@ PHASE_ALIASES: dict[str, str] = {
     "followup": "follow_up",
     "surveillance": "follow_up",
     "completed": "follow_up",
+    "end_of_therapy": "follow_up",
+    "end_of_treatment": "follow_up",
+    "therapy_completed": "follow_up",
+    "treatment_completed": "follow_up",
     "relapse": "relapsed_refractory",
     "relapsed_refractory": "relapsed_refractory",
     "salvage": "relapsed_refractory",
@@ -63,12 +69,37 @@ _HCT_WORDS = ("transplant", "hct", "hsct", "sct", "allohct", "allo-hct")
 _REMISSION = ("CR", "CRi")
 
 
+#: Keyword fallback for labels that are not an exact alias ("salvage blinatumomab", "post-transplant
+#: maintenance", "late intensification"): the first group with a word in the label wins, so a relapse or
+#: end-of-therapy word outranks a phase word, and maintenance outranks transplant ("post-HCT maintenance").
+PHASE_KEYWORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("relapsed_refractory", ("salvage", "reinduction", "re_induction", "relapse", "relapsed", "refractory")),
+    ("follow_up", ("off_therapy", "off_treatment", "follow_up", "followup", "surveillance")),
+    ("palliative", ("palliative", "supportive")),
+    ("maintenance", ("maintenance", "pomp")),
+    ("consolidation", ("consolidation", "intensification")),
+    ("transplant", ("transplant", "transplantation", "hct", "hsct", "sct", "allohct")),
+    ("induction", ("induction", "prephase", "pre_phase")),
+)
+
+
 def canonical_phase(label: str | None) -> str | None:
-    """The canonical phase for a timeline label, or ``None`` when the label is not recognised."""
+    """The canonical phase for a timeline label, or ``None`` when the label is not recognised.
+
+    An exact alias wins; otherwise a keyword of :data:`PHASE_KEYWORDS` found in the label (as a word or a
+    ``_``-joined pair of words) decides. A label with none of them (e.g. "chemo block B") is not recognised.
+    """
     if not label:
         return None
     key = label.strip().lower().replace("-", "_").replace(" ", "_").replace("/", "_")
-    return PHASE_ALIASES.get(key)
+    if key in PHASE_ALIASES:
+        return PHASE_ALIASES[key]
+    words = [w for w in re.split(r"[^a-z0-9]+", key.replace("_", " ")) if w]
+    tokens = set(words) | {f"{a}_{b}" for a, b in itertools.pairwise(words)}
+    for phase, keys in PHASE_KEYWORDS:
+        if tokens & set(keys):
+            return phase
+    return None
 
 
 @dataclass(frozen=True)

@@ -244,11 +244,20 @@ def maintenance(
     excluded: list[dict[str, Any]] = []
     pending: list[dict[str, str]] = []
     rule = MAINTENANCE
+    mrd_positive = ctx.in_remission and ctx.mrd_status == "positive" and ctx.lineage == "B"
+    if mrd_positive:
+        level = f" (level {ctx.mrd_level:g})" if ctx.mrd_level is not None else ""
+        reasons.append(
+            f"MRD positive in {ctx.response}{level}: NCCN prefers blinatumomab"
+            + (" + TKI (ALL-4)" if ctx.ph_positive else " with continued therapy (ALL-5)")
+            + "; slow or incomplete MRD clearance favours allogeneic HCT (clinical_rules F3, K1)"
+        )
     if ctx.ph_positive:
         rule = MAINTENANCE_TKI
         reasons.append("Ph+: TKI maintenance (with or after POMP; after HCT: post-HCT TKI)")
         opts.append(regimen("maintenance_tki", ["Ph+"]))
-        o, e, p = _drugs(kb, ("imatinib", "dasatinib", "ponatinib"), "maintenance", ctx)
+        ids: tuple[str, ...] = ("imatinib", "dasatinib", "ponatinib")
+        o, e, p = _drugs(kb, ("blinatumomab", *ids) if mrd_positive else ids, "maintenance", ctx)
         opts.extend(o)
         excluded.extend(e)
         pending.extend(p)
