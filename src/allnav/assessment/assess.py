@@ -47,6 +47,24 @@ def _key(item: Mapping[str, Any]) -> str:
     return "|".join(str(item.get(k, "")) for k in ("test", "rule", "value", "why"))
 
 
+def _merge_pending(target: list[dict[str, Any]], items: Iterable[dict[str, Any]] | None) -> None:
+    """One entry per test: a test asked for by several rules keeps its first reason, the others in ``also_why``."""
+    by_test = {str(p.get("test", "")).strip().lower(): p for p in target}
+    for item in items or ():
+        name = str(item.get("test", "")).strip().lower()
+        first = by_test.get(name)
+        if first is None:
+            entry = dict(item)
+            by_test[name] = entry
+            target.append(entry)
+        elif (
+            item.get("why")
+            and item.get("why") != first.get("why")
+            and item.get("why") not in first.get("also_why", [])
+        ):
+            first.setdefault("also_why", []).append(item["why"])
+
+
 def assess(case: Mapping[str, Any] | Case, *, kb: KnowledgeBase | None = None) -> dict[str, Any]:
     """Assess one case (a case-file dict or a validated :class:`Case`) into the section-4 dict.
 
@@ -128,13 +146,12 @@ def assess(case: Mapping[str, Any] | Case, *, kb: KnowledgeBase | None = None) -
     plan = plan_treatment(c, kb, out, resp)
     out["treatment_plan"] = plan.get("treatment_plan")
 
-    seen_pending: set[str] = set()
     seen_alerts: set[str] = set()
     for part in (immuno, dx, cls, prog):
-        _merge_unique(pending, seen_pending, getattr(part, "pending", None))
+        _merge_pending(pending, getattr(part, "pending", None))
         _merge_unique(alerts, seen_alerts, getattr(part, "alerts", None))
     for d in (resp, safety, follow, plan):
-        _merge_unique(pending, seen_pending, d.get("pending"))
+        _merge_pending(pending, d.get("pending"))
         _merge_unique(alerts, seen_alerts, d.get("alerts"))
     out["pending"] = pending
     out["alerts"] = alerts
