@@ -25,4 +25,3 @@ class GeneticProfileLike(Protocol):
 
     def call(self, lesion_id: str) -> LesionCallLike:
         """The call for ``lesion_id`` (unknown ids: present None)."""
-        ...

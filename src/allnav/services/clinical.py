@@ -11,11 +11,9 @@ class ClinicalCore(Protocol):
 
     def assess(self, case: Mapping[str, Any]) -> dict[str, Any]:
         """The section-4 assessment; raises CaseValidationError for an invalid case."""
-        ...
 
     def explain(self, assessment: Mapping[str, Any]) -> str:
         """The assessment as readable text (what ``allnav explain`` prints)."""
-        ...
 
 
 class DefaultCore:
