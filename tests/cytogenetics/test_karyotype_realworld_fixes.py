@@ -118,3 +118,23 @@ def test_idem_after_a_constitutional_clone_names_that_clone() -> None:
 def test_idem_after_a_plain_normal_clone_still_warns() -> None:
     warnings = features_of("46,XX[5]/47,idem,+8[3]")["warnings"]
     assert any("refers to 'idem'" in w for w in warnings)
+
+
+@pytest.mark.parametrize(
+    ("text", "flag"),
+    [
+        ("46,XX[20].nuc ish(RUNX1x4)[200]", False),
+        ("46,XX[20].nuc ish(RUNX1x5)[200]", True),
+        ("47,XX,+X,dup(21)(q11.2q22)[15]/46,XX[5].nuc ish(RUNX1x6)[150]", True),
+        ("46,XX[20].nuc ish(RUNX1)x5[200]", True),
+        ("46,XX,t(12;21)(p13;q22)[20].nuc ish(ETV6,RUNX1)x3(ETV6 con RUNX1x2)[180]", False),
+    ],
+)
+def test_iamp21_from_five_or_more_runx1_signals(text: str, flag: bool) -> None:
+    """WHO-HAEM5 (clinical_rules.md B1): >= 5 RUNX1 signals per interphase nucleus; 4 is not enough."""
+    features = features_of(text)
+    assert features["valid"] is True
+    assert features["recurrent"]["iamp21"] is flag
+    if flag:
+        (evidence,) = features["recurrent_evidence"]["iamp21"]
+        assert text[evidence["span"][0] : evidence["span"][1]] == evidence["text"]

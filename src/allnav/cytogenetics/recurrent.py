@@ -46,6 +46,9 @@ TRANSLOCATIONS: dict[str, tuple[tuple[str, str], tuple[str, str]]] = {
 _EXCHANGES = frozenset({"t", "ins"})
 _IGH_TYPES = frozenset({"t", "ins", "inv", "der", "ider", "dic"})
 _IAMP21 = re.compile(r"iAMP\(21\)|iAMP21|RUNX1\s*amp|amp\s*\(?RUNX1", re.IGNORECASE)
+# nuc ish "RUNX1x6": RUNX1 signals per interphase nucleus; WHO-HAEM5 iAMP21 needs >= 5 (clinical_rules.md B1)
+_RUNX1_COPIES = re.compile(r"RUNX1\)?\s*x\s*(\d+)", re.IGNORECASE)
+IAMP21_MIN_RUNX1 = 5
 _DETAILED_BAND = re.compile(r"([0-9]{1,2}|X|Y)?([pq](?:ter|[0-9][0-9.?]*)?|cen)")
 
 
@@ -156,10 +159,12 @@ def rearrangement_flags(
 
 
 def iamp21_evidence(aside: SetAside | None) -> list[tuple[Span, str]]:
-    """Evidence for iAMP21 written in the trailing in situ result."""
+    """Evidence for iAMP21 in the trailing in situ result: written as such, or >= 5 RUNX1 signals per nucleus."""
     if aside is None:
         return []
     m = _IAMP21.search(aside.text)
+    if m is None:
+        m = next((c for c in _RUNX1_COPIES.finditer(aside.text) if int(c.group(1)) >= IAMP21_MIN_RUNX1), None)
     if m is None:
         return []
     base = aside.span[0] + 1  # the set-aside span starts at its '.'
