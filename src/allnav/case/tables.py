@@ -7,13 +7,12 @@ a table fails when it is first loaded, never silently on a patient.
 from __future__ import annotations
 
 import functools
-from importlib import resources
 from typing import Any, Literal, TypeVar
 
-import yaml
-from pydantic import BaseModel, ConfigDict, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, model_validator
 
 from allnav.errors import KnowledgeBaseError
+from allnav.knowledge.tables import read_table, validate_table
 
 Group = Literal[
     "count_concentration",
@@ -112,15 +111,11 @@ class MarkersTable(_Table):
 
 
 def _read(name: str) -> Any:
-    text = resources.files("allnav.case").joinpath(name).read_text(encoding="utf-8")
-    return yaml.safe_load(text)
+    return read_table("allnav.case", name)
 
 
 def _build(model: type[_T], name: str) -> _T:
-    try:
-        return model.model_validate(_read(name))
-    except (ValidationError, yaml.YAMLError, OSError) as exc:
-        raise KnowledgeBaseError(f"allnav.case/{name} is malformed: {exc}") from exc
+    return validate_table(_read(name), model, f"allnav.case/{name}")
 
 
 @functools.cache

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import functools
-import importlib.resources
 
-import yaml
 from pydantic import BaseModel, ConfigDict
 
 from allnav.errors import KnowledgeBaseError
 from allnav.genetics import GeneticProfile
 from allnav.genetics.ploidy import ploidy_bounds
+from allnav.knowledge.tables import load_table
 
 
 class _Frozen(BaseModel):
@@ -50,11 +49,7 @@ class EntityTable(_Frozen):
 @functools.cache
 def load_entities() -> EntityTable:
     """Read and validate ``entities.yaml`` once per process."""
-    text = importlib.resources.files("allnav.classification").joinpath("entities.yaml").read_text("utf-8")
-    try:
-        return EntityTable.model_validate(yaml.safe_load(text))
-    except Exception as exc:
-        raise KnowledgeBaseError(f"allnav/classification/entities.yaml: {exc}") from exc
+    return load_table("allnav.classification", "entities.yaml", EntityTable)
 
 
 #: Near-diploid 44-45: within the WHO "< 46" text but usually not treated as hypodiploid (A3, L3).

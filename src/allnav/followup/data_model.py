@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import functools
-import importlib.resources
 
-import yaml
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ConfigDict
 
-from allnav.errors import KnowledgeBaseError
+from allnav.knowledge.tables import load_table
 
 
 class _M(BaseModel):
@@ -52,8 +50,4 @@ class FollowupTable(_M):
 @functools.cache
 def followup_table() -> FollowupTable:
     """The follow-up table, loaded and validated once."""
-    text = importlib.resources.files("allnav.followup").joinpath("followup.yaml").read_text(encoding="utf-8")
-    try:
-        return FollowupTable.model_validate(yaml.safe_load(text))
-    except ValidationError as exc:
-        raise KnowledgeBaseError(f"allnav/followup/followup.yaml: {exc}") from exc
+    return load_table("allnav.followup", "followup.yaml", FollowupTable)

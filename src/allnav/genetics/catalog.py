@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import functools
-import importlib.resources
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field
 
 from allnav.errors import KnowledgeBaseError
+from allnav.knowledge.tables import load_table
 
 
 class _Frozen(BaseModel):
@@ -51,11 +50,7 @@ class LesionCatalog(_Frozen):
 @functools.cache
 def load_catalog() -> LesionCatalog:
     """Read and validate ``lesions.yaml`` once per process."""
-    text = importlib.resources.files("allnav.genetics").joinpath("lesions.yaml").read_text("utf-8")
-    try:
-        cat = LesionCatalog.model_validate(yaml.safe_load(text))
-    except Exception as exc:  # pydantic.ValidationError or yaml.YAMLError
-        raise KnowledgeBaseError(f"allnav/genetics/lesions.yaml: {exc}") from exc
+    cat = load_table("allnav.genetics", "lesions.yaml", LesionCatalog)
     ids = [d.id for d in cat.lesions]
     if len(ids) != len(set(ids)):
         raise KnowledgeBaseError("allnav/genetics/lesions.yaml: duplicate lesion id")

@@ -10,16 +10,15 @@ The known-marker table is the data file ``markers.yaml``. A marker is *positive*
 from __future__ import annotations
 
 import functools
-import importlib.resources
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict
 
 from allnav.case.model import MarkerValue
 from allnav.errors import KnowledgeBaseError
+from allnav.knowledge.tables import load_table
 
 Compartment = Literal["surface", "cytoplasmic", "nuclear", "cytochemistry", "unstated"]
 LineageName = Literal["B", "T", "myeloid"]
@@ -72,8 +71,7 @@ def _key(name: str) -> str:
 @functools.cache
 def marker_table() -> MarkerTable:
     """The validated known-marker table (read once)."""
-    text = importlib.resources.files(__package__).joinpath("markers.yaml").read_text(encoding="utf-8")
-    table = MarkerTable.model_validate(yaml.safe_load(text))
+    table = load_table("allnav.immunophenotype", "markers.yaml", MarkerTable)
     table.lookup()  # checks for duplicate spellings
     return table
 

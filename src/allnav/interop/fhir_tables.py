@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import functools
-import importlib.resources
 
-import yaml
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ConfigDict
 
-from allnav.errors import KnowledgeBaseError
+from allnav.knowledge.tables import load_table
 
 
 class _Strict(BaseModel):
@@ -60,8 +58,4 @@ class FhirCodeTable(_Strict):
 @functools.cache
 def fhir_code_table() -> FhirCodeTable:
     """Load and validate ``fhir_codes.yaml`` (a malformed table fails here, at start-up)."""
-    text = importlib.resources.files("allnav.interop").joinpath("fhir_codes.yaml").read_text(encoding="utf-8")
-    try:
-        return FhirCodeTable.model_validate(yaml.safe_load(text))
-    except (ValidationError, yaml.YAMLError) as exc:
-        raise KnowledgeBaseError(f"interop/fhir_codes.yaml is malformed: {exc}") from exc
+    return load_table("allnav.interop", "fhir_codes.yaml", FhirCodeTable)

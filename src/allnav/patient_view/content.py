@@ -7,14 +7,13 @@ the wording to a patient's counts come from clinical_rules.md. Validated into fr
 from __future__ import annotations
 
 import functools
-import importlib.resources
 import re
 from typing import Literal
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 
 from allnav.errors import KnowledgeBaseError
+from allnav.knowledge.tables import load_table
 
 Stage = Literal["suspected", "diagnosis", "during", "after", "relapse", "palliative"]
 
@@ -105,12 +104,7 @@ def _cite(sections: tuple[tuple[int, int, str], ...], seed_lines: str) -> str:
 @functools.cache
 def content() -> Content:
     """The validated patient-facing content (read once)."""
-    res = importlib.resources.files("allnav.patient_view").joinpath("content.yaml")
-    try:
-        data = yaml.safe_load(res.read_text(encoding="utf-8"))
-        c = Content.model_validate(data)
-    except (OSError, yaml.YAMLError, ValidationError) as exc:
-        raise KnowledgeBaseError(f"allnav.patient_view/content.yaml: {exc}") from exc
+    c = load_table("allnav.patient_view", "content.yaml", Content)
     ids = [q.id for q in c.questions]
     if len(ids) != len(set(ids)):
         raise KnowledgeBaseError("allnav.patient_view/content.yaml: duplicate question id")

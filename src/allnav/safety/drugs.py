@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import functools
-import importlib.resources
 
-import yaml
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ConfigDict
 
 from allnav.case.model import Case, Medication
-from allnav.errors import KnowledgeBaseError, UnitError
+from allnav.errors import UnitError
+from allnav.knowledge.tables import load_table
 
 
 class _M(BaseModel):
@@ -95,11 +94,7 @@ class DrugTable(_M):
 @functools.cache
 def drug_table() -> DrugTable:
     """The drug table, loaded and validated once."""
-    text = importlib.resources.files("allnav.safety").joinpath("drugs.yaml").read_text(encoding="utf-8")
-    try:
-        return DrugTable.model_validate(yaml.safe_load(text))
-    except ValidationError as exc:
-        raise KnowledgeBaseError(f"allnav/safety/drugs.yaml: {exc}") from exc
+    return load_table("allnav.safety", "drugs.yaml", DrugTable)
 
 
 def _norm(text: str) -> str:

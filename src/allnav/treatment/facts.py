@@ -8,13 +8,12 @@ validated into frozen models that forbid unknown keys, and state their source, v
 from __future__ import annotations
 
 import functools
-import importlib.resources
-from typing import Any, Literal
+from typing import Literal
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 
 from allnav.errors import KnowledgeBaseError
+from allnav.knowledge.tables import load_table
 
 Setting = Literal["frontline", "consolidation", "maintenance", "relapsed_refractory"]
 Requirement = Literal[
@@ -110,21 +109,10 @@ class PathwayTable(_Model):
     approaches: dict[str, Approach]
 
 
-def _load(name: str) -> Any:
-    res = importlib.resources.files("allnav.treatment").joinpath(name)
-    try:
-        return yaml.safe_load(res.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:  # pragma: no cover - packaging error
-        raise KnowledgeBaseError(f"allnav.treatment/{name} cannot be read: {exc}") from exc
-
-
 @functools.cache
 def drug_table() -> DrugTable:
     """The validated drug table (read once)."""
-    try:
-        table = DrugTable.model_validate(_load("drugs.yaml"))
-    except ValidationError as exc:
-        raise KnowledgeBaseError(f"allnav.treatment/drugs.yaml: {exc}") from exc
+    table = load_table("allnav.treatment", "drugs.yaml", DrugTable)
     ids = [d.id for d in table.drugs]
     if len(ids) != len(set(ids)):
         raise KnowledgeBaseError("allnav.treatment/drugs.yaml: duplicate drug id")
@@ -134,10 +122,7 @@ def drug_table() -> DrugTable:
 @functools.cache
 def pathway_table() -> PathwayTable:
     """The validated pathway approaches (read once)."""
-    try:
-        return PathwayTable.model_validate(_load("pathway.yaml"))
-    except ValidationError as exc:
-        raise KnowledgeBaseError(f"allnav.treatment/pathway.yaml: {exc}") from exc
+    return load_table("allnav.treatment", "pathway.yaml", PathwayTable)
 
 
 def drug(drug_id: str) -> Drug:
