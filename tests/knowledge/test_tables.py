@@ -20,7 +20,7 @@ def test_missing_file_names_package_and_file() -> None:
 
 
 def test_unknown_key_is_refused_with_the_place() -> None:
-    with pytest.raises(KnowledgeBaseError, match="somewhere.yaml is malformed"):
+    with pytest.raises(KnowledgeBaseError, match=r"somewhere\.yaml is malformed"):
         validate_table({"source": "x", "typo": 1}, _Table, "somewhere.yaml")
 
 
