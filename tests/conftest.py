@@ -32,3 +32,19 @@ def kfeat() -> Callable[[str], dict[str, Any]]:
         return out
 
     return features
+
+
+#: A minimal section-4 diagnostic dict (B-ALL, Ph-negative, CNS1) for the care engines' tests.
+DIAG: dict[str, Any] = {
+    "diagnosis": {"value": "B-ALL"},
+    "lineage": {"value": "B"},
+    "ph_positive": {"value": False},
+    "cns_status": {"value": "CNS1", "substatus": None},
+    "genetic_risk": {"value": "standard"},
+}
+
+
+@pytest.fixture
+def diag() -> dict[str, Any]:
+    """A copy of :data:`DIAG` that a test may adjust."""
+    return dict(DIAG)
