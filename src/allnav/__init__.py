@@ -15,6 +15,7 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
+from allnav import accel
 from allnav._version import __version__
 from allnav.errors import (
     AllnavError,
@@ -25,6 +26,8 @@ from allnav.errors import (
     KnowledgeBaseError,
     UnitError,
 )
+
+accel.install()  # the compiled karyotype engine, when built and current (see allnav.accel)
 
 if TYPE_CHECKING:
     from allnav.assessment import assess

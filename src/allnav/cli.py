@@ -16,6 +16,7 @@ from typing import IO, Any
 import click
 import orjson
 
+from allnav import accel
 from allnav._version import __version__
 from allnav.errors import AllnavError
 
@@ -48,7 +49,9 @@ def _read_text(path: str) -> str:
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, prog_name="allnav")
+@click.version_option(
+    __version__, prog_name="allnav", message=f"%(prog)s %(version)s (karyotype engine: {accel.STATUS})"
+)
 def main() -> None:
     """allnav: decision support for adult acute lymphoblastic leukemia (not a medical device)."""
 

@@ -1,0 +1,138 @@
+"""The compiled build: used only when current, and giving the same results as pure Python."""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import subprocess
+import sys
+from pathlib import Path
+
+import engine_dump
+import orjson
+import pytest
+
+from allnav import accel
+
+DATA = Path(__file__).resolve().parents[1] / "cytogenetics" / "data"
+REQUIRED = os.environ.get("ALLNAV_ACCEL_REQUIRED") == "1"
+
+
+def _fake_build(tmp_path: Path, **changes: object) -> Path:
+    """A build directory whose manifest matches the current sources (extension files are empty stand-ins)."""
+    modules = {}
+    for m in accel.ACCEL_MODULES:
+        rel = m.replace(".", "/") + ".so"
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_bytes(b"")
+        modules[m] = [accel.source_hash(m), rel]
+    (tmp_path / "x__mypyc.so").write_bytes(b"")
+    manifest = {"modules": modules, "shared": {"x__mypyc": "x__mypyc.so"}, "python": accel._python_tag()}
+    manifest["compiler"] = "mypyc test"
+    manifest.update(changes)
+    (tmp_path / accel.MANIFEST).write_text(json.dumps(manifest), encoding="utf-8")
+    return tmp_path
+
+
+def test_a_current_build_is_used(tmp_path: Path) -> None:
+    files, status = accel.check(_fake_build(tmp_path))
+    assert status.startswith("compiled")
+    assert files is not None
+    assert set(files) == {*accel.ACCEL_MODULES, "x__mypyc"}
+
+
+def test_no_build_means_pure(tmp_path: Path) -> None:
+    files, status = accel.check(tmp_path)
+    assert files is None
+    assert status.startswith("pure (no compiled build")
+
+
+def test_one_changed_source_makes_the_whole_build_stale(tmp_path: Path) -> None:
+    build = _fake_build(tmp_path)
+    manifest = json.loads((build / accel.MANIFEST).read_text())
+    manifest["modules"]["allnav.cytogenetics.features"][0] = "0" * 64
+    (build / accel.MANIFEST).write_text(json.dumps(manifest))
+    files, status = accel.check(build)
+    assert files is None
+    assert "stale: features.py changed" in status
+
+
+def test_another_python_or_module_set_or_missing_file_means_pure(tmp_path: Path) -> None:
+    assert accel.check(_fake_build(tmp_path / "a", python="cpython-312-other"))[1].startswith(
+        "pure (compiled for"
+    )
+    assert accel.check(_fake_build(tmp_path / "b", modules={}))[1].startswith(
+        "pure (the compiled build covers"
+    )
+    build = _fake_build(tmp_path / "c")
+    (build / "x__mypyc.so").unlink()
+    assert "incomplete" in accel.check(build)[1]
+    (tmp_path / "d").mkdir()
+    (tmp_path / "d" / accel.MANIFEST).write_text("{not json")
+    assert accel.check(tmp_path / "d")[0] is None
+
+
+def test_accel_0_forces_pure_python(tmp_path: Path) -> None:
+    code = "import allnav, allnav.cytogenetics.scanner as s; print(allnav.accel.STATUS); print(s.__file__)"
+    env = {**os.environ, "ALLNAV_ACCEL": "0", "ALLNAV_ACCEL_DIR": str(_fake_build(tmp_path))}
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
+    status, file = out.stdout.splitlines()
+    assert status == "pure (ALLNAV_ACCEL=0)"
+    assert file.endswith("scanner.py")
+
+
+def _strings() -> list[str]:
+    """Every corpus, reject and golden-table string, plus seeded mutations of the corpus."""
+    texts = [
+        json.loads(line)["karyotype"]
+        for name in ("corpus.jsonl", "reject.jsonl", "public_sample.jsonl")
+        for line in (DATA / name).read_text(encoding="utf-8").splitlines()
+        if line.strip()
+    ]
+    for line in (DATA / "grammar_golden.tsv").read_text(encoding="utf-8").splitlines():
+        if line and not line.startswith("#"):
+            texts.append(line.split("\t")[1])
+    rng = random.Random(20261127)
+    alphabet = "0123456789XYpqtder(),;[]/+-~?.cmosidemslnx<> "
+    base = list(texts)
+    for _ in range(3000):
+        chars = list(rng.choice(base))
+        for _ in range(rng.randint(1, 3)):
+            i = rng.randrange(len(chars) + 1)
+            op = rng.random()
+            if op < 0.4 and chars:
+                del chars[min(i, len(chars) - 1)]
+            elif op < 0.8:
+                chars.insert(i, rng.choice(alphabet))
+            elif chars:
+                chars[min(i, len(chars) - 1)] = rng.choice(alphabet)
+        texts.append("".join(chars))
+    return texts
+
+
+def test_the_compiled_build_gives_the_same_results_as_pure_python() -> None:
+    files, status = accel.check(accel.accel_dir())
+    if files is None:
+        if REQUIRED:
+            pytest.fail(f"the compiled build is required here (ALLNAV_ACCEL_REQUIRED=1) but: {status}")
+        pytest.skip(status)
+    texts = _strings()
+    env = {**os.environ, "ALLNAV_ACCEL": "1"}
+    stdin = b"".join(orjson.dumps(t) + b"\n" for t in texts)
+    done = subprocess.run(
+        [sys.executable, str(Path(engine_dump.__file__))],
+        input=stdin,
+        env=env,
+        capture_output=True,
+        check=True,
+    )
+    lines = done.stdout.splitlines()
+    assert orjson.loads(lines[0])["status"].startswith("compiled")
+    assert len(lines) == len(texts) + 1
+    valid = 0
+    for text, line in zip(texts, lines[1:], strict=True):
+        expected = engine_dump.result(text)
+        valid += "features" in expected
+        assert orjson.loads(line) == orjson.loads(orjson.dumps(expected, option=orjson.OPT_SORT_KEYS)), text
+    assert valid > 500  # the comparison covers many valid strings, not only errors
