@@ -88,6 +88,23 @@ def test_assess_file_jsonl_keeps_order_and_reports_invalid_lines() -> None:
     assert rows[3]["case_id"] == "example-etp"
 
 
+def test_assess_file_refuses_non_object_and_blank_lines_by_line_number(tmp_path: Path) -> None:
+    good = (EXAMPLES / "etp-t-all.json").read_text().replace("\n", " ")
+    p = tmp_path / "cases.jsonl"
+    p.write_text("\n".join([good, "[1, 2]", "   ", "NaN", good]) + "\n", encoding="utf-8")
+    code, out = run("assess", "--file", str(p), "--json")
+    assert code == 0
+    rows = [json.loads(line) for line in out.splitlines()]
+    assert [r.get("case_id") for r in rows] == ["example-etp", None, None, None, "example-etp"]
+    assert [r["error"]["line"] for r in rows[1:4]] == [2, 3, 4]
+    assert rows[1]["error"]["message"] == "a case must be a JSON object"
+    assert rows[2]["error"]["message"] == "blank line"
+    assert rows[3]["error"]["type"] == "JSONDecodeError"
+    code, text = run("assess", "--file", str(p))  # the same lines for people
+    assert code == 0
+    assert text.count("example-etp") >= 2
+
+
 def test_invalid_case_gives_error_object_and_exit_zero(tmp_path: Path) -> None:
     p = tmp_path / "bad.json"
     p.write_text(json.dumps({"patient": {"id": "x"}, "marrow": {"blasts_pct": 140}}))
