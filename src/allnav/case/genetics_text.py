@@ -15,8 +15,7 @@ normalisation is noted), ``gene_alteration`` (``IKZF1 deletion``, ``TP53 p.R248Q
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, NamedTuple
 
 __all__ = ["ParsedFinding", "normalise_transcript", "read_finding"]
 
@@ -87,11 +86,13 @@ _PROTEIN = re.compile(r"^[A-Z]\d+(?:[A-Z*]|fs\S*|del|dup)$")
 # Written after a hyphen, these name a kind of mutation, never a fusion partner (FLT3-ITD, FLT3-TKD).
 _MUTATION_SUFFIXES = frozenset({"ITD", "TKD", "PTD"})
 _FUSION_TAIL = re.compile(r"\s+(?:fusion|rearrangement|transcript)$", re.I)
+_GENE_R = re.compile(r"[A-Z][A-Z0-9]*-r")
+# A fusion already written as gene::gene(::gene...) with no spaces (the usual case): each part matches _GENE_ANYCASE.
+_PLAIN_FUSION = re.compile(r"[A-Za-z][A-Za-z0-9]*(?:-\d+)?(?:::[A-Za-z][A-Za-z0-9]*(?:-\d+)?)+")
 
 
-@dataclass(frozen=True)
-class ParsedFinding:
-    """A finding text read into its parts; ``notes`` say what was normalised."""
+class ParsedFinding(NamedTuple):
+    """A finding text read into its parts; ``notes`` say what was normalised (immutable)."""
 
     finding: str
     kind: Kind
@@ -111,11 +112,13 @@ def _gene(token: str, notes: list[str]) -> str:
 
 def _split_fusion(text: str) -> list[str] | None:
     if "::" in text:
+        if _PLAIN_FUSION.fullmatch(text):
+            return text.split("::")
         parts = [p.strip() for p in text.split("::")]
-        return parts if all(_GENE_ANYCASE.match(p) for p in parts) and len(parts) >= 2 else None
+        return parts if all(map(_GENE_ANYCASE.match, parts)) and len(parts) >= 2 else None
     if "/" in text:
         parts = [p.strip() for p in text.split("/")]
-        return parts if len(parts) == 2 and all(_GENE_ANYCASE.match(p) for p in parts) else None
+        return parts if len(parts) == 2 and all(map(_GENE_ANYCASE.match, parts)) else None
     if "-" in text and " " not in text:
         if text.rsplit("-", 1)[1].upper() in _MUTATION_SUFFIXES:  # FLT3-ITD is a mutation, not a fusion
             return None
@@ -145,17 +148,24 @@ def _subtype(text: str, notes: list[str]) -> ParsedFinding:
     return ParsedFinding(label, "subtype", genes, label, tuple(notes))
 
 
+def _may_be_iscn(t: str) -> bool:
+    """False only when :data:`_ISCN` cannot match: each of its forms needs a '(' (``t(4;11)``), a ','
+    (``47,XY,+21``), a leading '+'/'-' (``+21``) or is six characters long (``iAMP21``)."""
+    return "(" in t or "," in t or t[:1] in ("+", "-") or len(t) == 6
+
+
 def read_finding(text: str, *, method: str | None = None, probability: float | None = None) -> ParsedFinding:
     """Read a finding's text; a classifier ``method`` or a ``probability`` makes it a subtype call."""
     notes: list[str] = []
     t = " ".join(text.split())
     if t.lower() in _SUBTYPES or probability is not None or (method and _CLASSIFIER.search(method)):
         return _subtype(t, notes)
-    if _ISCN.match(t):
+    if _may_be_iscn(t) and _ISCN.match(t):
         return ParsedFinding(t, "iscn", (), t)
-    if re.fullmatch(r"[A-Z][A-Z0-9]*-r", t):
+    if t.endswith("-r") and _GENE_R.fullmatch(t):
         return _gene_alteration(t, notes)
-    m = _COPIES.match(t)
+    spaced = " " in t  # t's only whitespace is single spaces
+    m = _COPIES.match(t) if spaced else None
     if m and _GENE_ANYCASE.match(m["gene"]):
         gene = _gene(m["gene"], notes)
         return ParsedFinding(f"{gene} copies", "copy_number", (gene,), "copies", tuple(notes))
@@ -163,9 +173,9 @@ def read_finding(text: str, *, method: str | None = None, probability: float | N
     if tail.upper() in _MUTATION_SUFFIXES and _GENE_ANYCASE.match(head):
         gene = _gene(head, notes)
         return ParsedFinding(f"{gene} {tail.upper()}", "gene_alteration", (gene,), tail.upper(), tuple(notes))
-    fusion = _split_fusion(_FUSION_TAIL.sub("", t))
+    fusion = _split_fusion(_FUSION_TAIL.sub("", t) if spaced else t)
     if fusion:
-        genes = tuple(_gene(g, notes) for g in fusion)
+        genes = tuple([_gene(g, notes) for g in fusion])
         normal = "::".join(genes)
         if "::" not in t:
             notes.append(f"{t!r} read as {normal!r} (HGNC fusion notation '::')")

@@ -137,6 +137,8 @@ def parse_marker_value(canonical: str, value: Any) -> MarkerValue | None:
 
     Raises :class:`MarkerTextError` for text that says nothing readable or a percent outside 0-100.
     """
+    if type(value) is str:  # the usual case, first
+        return _parse_text(canonical, value)
     if value is None:
         return None
     if isinstance(value, MarkerValue):

@@ -42,26 +42,33 @@ def read_panel(value: Any, path: str, problems: Problems) -> Any:
     out: dict[str, MarkerValue] = {}
     written: dict[str, str] = {}
     for name, raw in value.items():
-        if isinstance(name, int | float) and not isinstance(name, bool):
-            name = str(name)  # a YAML number key such as `7.1:` (NG2)
-        p = f"{path}.{name}"
-        if not isinstance(name, str) or not name.strip():
-            problems.add(p, "a marker name must be non-empty text", name, kind="type")
+        if type(name) is not str:
+            if isinstance(name, int | float) and not isinstance(name, bool):
+                name = str(name)  # a YAML number key such as `7.1:` (NG2)
+            elif not isinstance(name, str):
+                problems.add(f"{path}.{name}", "a marker name must be non-empty text", name, kind="type")
+                continue
+        if not name.strip():
+            problems.add(f"{path}.{name}", "a marker name must be non-empty text", name, kind="type")
             continue
         canonical, _known = canonical_marker(name)
         try:
             mv = parse_marker_value(canonical, raw)
         except MarkerTextError as exc:
             kind = "implausible" if exc.implausible else "invalid"
-            problems.add(p, str(exc), raw, kind=kind, accepted=exc.accepted)
+            problems.add(f"{path}.{name}", str(exc), raw, kind=kind, accepted=exc.accepted)
             continue
         except ValidationError as exc:
-            problems.add(p, f"not a marker value: {exc.errors()[0]['msg']}", raw, kind="type")
+            problems.add(f"{path}.{name}", f"not a marker value: {exc.errors()[0]['msg']}", raw, kind="type")
             continue
         if mv is None:
             continue
         if canonical in out and out[canonical] != mv:
-            problems.add(p, f"{name!r} and {written[canonical]!r} both name {canonical} but disagree", raw)
+            problems.add(
+                f"{path}.{name}",
+                f"{name!r} and {written[canonical]!r} both name {canonical} but disagree",
+                raw,
+            )
             continue
         out[canonical], written[canonical] = mv, name
     return out
@@ -69,15 +76,14 @@ def read_panel(value: Any, path: str, problems: Problems) -> Any:
 
 def finish_genetics(entry: dict[str, Any], path: str, problems: Problems) -> dict[str, Any]:
     """Fill ``kind``/``genes``/``alteration``/``notes`` from ``finding``; normalise result and transcript."""
-    notes: list[str] = list(entry.get("notes") or ())
+    given_notes = entry.get("notes")
+    notes: list[str] = list(given_notes) if given_notes else []
     result = entry.get("result")
-    if (
-        isinstance(result, str)
-        and result.strip().lower() in _RESULTS
-        and result != _RESULTS[result.strip().lower()]
-    ):
-        entry["result"] = _RESULTS[result.strip().lower()]
-        notes.append(f"result {result!r} read as {entry['result']!r}")
+    if isinstance(result, str):
+        normal = _RESULTS.get(result.strip().lower())
+        if normal is not None and result != normal:
+            entry["result"] = normal
+            notes.append(f"result {result!r} read as {normal!r}")
     transcript = entry.get("transcript")
     if isinstance(transcript, str):
         entry["transcript"] = normalise_transcript(transcript)
@@ -86,11 +92,14 @@ def finish_genetics(entry: dict[str, Any], path: str, problems: Problems) -> dic
     finding = entry.get("finding")
     if not isinstance(finding, str) or not finding.strip():
         return entry  # the model reports a missing/non-text finding
-    method = entry.get("method") if isinstance(entry.get("method"), str) else None
-    probability = entry.get("probability") if isinstance(entry.get("probability"), float | int) else None
-    parsed = read_finding(finding, method=method, probability=probability)
-    derived = {"kind": parsed.kind, "genes": parsed.genes, "alteration": parsed.alteration}
-    for name, value in derived.items():
+    method = entry.get("method")
+    probability = entry.get("probability")
+    parsed = read_finding(
+        finding,
+        method=method if isinstance(method, str) else None,
+        probability=probability if isinstance(probability, float | int) else None,
+    )
+    for name, value in (("kind", parsed.kind), ("genes", parsed.genes), ("alteration", parsed.alteration)):
         given = entry.get(name)
         if given is not None and (tuple(given) if isinstance(given, list) else given) != value:
             problems.add(
@@ -100,7 +109,7 @@ def finish_genetics(entry: dict[str, Any], path: str, problems: Problems) -> dic
     if parsed.finding != finding:
         entry["finding"] = parsed.finding
         entry.setdefault("written_as", finding)
-    entry["notes"] = tuple(dict.fromkeys([*notes, *parsed.notes]))
+    entry["notes"] = tuple(dict.fromkeys([*notes, *parsed.notes])) if notes or parsed.notes else ()
     return entry
 
 

@@ -63,7 +63,6 @@ def default_unit(key: str) -> str:
 
 
 @functools.cache
-@functools.cache
 def accepted_units(key: str) -> tuple[str, ...]:
     """Every UCUM code accepted for the quantity field ``key`` (default unit first)."""
     table = units_table()

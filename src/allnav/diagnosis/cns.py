@@ -34,7 +34,11 @@ def steinherz_bleyer_positive(csf_wbc: float, csf_rbc: float, blood_wbc: float, 
 def cns_status(case: Case, kb: KnowledgeBase, out: Out) -> dict[str, Any]:
     """The CNS status conclusion with ``substatus``."""
     pres, csf = case.presentation, case.csf
-    clinical = [k for k in ("cranial_nerve_palsy", "cns_mass") if getattr(pres, k) is True]
+    clinical = [
+        k
+        for k, v in (("cranial_nerve_palsy", pres.cranial_nerve_palsy), ("cns_mass", pres.cns_mass))
+        if v is True
+    ]
     if clinical:
         because = [f"presentation.{k} = true" for k in clinical] + [
             "clinical CNS disease, whatever the CSF counts"
@@ -48,8 +52,7 @@ def cns_status(case: Case, kb: KnowledgeBase, out: Out) -> dict[str, Any]:
             )
         )
         return kb.conclude(CLINICAL, "CNS3", because, substatus="CNS3c")
-    counts = (csf.wbc_per_ul, csf.rbc_per_ul, csf.blasts, csf.traumatic)
-    if all(v is None for v in counts):
+    if csf.wbc_per_ul is None and csf.rbc_per_ul is None and csf.blasts is None and csf.traumatic is None:
         out.need(LP_TEST, "CNS status is unknown: no CSF examination reported")
         return kb.conclude(STATUS, None, ["csf not examined"], substatus=None)
     if csf.blasts is None:

@@ -194,8 +194,14 @@ def _lineage(
 _RULE_OF = {"B": RULE_B, "T": RULE_T, "myeloid": RULE_MYELOID}
 
 
+_WORDS = {True: "criteria met", False: "criteria not met", None: "not evaluable"}
+
+
 def _word(v: bool | None) -> str:
-    return {True: "criteria met", False: "criteria not met", None: "not evaluable"}[v]
+    return _WORDS[v]
+
+
+_OTHERS = {"B": ("T", "myeloid"), "T": ("B", "myeloid"), "myeloid": ("B", "T")}
 
 
 def _mpal(
@@ -226,7 +232,7 @@ def _mpal(
         return kb.conclude(MPAL, True, [*because, "more than one lineage meets WHO criteria"], egil=egil)
     if value is None:
         return kb.conclude(MPAL, None, because, egil=egil)
-    others = {"B": ("T", "myeloid"), "T": ("B", "myeloid"), "myeloid": ("B", "T")}.get(value, ())
+    others = _OTHERS.get(value, ())
     open_ = [k for k in others if crit[k].met is None]
     for k in open_:
         out.need(_join(crit[k].missing), f"exclude MPAL ({value}/{k} lineage not evaluable)")

@@ -19,7 +19,7 @@ CD1A_CD8_CUTOFF = 5.0
 MPO_CUTOFF = 3.0
 
 
-@dataclass
+@dataclass(slots=True)
 class EtpCriteria:
     """The five C4 items, each True/False/None, with reasons and the markers still needed."""
 
@@ -119,5 +119,8 @@ def etp_criteria(p: Panel) -> EtpCriteria:
     return c
 
 
+_WORDS = {True: "met", False: "not met", None: "unknown"}
+
+
 def _word(v: bool | None) -> str:
-    return {True: "met", False: "not met", None: "unknown"}[v]
+    return _WORDS[v]

@@ -18,7 +18,7 @@ MONOCYTIC = ("NSE", "CD11c", "CD14", "CD64", "lysozyme")
 LINEAGE_MARKERS = ("CD19", "cCD79a", "cCD22", "CD22", "CD10", *T_MARKERS, "MPO", *MONOCYTIC)
 
 
-@dataclass
+@dataclass(slots=True)
 class Criterion:
     """One lineage test: the answer and the inputs it used."""
 
@@ -28,12 +28,15 @@ class Criterion:
 
 
 def _strong_any(p: Panel, names: tuple[str, ...]) -> bool | None:
-    calls = [p.strong(n) for n in names]
-    if any(c is True for c in calls):
-        return True
-    if all(c is None for c in calls):
-        return None
-    return False
+    """True when one of ``names`` is strong, None when none was tested, else False."""
+    strong = p.strong_calls
+    tested = False
+    for name in names:
+        call = strong.get(name)
+        if call:
+            return True
+        tested = tested or call is not None
+    return False if tested else None
 
 
 def b_criterion(p: Panel) -> Criterion:
@@ -41,9 +44,10 @@ def b_criterion(p: Panel) -> Criterion:
     lines = [p.describe("CD19")]
     n = 0
     tested = 0
+    values = p.values
     for names in B_SUPPORT:
         call = _strong_any(p, names)
-        shown = [p.describe(x) for x in names if x in p.values] or [f"{names[0]} not reported"]
+        shown = [p.describe(x) for x in names if x in values] or [f"{names[0]} not reported"]
         lines.extend(shown)
         if call is not None:
             tested += 1
@@ -68,13 +72,14 @@ def b_criterion(p: Panel) -> Criterion:
 
 def t_criterion(p: Panel, *, strict: bool) -> Criterion:
     """T lineage: cytoplasmic or surface CD3; for MPAL (strict) cCD3 must be strong (C1, C2, B3)."""
-    shown = [p.describe(n) for n in T_MARKERS if n in p.values]
-    calls = {n: p.positive(n) for n in T_MARKERS}
-    if all(c is None for c in calls.values()):
+    positive = p.calls
+    calls = [positive.get(n) for n in T_MARKERS]  # cCD3, sCD3, CD3: each True / False / None
+    if calls.count(None) == len(calls):
         return Criterion(None, ["cCD3/sCD3 not reported"], ["cCD3"])
-    if not any(calls.values()):
+    shown = [p.describe(n) for n in T_MARKERS if n in p.values]
+    if True not in calls:
         return Criterion(False, shown)
-    if not strict or calls["sCD3"] or p.strong("cCD3") or p.strong("CD3"):
+    if not strict or calls[1] or p.strong("cCD3") or p.strong("CD3"):
         how = "strong cCD3 or sCD3 (MPAL criterion)" if strict else "CD3 expressed (no intensity needed)"
         return Criterion(True, [*shown, how])
     return Criterion(False, [*shown, "only dim/weak cCD3: too weak to assign T lineage in MPAL"])
@@ -83,7 +88,8 @@ def t_criterion(p: Panel, *, strict: bool) -> Criterion:
 def myeloid_criterion(p: Panel) -> Criterion:
     """Myeloid: MPO positive, or monocytic differentiation (>= 2 of NSE, CD11c, CD14, CD64, lysozyme)."""
     lines = [p.describe("MPO")]
-    mono = [n for n in MONOCYTIC if p.positive(n)]
+    positive = p.calls
+    mono = [n for n in MONOCYTIC if positive.get(n)]
     if mono:
         lines.append(f"monocytic markers positive: {', '.join(mono)} ({len(mono)}; >= 2 needed)")
     mpo = p.positive("MPO")
@@ -122,17 +128,20 @@ def aul_criterion(p: Panel) -> Criterion:
 
 def markers_available(p: Panel) -> bool:
     """Whether any lineage-defining marker was reported (else the lab's reported lineage is used)."""
-    return any(p.tested(n) for n in LINEAGE_MARKERS)
+    values = p.values
+    return any(p.tested(n) for n in LINEAGE_MARKERS if n in values)
 
 
 def egil_scores(p: Panel, points: Mapping[str, Mapping[str, float]]) -> dict[str, float]:
     """EGIL 1995 points per lineage (historical; positivity by the lab call or the EGIL % convention)."""
+    hits = {name for name, call in p.calls.items() if call}
+    if not hits.isdisjoint(T_MARKERS):
+        hits.add("CD3")  # EGIL's CD3: cytoplasmic or surface
     out: dict[str, float] = {}
     for lin, table in points.items():
         total = 0.0
         for name, pts in table.items():
-            hit = any(p.positive(n) for n in T_MARKERS) if name == "CD3" else p.positive(name)
-            if hit:
+            if name in hits:
                 total += pts
         out[lin] = total
     return out

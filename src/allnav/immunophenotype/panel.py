@@ -81,6 +81,16 @@ def _lookup() -> dict[str, MarkerInfo]:
     return marker_table().lookup()
 
 
+@functools.cache
+def _exact() -> dict[str, MarkerInfo]:
+    """Each accepted spelling exactly as listed -> its row: names already canonical skip :func:`_key`.
+
+    ``_lookup()[_key(s)]`` is the row of every listed spelling ``s`` (spellings are unique after
+    :func:`_key`), so this gives the same row for those names.
+    """
+    return {spelling: m for m in marker_table().markers for spelling in (m.name, *m.aliases)}
+
+
 def fmt(x: float) -> str:
     """A number as people write it: 20.0 -> '20', 19.9 -> '19.9'."""
     return f"{x:g}"
@@ -88,48 +98,69 @@ def fmt(x: float) -> str:
 
 @dataclass(frozen=True)
 class Panel:
-    """The case's immunophenotype, canonicalised."""
+    """The case's immunophenotype, canonicalised.
+
+    The per-marker calls (:meth:`positive`, :meth:`strong`) are made once, when the panel is built;
+    :meth:`describe` texts once, when first asked for (the panel is immutable).
+    """
 
     values: Mapping[str, MarkerValue]
     written_as: Mapping[str, str]
     info: Mapping[str, MarkerInfo]
     unknown: tuple[str, ...]
     notes: tuple[str, ...]
-    #: each reported marker's positive call (:meth:`positive`), made once
-    _positive: Mapping[str, bool | None] = field(init=False, repr=False, compare=False)
+    #: each reported marker's positive call (:meth:`positive`), by canonical name
+    calls: dict[str, bool | None] = field(init=False, repr=False, compare=False)
+    #: each reported marker's strong call (:meth:`strong`), by canonical name
+    strong_calls: dict[str, bool | None] = field(init=False, repr=False, compare=False)
+    #: :meth:`describe` texts made so far
+    _described: dict[str, str] = field(init=False, repr=False, compare=False, default_factory=dict)
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "_positive", {name: self._call(name) for name in self.values})
+        positive: dict[str, bool | None] = {}
+        strong: dict[str, bool | None] = {}
+        for name, v in self.values.items():
+            call = v.positive
+            if call is None and v.percent is not None:
+                call = v.percent >= self._cutoff(name)
+            positive[name] = call
+            strong[name] = None if call is None else call and v.intensity not in ("dim", "weak")
+        object.__setattr__(self, "calls", positive)
+        object.__setattr__(self, "strong_calls", strong)
 
     @classmethod
     def of(cls, markers: Mapping[str, MarkerValue]) -> Panel:
         """Canonicalise the case's markers; unknown names are kept aside, duplicates noted."""
-        lookup = _lookup()
+        exact, lookup = _exact(), _lookup()
         values: dict[str, MarkerValue] = {}
         written: dict[str, str] = {}
         info: dict[str, MarkerInfo] = {}
         unknown: list[str] = []
         notes: list[str] = []
         for name, value in markers.items():
-            row = lookup.get(_key(name))
+            row = exact.get(name)
+            if row is None:
+                row = lookup.get(_key(name))
             if row is None:
                 unknown.append(name)
                 continue
-            if row.name in values:
-                notes.append(f"{name} and {written[row.name]} both name {row.name}; the first is used")
+            canonical = row.name
+            if canonical in values:
+                notes.append(f"{name} and {written[canonical]} both name {canonical}; the first is used")
                 continue
-            if row.name != name:
-                notes.append(f"marker {name!r} read as {row.name}")
-            values[row.name] = value
-            written[row.name] = name
-            info[row.name] = row
+            if canonical != name:
+                notes.append(f"marker {name!r} read as {canonical}")
+            values[canonical] = value
+            written[canonical] = name
+            info[canonical] = row
         if "CD3" in values:
             notes.append("CD3 given without c/s prefix: counts for T lineage, not as surface CD3 for staging")
         return cls(values, written, info, tuple(unknown), tuple(notes))
 
     def tested(self, name: str) -> bool:
         """Whether the marker was reported at all (with a readable call or percentage)."""
-        return self.positive(name) is not None or self.percent(name) is not None
+        v = self.values.get(name)
+        return v is not None and (self.calls[name] is not None or v.percent is not None)
 
     def percent(self, name: str) -> float | None:
         """% of blasts positive, when the lab gave one."""
@@ -138,29 +169,15 @@ class Panel:
 
     def positive(self, name: str) -> bool | None:
         """Positive call: the lab's own, else the EGIL percentage convention, else None."""
-        return self._positive.get(name)
-
-    def _call(self, name: str) -> bool | None:
-        v = self.values.get(name)
-        if v is None:
-            return None
-        if v.positive is not None:
-            return v.positive
-        if v.percent is None:
-            return None
-        return v.percent >= self._cutoff(name)
+        return self.calls.get(name)
 
     def strong(self, name: str) -> bool | None:
         """Positive and not qualified as dim/weak (None when not tested)."""
-        pos = self.positive(name)
-        if pos is None:
-            return None
-        return pos and not self.dim(name)
+        return self.strong_calls.get(name)
 
     def dim(self, name: str) -> bool:
         """Positive with a dim/weak qualifier."""
-        v = self.values.get(name)
-        return v is not None and v.intensity in ("dim", "weak") and self.positive(name) is True
+        return self.calls.get(name) is True and not self.strong_calls[name]
 
     def _cutoff(self, name: str) -> float:
         pos = marker_table().positivity
@@ -170,10 +187,19 @@ class Panel:
 
     def describe(self, name: str) -> str:
         """``'CD5 = 30 (30% of blasts; positive by the EGIL >= 20% convention)'`` style text."""
+        text = self._described.get(name)
+        if text is None:
+            text = self._described[name] = self._describe(name)
+        return text
+
+    def _describe(self, name: str) -> str:
         v = self.values.get(name)
         if v is None:
             return f"{name} not reported"
-        label = name if self.written_as.get(name, name) == name else f"{name} (as {self.written_as[name]})"
+        written = self.written_as[name]
+        label = name if written == name else f"{name} (as {written})"
+        if v.percent is None and v.intensity is None:  # the usual 'pos' / 'neg'
+            return f"{label} = {v.raw} (intensity not stated)" if v.positive else f"{label} = {v.raw}"
         parts = []
         if v.percent is not None:
             parts.append(f"{fmt(v.percent)}% of blasts")

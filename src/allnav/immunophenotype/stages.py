@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from allnav.immunophenotype.panel import Panel
 
 
-@dataclass
+@dataclass(slots=True)
 class Finding:
     """A value with its reasons and the markers that would settle it."""
 
