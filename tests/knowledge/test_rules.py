@@ -66,6 +66,12 @@ def test_conclusion_carries_rule_identity_and_sources() -> None:
     }
     with pytest.raises(KnowledgeBaseError):
         kb.rule("test.alpha.two")
+    with pytest.raises(KnowledgeBaseError, match=r"test\.alpha\.two"):
+        kb.conclude("test.alpha.two", 1, because=[])
+    plain = kb.conclude("test.alpha.one", None, because=iter(["a"]))
+    assert plain["because"] == ["a"]
+    assert "severity" not in plain
+    assert plain["sources"] is not c["sources"]  # each conclusion owns its lists
 
 
 def test_shipped_knowledge_base_loads_and_every_rule_is_cited() -> None:
