@@ -3,9 +3,8 @@ abnormality count, complex flag, recurrent abnormalities with evidence spans, an
 
 from __future__ import annotations
 
-from bisect import bisect_right
 from collections.abc import Sequence
-from typing import Any, NamedTuple
+from typing import Any, Final
 
 from allnav.cytogenetics.model import Abnormality, CellLine, ParsedKaryotype, Span
 from allnav.cytogenetics.recurrent import (
@@ -34,22 +33,27 @@ PLOIDY_BANDS: tuple[tuple[int, str], ...] = (
     (68, "near_triploid"),
     (81, "near_tetraploid"),
 )
-COMPLEX_THRESHOLD = 5
-COMPLEX_CONVENTION = (
+COMPLEX_THRESHOLD: Final = 5
+COMPLEX_CONVENTION: Final = (
     f"NCCN ALL v2.2026: >= {COMPLEX_THRESHOLD} acquired stemline abnormalities (each gain, loss, marker or "
     "structural change counts 1; constitutional not counted); gains of a high-hyperdiploid (51-67) "
     f"stemline are not counted, so high hyperdiploidy alone is not complex in ALL [{COMPLEX_RULE}]"
 )
 
 
-_KEY_ORDER = {key: i for i, key in enumerate(RECURRENT_KEYS)}
-_BAND_LOWS = tuple(low for low, _ in PLOIDY_BANDS)
-_BAND_NAMES = tuple(name for _, name in PLOIDY_BANDS)
+_KEY_ORDER: Final = {key: i for i, key in enumerate(RECURRENT_KEYS)}
+#: every recurrent flag false; copied per karyotype (a dict copy is cheaper than ``dict.fromkeys``)
+_NO_RECURRENT: Final[dict[str, bool]] = dict.fromkeys(RECURRENT_KEYS, False)
+_BAND_LOWS: Final = tuple(low for low, _ in PLOIDY_BANDS)
+_BAND_NAMES: Final = tuple(name for _, name in PLOIDY_BANDS)
 
 
 def ploidy_class(count: int) -> str:
     """Contract ploidy class of a chromosome count (``46`` -> ``"diploid"``)."""
-    return _BAND_NAMES[max(bisect_right(_BAND_LOWS, count) - 1, 0)]
+    i = len(_BAND_LOWS) - 1
+    while i > 0 and count < _BAND_LOWS[i]:  # the highest band starting at or below the count
+        i -= 1
+    return _BAND_NAMES[i]
 
 
 def is_constitutional(a: Abnormality) -> bool:
@@ -69,7 +73,7 @@ def count_of(a: Abnormality) -> int:
     return a.copies
 
 
-_NO_FLAGS: tuple[str, ...] = ()
+_NO_FLAGS: Final[tuple[str, ...]] = ()
 
 
 def describe(a: Abnormality) -> tuple[dict[str, Any], Sequence[str]]:
@@ -92,8 +96,13 @@ def describe(a: Abnormality) -> tuple[dict[str, Any], Sequence[str]]:
         type_ = core.type if core is not None else kind
         chroms = []
         found: list[str] = []
-        skip = constitutional_component(a)
-        for r in components(a):
+        if derivations or core is None or core.constitutional:
+            skip = constitutional_component(a)
+            parts = components(a)
+        else:  # the common case, one rearrangement: the two calls inlined
+            skip = None
+            parts = (core,)
+        for r in parts:
             names = [c if c.isdigit() else chromosome_name(c) for c in r.chromosomes]
             for name in names:
                 if name not in chroms:
@@ -124,11 +133,9 @@ def abnormality_dict(a: Abnormality) -> dict[str, Any]:
     return describe(a)[0]
 
 
-class _Clone(NamedTuple):
-    line: CellLine
-    items: tuple[Abnormality, ...]
-    sex: str | None
-    normal: bool
+#: a clone: (cell line, its full list of abnormalities, its sex chromosomes, normal?); a plain tuple, built
+#: and read faster than a NamedTuple
+_Clone = tuple[CellLine, tuple[Abnormality, ...], str | None, bool]
 
 
 def _only_constitutional(items: tuple[Abnormality, ...]) -> bool:
@@ -182,9 +189,10 @@ def resolve_clones(k: ParsedKaryotype, warnings: list[str]) -> list[_Clone]:
         sex = line.sex
         if base is not None:
             copies = line.reference_copies  # 94,sdl1x2: the referenced clone doubled
-            items = base.items * copies + items if copies != 1 else base.items + items
-            if sex is None and base.sex is not None:
-                sex = base.sex * copies
+            _, base_items, base_sex, _ = base
+            items = base_items * copies + items if copies != 1 else base_items + items
+            if sex is None and base_sex is not None:
+                sex = base_sex * copies
         normal = (
             ref is None
             and line.ploidy in (None, 2)
@@ -192,7 +200,7 @@ def resolve_clones(k: ParsedKaryotype, warnings: list[str]) -> list[_Clone]:
             and (line.chromosome_count == (46, 46) or bool(items) or _constitutional_sex_count(line))
             and _only_constitutional(items)
         )
-        clone = _Clone(line, items, sex, normal)
+        clone = (line, items, sex, normal)
         clones.append(clone)
         if not normal:
             (sidelines if ref is not None else stemlines).append(clone)
@@ -215,7 +223,7 @@ def _level(count: int, ploidy: int | None) -> int:
     return 23 * round(count / 23)
 
 
-_SEX_ONLY = (("X",), ("Y",))
+_SEX_ONLY: Final = (("X",), ("Y",))
 
 
 def _net_change(items: tuple[Abnormality, ...]) -> tuple[int, int, int, int] | None:
@@ -263,15 +271,15 @@ def count_warning(index: int, clone: _Clone) -> str | None:
     81-103 tetraploid), the diploid level also being accepted; listed sex chromosome gains/losses may or
     may not already be reflected in the sex chromosome field (``45,X,-Y`` and ``47,XY,+X`` both occur).
     """
-    line = clone.line
+    line, items, sex, _ = clone
     if line.doubled_count:
         return None
-    net = _net_change(clone.items)
+    net = _net_change(items)
     if net is None:
         return None
     auto_lo, auto_hi, sex_net, sex_struct = net
     lo, hi = line.chromosome_count
-    sex_len = len(clone.sex or "")
+    sex_len = len(sex or "")
     if line.ploidy is None and sex_net == 0 and sex_struct == 0 and 35 <= lo <= 57:  # the common case
         base = 44 + sex_len
         if base + auto_lo <= hi and lo <= base + auto_hi:
@@ -313,11 +321,11 @@ def compute(k: ParsedKaryotype, original: str, notes: tuple[str, ...]) -> dict[s
     clones = resolve_clones(k, warnings)
     stem_i = 0
     for i, c in enumerate(clones):
-        if not c.normal:
+        if not c[3]:  # the first abnormal clone
             stem_i = i
             break
-    stem = clones[stem_i]
-    lo, hi = stem.line.chromosome_count
+    stem_line, stem_items, stem_sex, stem_normal = clones[stem_i]
+    lo, hi = stem_line.chromosome_count
     modal: int | list[int] = lo if lo == hi else [lo, hi]
     basis = (lo + hi) // 2
     if lo != hi:
@@ -330,7 +338,7 @@ def compute(k: ParsedKaryotype, original: str, notes: tuple[str, ...]) -> dict[s
     evidence: dict[str, list[tuple[Span, str]]] = {}
     clone_dicts: list[dict[str, Any]] = []
     for i, c in enumerate(clones):
-        line = c.line
+        line = c[0]
         w = count_warning(i, c)
         if w:
             warnings.append(w)
@@ -349,7 +357,7 @@ def compute(k: ParsedKaryotype, original: str, notes: tuple[str, ...]) -> dict[s
                 "text": line.text,
                 "cells": line.cells,
                 "chromosome_count": lo_c if lo_c == hi_c else [lo_c, hi_c],
-                "role": "normal" if c.normal else ("stemline" if i == stem_i else "sideline"),
+                "role": "normal" if c[3] else ("stemline" if i == stem_i else "sideline"),
                 "abnormalities": abn_dicts,
                 "reference": line.reference,
                 "composite": line.composite,
@@ -361,23 +369,26 @@ def compute(k: ParsedKaryotype, original: str, notes: tuple[str, ...]) -> dict[s
     hyper = 51 <= basis <= 67
     abn_count = complex_count = 0
     stem_dicts: list[dict[str, Any]] = []
-    if not stem.normal:
+    if not stem_normal:
         own = clone_dicts[stem_i]["abnormalities"]
-        inherited = len(stem.items) - len(own)
-        for j, a in enumerate(stem.items):
-            if a.kind == "inc" or is_constitutional(a):
+        inherited = len(stem_items) - len(own)
+        for j, a in enumerate(stem_items):
+            kind = a.kind
+            if kind == "inc" or (a.constitutional and len(a.derivations) < 2):  # is_constitutional, inlined
                 continue
-            n = count_of(a)
+            counted = a.count_range  # count_of, inlined
+            n = 1 if kind == "dmin" else counted[0] * a.copies if counted else a.copies
             abn_count += n
-            if not (hyper and a.kind == "numerical" and a.sign == "+"):
+            if not (hyper and kind == "numerical" and a.sign == "+"):
                 complex_count += n
             stem_dicts.append(dict(own[j - inherited]) if j >= inherited else describe(a)[0])
 
-    iamp = iamp21_evidence(k.set_aside)
+    aside = k.set_aside
+    iamp = iamp21_evidence(aside)
     if iamp:
         evidence["iamp21"] = iamp
     if hyper or basis < 44:
-        count_ev = [(_count_span(stem.line), stem.line.text.split(",", 1)[0])]
+        count_ev = [(_count_span(stem_line), stem_line.text.split(",", 1)[0])]
         for key, cond in (
             ("high_hyperdiploid", hyper),
             ("hypodiploid_lt44", basis < 44),
@@ -386,29 +397,31 @@ def compute(k: ParsedKaryotype, original: str, notes: tuple[str, ...]) -> dict[s
         ):
             if cond:
                 evidence[key] = count_ev
-    recurrent = dict.fromkeys(RECURRENT_KEYS, False)
+    recurrent = _NO_RECURRENT.copy()
     for key in evidence:
         recurrent[key] = True
+    keys = list(evidence)
+    if len(keys) > 1:  # contract order (no sort call for the usual zero or one key)
+        keys.sort(key=_KEY_ORDER.__getitem__)
     return {
         "input": original,
         "valid": True,
         "error": None,
         "modal_number": modal,
         "ploidy_class": ploidy_class(basis),
-        "sex_chromosomes": stem.sex,
+        "sex_chromosomes": stem_sex,
         "clone_count": len(clones),
-        "normal": stem.normal,  # the stemline is the first abnormal clone, if any
+        "normal": stem_normal,  # the stemline is the first abnormal clone, if any
         "abnormality_count": abn_count,
         "complex": complex_count >= COMPLEX_THRESHOLD,
         "recurrent": recurrent,
         "clones": clone_dicts,
         "recurrent_evidence": {
-            key: [{"span": list(span), "text": text} for span, text in evidence[key]]
-            for key in sorted(evidence, key=_KEY_ORDER.__getitem__)
+            key: [{"span": list(span), "text": text} for span, text in evidence[key]] for key in keys
         },
         "warnings": warnings,
         "normalised": list(notes),
-        "set_aside": k.set_aside.to_dict() if k.set_aside else None,
+        "set_aside": aside.to_dict() if aside else None,
         "complex_convention": COMPLEX_CONVENTION,
         "abnormalities": stem_dicts,
     }

@@ -9,8 +9,7 @@ True
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, Final
 
 from allnav.cytogenetics.features import compute
 from allnav.cytogenetics.formatting import format_karyotype
@@ -22,7 +21,7 @@ from allnav.cytogenetics.scanner import scan
 from allnav.errors import KaryotypeSyntaxError
 
 #: Feature keys that are null for an invalid karyotype (``features_of``).
-FEATURE_KEYS = (
+FEATURE_KEYS: Final = (
     "modal_number",
     "ploidy_class",
     "sex_chromosomes",
@@ -41,13 +40,49 @@ FEATURE_KEYS = (
 )
 
 
-@dataclass(frozen=True)
 class Karyotype:
-    """A parsed karyotype: the original text, what normalisation changed, and the cell lines."""
+    """A parsed karyotype: the original text, what normalisation changed, and the cell lines.
 
-    input: str
-    parsed: ParsedKaryotype
-    normalised: tuple[str, ...] = ()
+    Immutable, compared and hashed by value like a frozen dataclass; its fields are read-only properties
+    (a frozen dataclass's ``__init__`` costs more than normalising a common karyotype).
+    """
+
+    __slots__ = ("_input", "_normalised", "_parsed")
+
+    def __init__(self, input: str, parsed: ParsedKaryotype, normalised: tuple[str, ...] = ()) -> None:
+        self._input = input
+        self._parsed = parsed
+        self._normalised = normalised
+
+    @property
+    def input(self) -> str:
+        """The text as given."""
+        return self._input
+
+    @property
+    def parsed(self) -> ParsedKaryotype:
+        """The grammar-level result."""
+        return self._parsed
+
+    @property
+    def normalised(self) -> tuple[str, ...]:
+        """What normalisation changed, in plain words."""
+        return self._normalised
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Karyotype):
+            return NotImplemented
+        return (self._input, self._parsed, self._normalised) == (
+            other._input,
+            other._parsed,
+            other._normalised,
+        )
+
+    def __hash__(self) -> int:
+        return hash((self._input, self._parsed, self._normalised))
+
+    def __repr__(self) -> str:
+        return f"Karyotype(input={self._input!r}, parsed={self._parsed!r}, normalised={self._normalised!r})"
 
     @property
     def cell_lines(self) -> tuple[CellLine, ...]:
@@ -61,11 +96,11 @@ class Karyotype:
 
     def features(self) -> dict[str, Any]:
         """The contract section-2 feature dict (computed afresh on each call)."""
-        return compute(self.parsed, self.input, self.normalised)
+        return compute(self._parsed, self._input, self._normalised)
 
     def format(self) -> str:
         """Canonical ISCN text; ``parse_karyotype(k.format())`` has the same features."""
-        return format_karyotype(self.parsed)
+        return format_karyotype(self._parsed)
 
 
 def _check_length(text: str) -> None:

@@ -18,45 +18,69 @@ C-level checks; one-to-one replacements keep offsets a constant shift; only the 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from typing import Final
 
 #: Inputs longer than this are refused (K004) before any parsing.
-MAX_INPUT_LENGTH = 10_000
+MAX_INPUT_LENGTH: Final = 10_000
 
-_LABEL = re.compile(
+_LABEL: Final = re.compile(
     r"\s*(?:ISCN|karyotype|cytogenetics)(?:\s*\(?(?:19|20)[0-9]{2}\)?)?\s*(?:result)?\s*[:=]\s*",
     re.IGNORECASE,
 )
-_TAIL = re.compile(r"(?:\.\s*|\s+)(?=(?:nuc\s?ish|ish|arr|rsa|mlpa)\b)", re.IGNORECASE)
-_INVISIBLE = re.compile("[\ufeff\u200b\u200c\u200d\u2060]")
-_DASHES = dict.fromkeys("\u2010\u2011\u2012\u2013\u2014\u2212\ufe63\uff0d", "-")
-_OTHER = {"\u223c": "~", "\uff5e": "~", "\u2192": "->", "\uff1b": ";", "\uff0c": ",", "\u00d7": "x"}
-_SEPARATORS = frozenset(",/;:")
-_SPACE = re.compile(r"\s")
+_TAIL: Final = re.compile(r"(?:\.\s*|\s+)(?=(?:nuc\s?ish|ish|arr|rsa|mlpa)\b)", re.IGNORECASE)
+_INVISIBLE: Final = re.compile("[\ufeff\u200b\u200c\u200d\u2060]")
+_DASHES: Final = dict.fromkeys("\u2010\u2011\u2012\u2013\u2014\u2212\ufe63\uff0d", "-")
+_OTHER: Final = {"\u223c": "~", "\uff5e": "~", "\u2192": "->", "\uff1b": ";", "\uff0c": ",", "\u00d7": "x"}
+_SEPARATORS: Final = frozenset(",/;:")
+_SPACE: Final = re.compile(r"\s")
 _ONE_TO_ONE = {ord(k): v for k, v in {**_DASHES, **_OTHER}.items() if len(v) == 1}
-_SPECIAL = re.compile(r"\s|[" + re.escape("".join({**_DASHES, **_OTHER})) + "]")
-_ONE_TO_ONE_PAIRS = tuple((chr(c), v) for c, v in _ONE_TO_ONE.items())
-_LONE_C = re.compile(r"\??c(?![a-z])")
-_PUNCT = frozenset(",/;:()[]<>.~+-")
-_WORDS_BEFORE_SPACE = ("cp", "mos", "chi")
+_SPECIAL: Final = re.compile(r"\s|[" + re.escape("".join({**_DASHES, **_OTHER})) + "]")
+_ONE_TO_ONE_PAIRS: Final = tuple((chr(c), v) for c, v in _ONE_TO_ONE.items())
+_LONE_C: Final = re.compile(r"\??c(?![a-z])")
+_PUNCT: Final = frozenset(",/;:()[]<>.~+-")
+_WORDS_BEFORE_SPACE: Final = ("cp", "mos", "chi")
 #: ISCN's running-text short form of an isochromosome, e.g. i(17q), i(Xq) (not ider, not idic)
-_SHORT_ISO = re.compile(r"(?<![a-z])(i)\(([0-9]{1,2}|X|Y)([pq])(?=\))")
+_SHORT_ISO: Final = re.compile(r"(?<![a-z])(i)\(([0-9]{1,2}|X|Y)([pq])(?=\))")
 #: one-to-one case repairs: ``<4N>`` (ploidy level) and ``46,xx`` (sex chromosomes after a count)
-_UPPER_PLOIDY = re.compile(r"<[1-9]?N>")
-_LOWER_SEX = re.compile(
+_UPPER_PLOIDY: Final = re.compile(r"<[1-9]?N>")
+_LOWER_SEX: Final = re.compile(
     r"(?<![0-9A-Za-z])([0-9]{1,3}(?:[~-][0-9]{1,3})?(?:<[1-9]?[nN]>)?,)([XYxy]*[xy][XYxy]*)(?=[,\[/.]|$)"
 )
 
 
-@dataclass(frozen=True, slots=True)
 class Normalised:
-    """The text to parse, the offset of each of its characters in the original, and what changed."""
+    """The text to parse, the offset of each of its characters in the original, and what changed.
 
-    original: str
-    text: str
-    offsets: tuple[int, ...] | None
-    shift: int
-    notes: tuple[str, ...]
+    Immutable (``Final`` attributes; read-only in the compiled build). A plain class rather than a frozen
+    dataclass: a frozen dataclass's ``__init__`` sets each field through ``object.__setattr__``, which
+    cost more than the rest of normalising a common karyotype.
+    """
+
+    __slots__ = ("notes", "offsets", "original", "shift", "text")
+
+    def __init__(
+        self, original: str, text: str, offsets: tuple[int, ...] | None, shift: int, notes: tuple[str, ...]
+    ) -> None:
+        self.original: Final = original
+        self.text: Final = text
+        self.offsets: Final = offsets
+        self.shift: Final = shift
+        self.notes: Final = notes
+
+    def _key(self) -> tuple[str, str, tuple[int, ...] | None, int, tuple[str, ...]]:
+        return (self.original, self.text, self.offsets, self.shift, self.notes)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Normalised) and self._key() == other._key()
+
+    def __hash__(self) -> int:
+        return hash(self._key())
+
+    def __repr__(self) -> str:
+        return (
+            f"Normalised(original={self.original!r}, text={self.text!r}, offsets={self.offsets!r}, "
+            f"shift={self.shift!r}, notes={self.notes!r})"
+        )
 
     def orig(self, i: int) -> int:
         """Offset in the original input of offset ``i`` of the normalised text (end offsets allowed)."""
@@ -73,6 +97,26 @@ class Normalised:
         return self.orig(i - 1) + 1 if i > 0 else self.orig(0)
 
 
+def _has_space(text: str) -> bool:
+    """``_SPACE.search(text) is not None`` (``\\s`` and ``str.split`` share CPython's whitespace test): the
+    first whitespace-separated word is the whole text exactly when the text has no whitespace."""
+    words = text.split(None, 1)
+    return len(words[0]) != len(text) if words else text != ""
+
+
+def _tail(text: str) -> re.Match[str] | None:
+    """``_TAIL.search(text)``, searched only when it can match: the tail begins with '.' or whitespace, and
+    its word holds "ish", "arr", "rsa" or "mlpa" in some case (besides their own capitals, only U+0130,
+    U+0131 and U+017F match these letters case-insensitively; with them present the search is made)."""
+    if "." not in text and not _has_space(text):
+        return None
+    if "\u0130" not in text and "\u0131" not in text and "\u017f" not in text:
+        low = text.lower()
+        if "ish" not in low and "arr" not in low and "rsa" not in low and "mlpa" not in low:
+            return None
+    return _TAIL.search(text)
+
+
 def _has_short_isochromosome(text: str) -> bool:
     return ("q)" in text or "p)" in text) and _SHORT_ISO.search(text) is not None
 
@@ -86,7 +130,7 @@ def _case_repaired(original: str) -> Normalised:
 
     Only the karyotype part is repaired (not a trailing in situ/array result); the notes name positions.
     """
-    tail_m = _TAIL.search(original)
+    tail_m = _tail(original)
     end = tail_m.start() if tail_m is not None else len(original)
     chars = list(original)
     notes: list[str] = []
@@ -114,7 +158,7 @@ def _normalise(original: str) -> Normalised:
     if (
         original[:1].isdigit()
         and original[-1:] != "."
-        and _SPACE.search(original) is None
+        and not _has_space(original)
         and not _has_short_isochromosome(original)
     ):
         if original.isascii():
@@ -134,14 +178,14 @@ def _normalise(original: str) -> Normalised:
         notes.append(f"removed the leading label {original[start : m.end()].strip()!r}")
         start = m.end()
     body = original[start:end]
-    tail_m = _TAIL.search(body)
+    tail_m = _tail(body)
     head_end = tail_m.start() + start if tail_m else end
     head = original[start:head_end]
     if tail_m is None and head.endswith(".") and len(head) > 1:
         notes.append("removed a trailing full stop")
         head_end -= 1
         head = head[:-1]
-    if _SPACE.search(head) is None and "\u2192" not in head and not _has_short_isochromosome(head):
+    if not _has_space(head) and "\u2192" not in head and not _has_short_isochromosome(head):
         # fast path: every change keeps the length, so offsets stay a constant shift
         if not head.isascii():
             head, replacement_notes = _replace_one_to_one(original, start, head_end)
@@ -233,7 +277,7 @@ def _same_length(original: str) -> Normalised:
 
     A trailing in situ/array result keeps its characters as written.
     """
-    tail_m = _TAIL.search(original)
+    tail_m = _tail(original)
     head_end = tail_m.start() if tail_m is not None else len(original)
     head, notes = _replace_one_to_one(original, 0, head_end)
     return Normalised(original, head + original[head_end:], None, 0, tuple(notes))

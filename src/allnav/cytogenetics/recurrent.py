@@ -11,6 +11,7 @@ flagged only when the report writes it (``iAMP21`` or ``RUNX1 amp`` in the karyo
 from __future__ import annotations
 
 import re
+from typing import Final
 
 from allnav.cytogenetics.model import Abnormality, Rearrangement, SetAside, Span
 from allnav.knowledge import RuleRef
@@ -18,7 +19,7 @@ from allnav.knowledge import RuleRef
 KMT2A_RULE = RuleRef("cyto.recurrent.kmt2a_11q23")
 IAMP21_RULE = RuleRef("cyto.recurrent.iamp21_written")
 
-RECURRENT_KEYS = (
+RECURRENT_KEYS: Final = (
     "t_9_22",
     "kmt2a_11q23",
     "t_4_11",
@@ -43,13 +44,12 @@ TRANSLOCATIONS: dict[str, tuple[tuple[str, str], tuple[str, str]]] = {
     "t_5_14": (("5", "q31"), ("14", "q32")),
     "t_8_14": (("8", "q24"), ("14", "q32")),
 }
-_EXCHANGES = frozenset({"t", "ins"})
-_IGH_TYPES = frozenset({"t", "ins", "inv", "der", "ider", "dic"})
-_IAMP21 = re.compile(r"iAMP\(21\)|iAMP21|RUNX1\s*amp|amp\s*\(?RUNX1", re.IGNORECASE)
+_IGH_TYPES: Final = frozenset({"t", "ins", "inv", "der", "ider", "dic"})
+_IAMP21: Final = re.compile(r"iAMP\(21\)|iAMP21|RUNX1\s*amp|amp\s*\(?RUNX1", re.IGNORECASE)
 # nuc ish "RUNX1x6": RUNX1 signals per interphase nucleus; WHO-HAEM5 iAMP21 needs >= 5 (clinical_rules.md B1)
-_RUNX1_COPIES = re.compile(r"RUNX1\)?\s*x\s*(\d+)", re.IGNORECASE)
-IAMP21_MIN_RUNX1 = 5
-_DETAILED_BAND = re.compile(r"([0-9]{1,2}|X|Y)?([pq](?:ter|[0-9][0-9.?]*)?|cen)")
+_RUNX1_COPIES: Final = re.compile(r"RUNX1\)?\s*x\s*(\d+)", re.IGNORECASE)
+IAMP21_MIN_RUNX1: Final = 5
+_DETAILED_BAND: Final = re.compile(r"([0-9]{1,2}|X|Y)?([pq](?:ter|[0-9][0-9.?]*)?|cen)")
 
 
 def chromosome_name(written: str) -> str:
@@ -122,7 +122,7 @@ def _has_break(pairs: list[tuple[str, str]], chrom: str, band: str) -> bool:
 
 
 #: chromosome -> (flag, its band, partner chromosome, partner band), from TRANSLOCATIONS (both orders).
-_PARTNERS: dict[str, list[tuple[str, str, str, str]]] = {}
+_PARTNERS: Final[dict[str, list[tuple[str, str, str, str]]]] = {}
 for _key, ((_c1, _b1), (_c2, _b2)) in TRANSLOCATIONS.items():
     _PARTNERS.setdefault(_c1, []).append((_key, _b1, _c2, _b2))
 
@@ -137,7 +137,7 @@ def rearrangement_flags(
         pairs = breakpoint_pairs(r, names) if r.breakpoints else []
     hits: list[str] = []
     rtype = r.type
-    if rtype in _EXCHANGES:
+    if rtype == "t" or rtype == "ins":  # an exchange between chromosomes
         for c1 in names:
             for key, b1, c2, b2 in _PARTNERS.get(c1, ()):
                 if (
@@ -162,9 +162,13 @@ def iamp21_evidence(aside: SetAside | None) -> list[tuple[Span, str]]:
     """Evidence for iAMP21 in the trailing in situ result: written as such, or >= 5 RUNX1 signals per nucleus."""
     if aside is None:
         return []
-    m = _IAMP21.search(aside.text)
-    if m is None:
-        m = next((c for c in _RUNX1_COPIES.finditer(aside.text) if int(c.group(1)) >= IAMP21_MIN_RUNX1), None)
+    text = aside.text
+    # every match holds "amp" (_IAMP21) or "runx1" (_RUNX1_COPIES) in some case, so a cheap test comes first
+    # (no non-ASCII letter matches a, m, p, r, u, n or x case-insensitively, so lower() finds every one)
+    low = text.lower()
+    m = _IAMP21.search(text) if "amp" in low else None
+    if m is None and "runx1" in low:
+        m = next((c for c in _RUNX1_COPIES.finditer(text) if int(c.group(1)) >= IAMP21_MIN_RUNX1), None)
     if m is None:
         return []
     base = aside.span[0] + 1  # the set-aside span starts at its '.'
