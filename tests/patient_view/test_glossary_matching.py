@@ -9,13 +9,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from allnav.patient_view.content import Term, content
-from allnav.patient_view.glossary import (
+from allnav.patient_view.glossary import glossary
+from allnav.patient_view.patterns import (
     FOLDS_INTO_ASCII,
     _literal_runs,
     _matcher,
     _pattern,
     case_folded,
-    glossary,
     term_used,
 )
 

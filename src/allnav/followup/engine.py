@@ -9,7 +9,9 @@ of therapy puts the patient back on therapy.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from allnav.case.model import Case
@@ -134,6 +136,36 @@ def _late_effects(case: Case) -> tuple[list[dict[str, Any]], list[str]]:
     return out, gaps
 
 
+@dataclass(frozen=True)
+class _Plan:
+    """The survivorship plan's parts that come from the table alone: the schedule rows (years, interval,
+    tests) and the sorted data sources."""
+
+    schedule: tuple[tuple[str, tuple[int, int], list[str]], ...]
+    data_sources: tuple[str, ...]
+
+
+@functools.cache
+def _plan() -> _Plan:
+    table = followup_table()
+    return _Plan(
+        tuple(
+            (f"{r.year_from}" + ("+" if r.year_to is None else ""), r.interval_months, r.tests)
+            for r in table.schedule
+        ),
+        tuple(
+            sorted(
+                {
+                    *table.lifestyle_sources,
+                    *table.plan_sources,
+                    *table.relapse_timing_sources,
+                    *table.guidelines_sources,
+                }
+            )
+        ),
+    )
+
+
 def assess_followup(
     case: Case, kb: KnowledgeBase, diagnostic: Mapping[str, Any], response: Mapping[str, Any]
 ) -> dict[str, Any]:
@@ -143,6 +175,7 @@ def assess_followup(
     "schedule"}, "survivorship": {...}}``.
     """
     table = followup_table()
+    plan = _plan()
     ph_value, ph_why = ph_status(case, diagnostic)
     ph = ph_value is True
     sched = _schedule(kb, case, response, ph)
@@ -173,29 +206,19 @@ def assess_followup(
         SURVIVORSHIP,
         "survivorship care plan",
         plan_why,
-        schedule=table.schedule
-        and [
-            {
-                "years": f"{r.year_from}" + ("+" if r.year_to is None else ""),
-                "interval_months": list(r.interval_months),
-                "tests": r.tests,
-            }
-            for r in table.schedule
-        ],
+        schedule=[
+            {"years": years, "interval_months": list(months), "tests": tests}
+            for years, months, tests in plan.schedule
+        ]
+        if plan.schedule
+        else table.schedule,
         late_effects=effects,
         gaps=gaps,
         lifestyle=table.lifestyle,
         plan_items=table.plan_items,
         relapse_timing=table.relapse_timing,
         guidelines=table.guidelines,
-        data_sources=sorted(
-            {
-                *table.lifestyle_sources,
-                *table.plan_sources,
-                *table.relapse_timing_sources,
-                *table.guidelines_sources,
-            }
-        ),
+        data_sources=list(plan.data_sources),
     )
     return {
         "followup": {

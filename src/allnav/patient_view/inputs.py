@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import datetime as _dt
 from collections.abc import Mapping
-from dataclasses import dataclass
-from typing import Any
+from types import MappingProxyType
+from typing import Any, NamedTuple
 
-from allnav.case.model import Case
+from allnav.case.model import Blood, Case, TimelineEntry
 
 ASPARAGINASE = (
     "asparaginase",
@@ -31,30 +31,32 @@ CAR_T = (
 )
 
 
+def _is_mapping(x: Any) -> bool:
+    return x is not None and (type(x) is dict or isinstance(x, Mapping))
+
+
 def value(raw: Any) -> Any:
     """The plain value of a conclusion ``{"value": ...}`` or of a bare value."""
-    return raw.get("value") if isinstance(raw, Mapping) else raw
+    return raw.get("value") if _is_mapping(raw) else raw
 
 
 def get(d: Any, *keys: str) -> Any:
     """Nested ``.get`` that tolerates missing levels and non-dict values."""
     cur = d
     for k in keys:
-        if not isinstance(cur, Mapping):
+        if not _is_mapping(cur):
             return None
         cur = cur.get(k)
     return cur
 
 
-@dataclass(frozen=True)
-class Count:
+class Count(NamedTuple):
     value: float
     day: int | None
     lln: float | None
 
 
-@dataclass(frozen=True)
-class PatientFacts:
+class PatientFacts(NamedTuple):
     """What the patient view needs, each ``None`` when unknown."""
 
     sex: str
@@ -89,35 +91,46 @@ def _day(case: Case, day: int | None, date: str | None) -> int | None:
     return None
 
 
+def _dated(case: Case) -> list[tuple[int, TimelineEntry]]:
+    """The timeline entries with a known day (given, or from the date and the diagnosis date), in order."""
+    out = []
+    for e in case.timeline:
+        d = e.day if e.day is not None else _day(case, None, e.date)
+        if d is not None:
+            out.append((d, e))
+    return out
+
+
 def as_of(case: Case) -> int:
     """The as-of day: ``as_of_day``, else the latest timeline day, else 0."""
+    return _as_of(case, _dated(case))
+
+
+def _as_of(case: Case, dated: list[tuple[int, TimelineEntry]]) -> int:
     if case.as_of_day is not None:
         return case.as_of_day
-    return max((d for e in case.timeline if (d := _day(case, e.day, e.date)) is not None), default=0)
+    return max((d for d, _ in dated), default=0)
 
 
-def _latest_panel(case: Case, limit: int) -> tuple[Any, int | None]:
-    """The most recent blood panel up to the as-of day (values are never mixed across days)."""
-    dated = sorted(
-        ((d, e) for e in case.timeline if (d := _day(case, e.day, e.date)) is not None and d <= limit),
-        key=lambda x: x[0],
-    )
-    for d, e in reversed(dated):
-        if e.blood is not None:
-            return e.blood, d
-    return case.blood, 0
+def _latest_panel(case: Case, dated: list[tuple[int, TimelineEntry]], limit: int) -> tuple[Blood, int | None]:
+    """The most recent blood panel up to the as-of day (values are never mixed across days; of entries
+    on the same day, the later one)."""
+    best: tuple[int, Blood] | None = None
+    for d, e in dated:
+        if d <= limit and e.blood is not None and (best is None or d >= best[0]):
+            best = (d, e.blood)
+    if best is None:
+        return case.blood, 0
+    return best[1], best[0]
 
 
-def _count(panel: Any, day: int | None, field: str) -> Count | None:
-    v = getattr(panel, field)
-    return None if v is None else Count(float(v), day, getattr(panel, f"{field}_lln"))
+def _count(v: float | None, lln: float | None, day: int | None) -> Count | None:
+    return None if v is None else Count(float(v), day, lln)
 
 
-def _drugs(case: Case, limit: int) -> tuple[str, ...]:
+def _drugs(case: Case, dated: list[tuple[int, TimelineEntry]], limit: int) -> tuple[str, ...]:
     """Drugs of the current phase: ordered, undated, or given since the latest phase started."""
-    dated = [(d, e) for e in case.timeline if (d := _day(case, e.day, e.date)) is not None and d <= limit]
-    starts = [d for d, e in dated if e.phase]
-    since = max(starts) if starts else None
+    since = max((d for d, e in dated if d <= limit and e.phase), default=None)
     out: list[str] = []
     for m in case.medications:
         if m.status == "given" and m.day is not None:
@@ -126,40 +139,49 @@ def _drugs(case: Case, limit: int) -> tuple[str, ...]:
             if since is not None and m.day < since:
                 continue
         for name in (m.drug, m.product):
-            if name and name.strip().lower() not in out:
-                out.append(name.strip().lower())
+            if name and (n := name.strip().lower()) not in out:
+                out.append(n)
     return tuple(out)
+
+
+_NOTHING: Mapping[str, Any] = MappingProxyType({})
+
+
+def _mapping(x: Any) -> Mapping[str, Any]:
+    """``x`` when it is a mapping, else an empty one."""
+    return x if _is_mapping(x) else _NOTHING
 
 
 def read_facts(case: Case, assessment: Mapping[str, Any]) -> PatientFacts:
     """Gather the facts for the patient view from the case and the (possibly partial) assessment."""
-    limit = as_of(case)
-    plan = assessment.get("treatment_plan")
+    dated = _dated(case)
+    limit = _as_of(case, dated)
+    plan = _mapping(assessment.get("treatment_plan"))
     resp = assessment.get("response")
-    mrd = assessment.get("mrd")
-    level = get(mrd, "level")
+    mrd = _mapping(assessment.get("mrd"))
+    level = mrd.get("level")
     pending = assessment.get("pending")
-    panel, panel_day = _latest_panel(case, limit)
+    panel, panel_day = _latest_panel(case, dated, limit)
     return PatientFacts(
-        sex=case.patient.sex,
-        diagnosis=_s(value(assessment.get("diagnosis"))),
-        etp=_b(value(assessment.get("etp"))),
-        ph=_b(value(assessment.get("ph_positive"))),
-        cns_status=_s(value(assessment.get("cns_status"))),
-        phase_now=_s(value(get(plan, "phase_now"))),
-        phase_next=_s(value(get(plan, "phase_next"))),
-        transplant=_s(value(get(plan, "transplant"))),
-        response=_s(value(resp)),
-        relapse_site=_s(get(resp, "relapse_site")),
-        late_relapse=_b(get(resp, "late_relapse")),
-        mrd_status=_s(get(mrd, "status")),
-        mrd_level=float(level) if isinstance(level, int | float) and not isinstance(level, bool) else None,
-        anc=_count(panel, panel_day, "anc"),
-        platelets=_count(panel, panel_day, "platelets"),
-        hemoglobin=_count(panel, panel_day, "hemoglobin"),
-        drugs=_drugs(case, limit),
-        crs_icans_recorded=bool(case.crs_icans),
-        pending=len(pending) if isinstance(pending, list) else 0,
+        case.patient.sex,
+        _str_of(assessment.get("diagnosis")),
+        _bool_of(assessment.get("etp")),
+        _bool_of(assessment.get("ph_positive")),
+        _str_of(assessment.get("cns_status")),
+        _str_of(plan.get("phase_now")),
+        _str_of(plan.get("phase_next")),
+        _str_of(plan.get("transplant")),
+        _str_of(resp),
+        _s(_mapping(resp).get("relapse_site")),
+        _b(_mapping(resp).get("late_relapse")),
+        _s(mrd.get("status")),
+        float(level) if isinstance(level, int | float) and not isinstance(level, bool) else None,
+        _count(panel.anc, panel.anc_lln, panel_day),
+        _count(panel.platelets, panel.platelets_lln, panel_day),
+        _count(panel.hemoglobin, panel.hemoglobin_lln, panel_day),
+        _drugs(case, dated, limit),
+        bool(case.crs_icans),
+        len(pending) if isinstance(pending, list) else 0,
     )
 
 
@@ -173,7 +195,24 @@ def transplant_relevant(facts: PatientFacts) -> bool:
 
 def has_drug(facts: PatientFacts, names: tuple[str, ...]) -> bool:
     """Whether any medication name contains one of ``names``."""
-    return any(n in d for d in facts.drugs for n in names)
+    if not facts.drugs:
+        return False
+    drugs = "\n".join(facts.drugs)  # the names hold no newline: a match lies within one drug
+    return any(n in drugs for n in names)
+
+
+def _str_of(raw: Any) -> str | None:
+    """:func:`_s` of :func:`value`."""
+    if raw is not None and (type(raw) is dict or isinstance(raw, Mapping)):
+        raw = raw.get("value")
+    return raw if isinstance(raw, str) and raw else None
+
+
+def _bool_of(raw: Any) -> bool | None:
+    """:func:`_b` of :func:`value`."""
+    if raw is not None and (type(raw) is dict or isinstance(raw, Mapping)):
+        raw = raw.get("value")
+    return raw if isinstance(raw, bool) else None
 
 
 def _s(v: Any) -> str | None:

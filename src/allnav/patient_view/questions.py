@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from allnav.knowledge import KnowledgeBase, RuleRef
-from allnav.patient_view.content import Content, Stage
+from allnav.patient_view.content import NO_QUESTIONS, Content, QuestionList, Stage, prepared
 from allnav.patient_view.inputs import PatientFacts, transplant_relevant
 
 STAGE = RuleRef("pt.stage")
@@ -39,16 +39,26 @@ def stage(kb: KnowledgeBase, facts: PatientFacts) -> dict[str, Any]:
     return kb.conclude(STAGE, "during", [f"response = {facts.response}; no phase recorded"])
 
 
+def question_list(c: Content, facts: PatientFacts, st: Stage) -> QuestionList:
+    """The seed's questions for this stage (conditional ones only when they apply), in seed order."""
+    return prepared(c).questions.get((st, facts.pending != 0, transplant_relevant(facts)), NO_QUESTIONS)
+
+
+#: the questions of each list as output (kept while the list is the same object: lists are content)
+_DICTS: dict[int, tuple[QuestionList, tuple[dict[str, Any], ...]]] = {}
+
+
+def question_dicts(found: QuestionList) -> list[dict[str, Any]]:
+    """The questions as output: id, text, citation and rule (new dicts for each call)."""
+    known = _DICTS.get(id(found))
+    if known is None or known[0] is not found:
+        dicts = tuple(
+            {"id": qid, "text": text, "source": source, "rule": QUESTIONS} for qid, text, source in found.rows
+        )
+        known = _DICTS[id(found)] = (found, dicts)
+    return list(map(dict.copy, known[1]))
+
+
 def questions(kb: KnowledgeBase, c: Content, facts: PatientFacts, st: Stage) -> list[dict[str, Any]]:
     """The seed's questions for this stage (conditional ones only when they apply), in seed order."""
-    transplant = transplant_relevant(facts)
-    out = []
-    for q in c.questions:
-        if st not in q.stages:
-            continue
-        if q.when == "pending_tests" and facts.pending == 0:
-            continue
-        if q.when == "transplant" and not transplant:
-            continue
-        out.append({"id": q.id, "text": q.text, "source": c.cite(str(q.line)), "rule": QUESTIONS})
-    return out
+    return question_dicts(question_list(c, facts, st))

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, NamedTuple
 
 from allnav.knowledge import KnowledgeBase, RuleRef
-from allnav.patient_view.content import Content, ReportItem
+from allnav.patient_view.content import Content, Filled, ReportItem, fill_template, text_of
 from allnav.patient_view.inputs import ASPARAGINASE, CAR_T, PatientFacts, has_drug
 from allnav.patient_view.summary import low_counts, low_fill
 
@@ -36,9 +36,16 @@ TREATING = (
 )
 
 
+class Item(NamedTuple):
+    """A report-right-away item as output, and its filled ``your_numbers`` text (if any)."""
+
+    out: dict[str, Any]
+    numbers: Filled | None
+
+
 def _item(
-    kb: KnowledgeBase, c: Content, rule: str, key: str, because: list[str], extra: str | None = None
-) -> dict[str, Any]:
+    kb: KnowledgeBase, c: Content, rule: str, key: str, because: list[str], extra: Filled | None = None
+) -> Item:
     it: ReportItem = c.report[key]
     r = kb.rule(rule)
     out: dict[str, Any] = {
@@ -49,15 +56,20 @@ def _item(
         "rule": r.id,
         "rule_version": r.version,
     }
-    if extra:
-        out["your_numbers"] = extra
-    return out
+    if extra is not None and extra.text:
+        out["your_numbers"] = extra.text
+        return Item(out, extra)
+    return Item(out, None)
 
 
-def report_right_away(kb: KnowledgeBase, c: Content, facts: PatientFacts) -> list[dict[str, Any]]:
-    """The 'call your team right away' items for this patient, most urgent first."""
-    items: list[dict[str, Any]] = []
-    low = low_counts(c, facts)
+def report_right_away(
+    kb: KnowledgeBase, c: Content, facts: PatientFacts, low: dict[str, str | Filled] | None = None
+) -> list[Item]:
+    """The 'call your team right away' items for this patient, most urgent first (``low``: the
+    :func:`low_counts`, when already known)."""
+    items: list[Item] = []
+    if low is None:
+        low = low_counts(c, facts)
     fill = low_fill(low)
     treating = facts.phase_now in TREATING and facts.diagnosis in (
         "B-ALL",
@@ -75,13 +87,18 @@ def report_right_away(kb: KnowledgeBase, c: Content, facts: PatientFacts) -> lis
             ["on or starting treatment: chemotherapy lowers the white blood cell count"] if treating else []
         )
         if "anc" in low:
-            because.append(f"ANC {low['anc']} (< {c.threshold('anc_low_lt'):g} x 10^9/L)")
+            because.append(f"ANC {text_of(low['anc'])} (< {c.threshold('anc_low_lt'):g} x 10^9/L)")
         if cart or blin:
             because.append("fever is also a sign of cytokine release syndrome")
         low_text = c.report["fever"].low_text
         items.append(
             _item(
-                kb, c, FEVER, "fever", because, low_text.format(**fill) if "anc" in low and low_text else None
+                kb,
+                c,
+                FEVER,
+                "fever",
+                because,
+                fill_template(low_text, fill) if "anc" in low and low_text else None,
             )
         )
     if cart or blin or facts.crs_icans_recorded:
@@ -99,7 +116,7 @@ def report_right_away(kb: KnowledgeBase, c: Content, facts: PatientFacts) -> lis
     if treating or "platelets" in low:
         because = ["on treatment: chemotherapy lowers platelets"] if treating else []
         if "platelets" in low:
-            because.append(f"platelets {low['platelets']} (below the lower limit of normal)")
+            because.append(f"platelets {text_of(low['platelets'])} (below the lower limit of normal)")
         low_text = c.report["bleeding"].low_text
         items.append(
             _item(
@@ -108,7 +125,7 @@ def report_right_away(kb: KnowledgeBase, c: Content, facts: PatientFacts) -> lis
                 BLEEDING,
                 "bleeding",
                 because,
-                low_text.format(**fill) if "platelets" in low and low_text else None,
+                fill_template(low_text, fill) if "platelets" in low and low_text else None,
             )
         )
     if facts.hemoglobin is not None and facts.hemoglobin.value < c.threshold("hemoglobin_severe_lt"):
@@ -121,7 +138,7 @@ def report_right_away(kb: KnowledgeBase, c: Content, facts: PatientFacts) -> lis
                 ANEMIA,
                 "anemia",
                 [f"hemoglobin {hb} g/dL (< {c.threshold('hemoglobin_severe_lt'):g})"],
-                low_text.format(hemoglobin=hb) if low_text else None,
+                fill_template(low_text, {"hemoglobin": hb}) if low_text else None,
             )
         )
     if blin or ino:

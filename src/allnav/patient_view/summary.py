@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from collections.abc import Mapping
+from typing import Any, Literal, NamedTuple
 
 from allnav.knowledge import KnowledgeBase, RuleRef
-from allnav.patient_view.content import Content, Snippet
+from allnav.patient_view.content import Content, Filled, Snippet, fill_template, prepared, text_of
 from allnav.patient_view.inputs import Count, PatientFacts, transplant_relevant
 
 TYPE = RuleRef("pt.summary_type")
@@ -20,27 +21,60 @@ TRANSPLANT = RuleRef("pt.summary_transplant")
 ALL_TYPES = ("B-ALL", "T-ALL", "B-LBL", "T-LBL", "MPAL", "AUL")
 
 
+class Paragraph(NamedTuple):
+    """A summary paragraph as output, and the pieces that its text joins with single spaces."""
+
+    out: dict[str, Any]
+    pieces: tuple[str | Filled, ...]
+
+
 def _para(
-    kb: KnowledgeBase, c: Content, rule: str, topic: str, snippets: list[Snippet], **fill: str
-) -> dict[str, Any]:
-    text = " ".join(s.text.format(**fill) if fill else s.text for s in snippets)
+    kb: KnowledgeBase,
+    cites: Mapping[str, str],
+    rule: str,
+    topic: str,
+    snippets: list[Snippet],
+    fill: Mapping[str, str | Filled] | None = None,
+) -> Paragraph:
+    """A paragraph joining the snippets (their placeholders filled from ``fill``); ``cites``: the
+    content's citations by seed line list."""
+    pieces: tuple[str | Filled, ...]
+    if len(snippets) == 1:
+        snippet = snippets[0]
+        one = snippet.text if fill is None else fill_template(snippet.text, fill)
+        text = one if isinstance(one, str) else one.text
+        pieces, sources = (one,), [cites[snippet.seed_lines]]
+    else:
+        if fill is None:
+            texts = [s.text for s in snippets]
+            pieces, text = tuple(texts), " ".join(texts)
+        else:
+            filled = tuple([fill_template(s.text, fill) for s in snippets])
+            pieces, text = filled, " ".join([f.text for f in filled])
+        sources = [cites[s.seed_lines] for s in snippets]
     r = kb.rule(rule)
-    return {
-        "topic": topic,
-        "text": text,
-        "sources": [c.cite(s.seed_lines) for s in snippets],
-        "rule": r.id,
-        "rule_version": r.version,
-    }
+    out = {"topic": topic, "text": text, "sources": sources, "rule": r.id, "rule_version": r.version}
+    return Paragraph(out, pieces)
+
+
+#: the wording around a number filled into the content (kept apart so the glossary knows the number's place)
+MRD_PER_10_000 = ": about {n} in 10,000 cells"
+MRD_PER_MILLION = ": about {n} in 1,000,000 cells"
+ANC_RANGE = "{n} (usual range about 1.8 to 7.7)"
+PLATELETS_RANGE = "{n} (usual range about 150 to 450)"
 
 
 def mrd_words(level: float | None) -> str:
     """An MRD fraction in words: 'about 2 in 10,000 cells' (or per million below 1 in 10,000)."""
+    return text_of(_mrd_words(level))
+
+
+def _mrd_words(level: float | None) -> str | Filled:
     if level is None:
         return ""
     if level * 1e4 >= 1:
-        return f": about {level * 1e4:.2g} in 10,000 cells"
-    return f": about {level * 1e6:.2g} in 1,000,000 cells"
+        return fill_template(MRD_PER_10_000, {"n": f"{level * 1e4:.2g}"})
+    return fill_template(MRD_PER_MILLION, {"n": f"{level * 1e6:.2g}"})
 
 
 def _num(x: float) -> str:
@@ -55,49 +89,53 @@ def hb_lln(c: Content, facts: PatientFacts, count: Count) -> float:
     return c.threshold(key)
 
 
-def low_counts(c: Content, facts: PatientFacts) -> dict[str, str]:
+def low_counts(c: Content, facts: PatientFacts) -> dict[str, str | Filled]:
     """The counts that are low (ANC < 1.0; platelets and haemoglobin below the LLN), formatted."""
-    out: dict[str, str] = {}
+    out: dict[str, str | Filled] = {}
     if facts.anc is not None and facts.anc.value < c.threshold("anc_low_lt"):
-        out["anc"] = f"{_num(facts.anc.value)} (usual range about 1.8 to 7.7)"
+        out["anc"] = fill_template(ANC_RANGE, {"n": _num(facts.anc.value)})
     if facts.platelets is not None:
         lln = facts.platelets.lln if facts.platelets.lln is not None else c.threshold("platelets_lln_default")
         if facts.platelets.value < lln:
-            out["platelets"] = f"{_num(facts.platelets.value)} (usual range about 150 to 450)"
+            out["platelets"] = fill_template(PLATELETS_RANGE, {"n": _num(facts.platelets.value)})
     if facts.hemoglobin is not None and facts.hemoglobin.value < hb_lln(c, facts, facts.hemoglobin):
         out["hemoglobin"] = _num(facts.hemoglobin.value)
     return out
 
 
-def summarise(kb: KnowledgeBase, c: Content, facts: PatientFacts) -> list[dict[str, Any]]:
-    """The summary paragraphs, each with its topic, text, seed citations and rule."""
+def summarise(
+    kb: KnowledgeBase, c: Content, facts: PatientFacts, low: dict[str, str | Filled] | None = None
+) -> list[Paragraph]:
+    """The summary paragraphs, each with its topic, text, seed citations and rule (and its text's pieces);
+    ``low``: the :func:`low_counts`, when already known."""
     s = c.summary
-    paras: list[dict[str, Any]] = []
+    cites = prepared(c).cites
+    paras: list[Paragraph] = []
     dx = facts.diagnosis if facts.diagnosis in ALL_TYPES else "not_established"
     type_snips = [s.type[dx]]
     if facts.etp and dx in ("T-ALL", "T-LBL"):
         type_snips.append(s.etp)
-    paras.append(_para(kb, c, TYPE, "your_leukemia", type_snips))
+    paras.append(_para(kb, cites, TYPE, "your_leukemia", type_snips))
     if dx == "not_established":
-        paras.append(_para(kb, c, PHASE, "where_you_are", [s.closing]))
+        paras.append(_para(kb, cites, PHASE, "where_you_are", [s.closing]))
         return paras
     if dx not in ("T-ALL", "T-LBL") or facts.ph:
         ph_key: Literal["positive", "negative", "unknown"] = (
             "positive" if facts.ph else "negative" if facts.ph is False else "unknown"
         )
-        paras.append(_para(kb, c, PH, "philadelphia_chromosome", [s.ph[ph_key]]))
+        paras.append(_para(kb, cites, PH, "philadelphia_chromosome", [s.ph[ph_key]]))
     phase = facts.phase_now or "unknown"
     phase_snips = [s.phase.get(phase, s.phase["unknown"])]
     if facts.phase_next in s.next and facts.phase_next != phase:
         phase_snips.append(s.next[facts.phase_next])
-    paras.append(_para(kb, c, PHASE, "where_you_are", phase_snips))
+    paras.append(_para(kb, cites, PHASE, "where_you_are", phase_snips))
     if phase not in ("follow_up", "palliative"):
         treat = (facts.cns_status or "").startswith(("CNS2", "CNS3")) or facts.relapse_site in (
             "isolated CNS",
             "combined",
         )
         paras.append(
-            _para(kb, c, CNS, "brain_and_spinal_cord", [s.cns["treatment" if treat else "prophylaxis"]])
+            _para(kb, cites, CNS, "brain_and_spinal_cord", [s.cns["treatment" if treat else "prophylaxis"]])
         )
     test_snips: list[Snippet] = []
     if facts.response in s.response:
@@ -108,31 +146,32 @@ def summarise(kb: KnowledgeBase, c: Content, facts: PatientFacts) -> list[dict[s
             if facts.late_relapse:
                 test_snips.append(s.late_relapse)
     if test_snips:
-        paras.append(_para(kb, c, RESPONSE, "latest_tests", test_snips))
+        paras.append(_para(kb, cites, RESPONSE, "latest_tests", test_snips))
     if facts.mrd_status in s.mrd and facts.response in ("CR", "CRi", None):
         paras.append(
             _para(
                 kb,
-                c,
+                cites,
                 MRD,
                 "leftover_leukemia_cells",
                 [s.mrd[facts.mrd_status]],
-                level=mrd_words(facts.mrd_level),
+                {"level": _mrd_words(facts.mrd_level)},
             )
         )
-    low = low_counts(c, facts)
+    if low is None:
+        low = low_counts(c, facts)
     if low:
         keys: tuple[Literal["anc", "platelets", "hemoglobin"], ...] = ("anc", "platelets", "hemoglobin")
         snips = [s.counts[k] for k in keys if k in low]
-        paras.append(_para(kb, c, COUNTS, "blood_counts", snips, **low_fill(low)))
+        paras.append(_para(kb, cites, COUNTS, "blood_counts", snips, low_fill(low)))
     if transplant_relevant(facts) and facts.transplant in ("favoured", "consider"):
         t_key: Literal["favoured", "consider"] = "favoured" if facts.transplant == "favoured" else "consider"
-        paras.append(_para(kb, c, TRANSPLANT, "stem_cell_transplant", [s.transplant[t_key]]))
-    paras.append(_para(kb, c, PHASE, "talking_with_your_team", [s.closing]))
+        paras.append(_para(kb, cites, TRANSPLANT, "stem_cell_transplant", [s.transplant[t_key]]))
+    paras.append(_para(kb, cites, PHASE, "talking_with_your_team", [s.closing]))
     return paras
 
 
-def low_fill(low: dict[str, str]) -> dict[str, str]:
+def low_fill(low: dict[str, str | Filled]) -> dict[str, str | Filled]:
     """Placeholders for the count sentences (missing counts filled with an empty string)."""
     return {
         "anc": low.get("anc", ""),

@@ -3,18 +3,23 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from itertools import chain
+from operator import itemgetter
 from typing import Any
 
 from allnav.case.model import Case
 from allnav.knowledge import KnowledgeBase, RuleRef
 from allnav.patient_view.content import content
-from allnav.patient_view.glossary import glossary, term_used
+from allnav.patient_view.glossary import Text, glossary
 from allnav.patient_view.inputs import read_facts
-from allnav.patient_view.questions import questions, stage
+from allnav.patient_view.patterns import term_used
+from allnav.patient_view.questions import question_dicts, question_list, stage
 from allnav.patient_view.report import report_right_away
-from allnav.patient_view.summary import summarise
+from allnav.patient_view.summary import low_counts, summarise
 
 GLOSSARY = RuleRef("pt.glossary")
+_SOURCES = itemgetter("sources")
+_NO_NUMBERS = ("",)
 
 __all__ = ["glossary", "summarise_for_patient", "term_used"]
 
@@ -28,14 +33,20 @@ def summarise_for_patient(case: Case, kb: KnowledgeBase, assessment: Mapping[str
     c = content()
     facts = read_facts(case, assessment)
     st = stage(kb, facts)
-    summary = summarise(kb, c, facts)
-    report = report_right_away(kb, c, facts)
-    qs = questions(kb, c, facts, st["value"])
-    texts = [p["text"] for p in summary] + [r.get("your_numbers", "") for r in report]
-    fixed = [r["text"] for r in report] + [q["text"] for q in qs]  # taken unchanged from the content
+    low = low_counts(c, facts)
+    paragraphs = summarise(kb, c, facts, low)
+    summary = [p.out for p in paragraphs]
+    items = report_right_away(kb, c, facts, low)
+    report = [i.out for i in items]
+    asked = question_list(c, facts, st["value"])
+    texts: list[Text] = [p.pieces for p in paragraphs]
+    texts += [_NO_NUMBERS if i.numbers is None else (i.numbers,) for i in items]
+    fixed = [r["text"] for r in report]  # taken unchanged from the content, as are the questions
+    fixed += asked.texts
     # every source once, in order of first use
-    cited = [s for item in (*summary, *report) for s in item["sources"]] + [q["source"] for q in qs]
-    sources = list(dict.fromkeys(cited))
+    cited = dict.fromkeys(chain.from_iterable(map(_SOURCES, summary)))
+    cited.update(dict.fromkeys(chain.from_iterable(map(_SOURCES, report))))
+    cited.update(dict.fromkeys(asked.sources))
     gl = kb.rule(GLOSSARY)
     patient: dict[str, Any] = {
         "stage": st,
@@ -43,8 +54,8 @@ def summarise_for_patient(case: Case, kb: KnowledgeBase, assessment: Mapping[str
         "glossary": glossary(c, texts, fixed),
         "glossary_rule": {"rule": gl.id, "rule_version": gl.version},
         "report_right_away": report,
-        "questions": qs,
-        "sources": sources,
+        "questions": question_dicts(asked),
+        "sources": list(cited),
         "content_version": c.version,
     }
     return {"patient": patient}
