@@ -17,7 +17,7 @@ from allnav.errors import CaseValidationError, FieldProblem
 def diag_value(diagnostic: Mapping[str, Any], key: str) -> Any:
     """The plain value of a diagnostic key, whether stored bare or as a conclusion ``{"value": ...}``."""
     raw = diagnostic.get(key)
-    if isinstance(raw, Mapping):
+    if isinstance(raw, (dict, Mapping)):  # dict first: the common case skips the ABC check
         return raw.get("value")
     return raw
 
@@ -55,10 +55,14 @@ def as_of_day(case: Case) -> int:
     """
     if case.as_of_day is not None:
         return case.as_of_day
-    days = [d for i, e in enumerate(case.timeline) if (d := entry_day(e, case, i)) is not None]
-    days += [m.day for m in case.medications if m.day is not None]
-    days += [c.day for c in case.crs_icans]
-    return max(days, default=0)
+    days: list[int] = []
+    if case.timeline:
+        days = [d for i, e in enumerate(case.timeline) if (d := entry_day(e, case, i)) is not None]
+    if case.medications:
+        days += [m.day for m in case.medications if m.day is not None]
+    if case.crs_icans:
+        days += [c.day for c in case.crs_icans]
+    return max(days) if days else 0
 
 
 #: The last case's dated entries: the evaluators of one assessment ask for them many times. Matched by the
@@ -69,6 +73,8 @@ _last_dated: tuple[Case, tuple[tuple[int, int, TimelineEntry], ...]] | None = No
 def dated_entries(case: Case) -> list[tuple[int, int, TimelineEntry]]:
     """``(day, index, entry)`` for every dated entry up to the as-of day, in day order (stable)."""
     global _last_dated
+    if not case.timeline:
+        return []
     last = _last_dated
     if last is not None and last[0] is case:
         return list(last[1])
@@ -97,8 +103,10 @@ def ph_status(case: Case, diagnostic: Mapping[str, Any]) -> tuple[bool | None, s
     if isinstance(ph, bool):
         return ph, f"diagnostic ph_positive = {ph}"
     for g in case.genetics:
+        if g.result != "detected":
+            continue
         name = g.finding.upper().replace("-", "::").replace("/", "::").replace(" ", "")
-        if "BCR::ABL1" in name and g.result == "detected":
+        if "BCR::ABL1" in name:
             return True, "BCR::ABL1 detected in the case genetics (diagnostic Ph status not yet set)"
     if case.karyotype and "t(9;22)" in case.karyotype.replace(" ", ""):
         return True, "t(9;22) in the karyotype (diagnostic Ph status not yet set)"

@@ -10,6 +10,7 @@ from typing import Any
 
 from allnav.case.model import Case
 from allnav.knowledge import KnowledgeBase, RuleRef
+from allnav.response.timeline import as_of_day
 from allnav.safety.drugs import RatioSet, canonical, dose_mg_m2, drug_table, has_class
 
 DOXO_EQUIV = RuleRef("safety.anthracycline_dose")
@@ -18,10 +19,10 @@ LIMIT = RuleRef("safety.anthracycline_limit")
 
 def cumulative_by_drug(case: Case, pending: list[dict[str, Any]]) -> dict[str, float]:
     """mg/m2 per anthracycline: doses given up to the assessment day plus ``prior_anthracyclines``."""
-    from allnav.response.timeline import as_of_day
-
-    limit = as_of_day(case)
     totals: dict[str, float] = {}
+    if not case.medications and not case.prior_anthracyclines:
+        return totals
+    limit = as_of_day(case)
     for p in case.prior_anthracyclines:
         name = canonical(p.drug)
         totals[name] = totals.get(name, 0.0) + p.cumulative_mg_m2
@@ -59,11 +60,16 @@ def assess_anthracycline(kb: KnowledgeBase, case: Case, pending: list[dict[str, 
     """Doxorubicin-equivalent total (current set followed, legacy shown), against the 400 / 450-500 limits."""
     table = drug_table()
     totals = cumulative_by_drug(case, pending)
-    cur, cur_missing = _total(table.anthracycline_ratios.current, totals, 0)
-    leg_lo, leg_missing = _total(table.anthracycline_ratios.legacy, totals, 0)
-    leg_hi, _ = _total(table.anthracycline_ratios.legacy, totals, 1)
+    cur, leg_lo, leg_hi = 0.0, 0.0, 0.0
+    cur_missing: list[str] = []
+    leg_missing: list[str] = []
+    if totals:
+        cur, cur_missing = _total(table.anthracycline_ratios.current, totals, 0)
+        leg_lo, leg_missing = _total(table.anthracycline_ratios.legacy, totals, 0)
+        leg_hi, _ = _total(table.anthracycline_ratios.legacy, totals, 1)
     lim = table.anthracycline_limits
-    why = [f"{d}: {mg:g} mg/m2" for d, mg in sorted(totals.items())] or ["no anthracycline given or recorded"]
+    by_drug = sorted(totals.items())
+    why = [f"{d}: {mg:g} mg/m2" for d, mg in by_drug] or ["no anthracycline given or recorded"]
     why.append(
         f"current ratios ({table.anthracycline_ratios.current.name}): {cur:.1f} mg/m2 doxorubicin-equivalent"
     )
@@ -80,7 +86,7 @@ def assess_anthracycline(kb: KnowledgeBase, case: Case, pending: list[dict[str, 
         doxorubicin_equivalent_mg_m2=round(cur, 1),
         ratio_set="current",
         ratio_set_name=table.anthracycline_ratios.current.name,
-        by_drug={d: round(v, 1) for d, v in sorted(totals.items())},
+        by_drug={d: round(v, 1) for d, v in by_drug},
         not_estimable=cur_missing,
         legacy={
             "ratio_set_name": table.anthracycline_ratios.legacy.name,
@@ -94,16 +100,20 @@ def assess_anthracycline(kb: KnowledgeBase, case: Case, pending: list[dict[str, 
     )
 
 
+def _ratios_text(result: dict[str, Any]) -> str:
+    return (
+        f"ratio set: {result['ratio_set_name']} (followed); legacy {result['legacy']['ratio_set_name']}: "
+        f"{'-'.join(f'{v:g}' for v in dict.fromkeys(result['legacy']['doxorubicin_equivalent_mg_m2']))} mg/m2"
+    )
+
+
 def anthracycline_alerts(kb: KnowledgeBase, result: dict[str, Any]) -> list[dict[str, Any]]:
     """Alerts at the 400 mg/m2 warning point and the 450-500 mg/m2 protocol cap; and for a non-estimable drug."""
     lim = drug_table().anthracycline_limits
     total = result["doxorubicin_equivalent_mg_m2"]
-    ratios = (
-        f"ratio set: {result['ratio_set_name']} (followed); legacy {result['legacy']['ratio_set_name']}: "
-        f"{'-'.join(f'{v:g}' for v in dict.fromkeys(result['legacy']['doxorubicin_equivalent_mg_m2']))} mg/m2"
-    )
     alerts = []
     if total >= lim.cap_mg_m2[0]:
+        ratios = _ratios_text(result)
         alerts.append(
             kb.conclude(
                 LIMIT,
@@ -120,6 +130,7 @@ def anthracycline_alerts(kb: KnowledgeBase, result: dict[str, Any]) -> list[dict
             )
         )
     elif total >= lim.warning_mg_m2:
+        ratios = _ratios_text(result)
         alerts.append(
             kb.conclude(
                 LIMIT,

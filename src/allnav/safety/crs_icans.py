@@ -81,8 +81,10 @@ def icans_entry(e: CrsIcansEntry) -> tuple[int | None, list[str]]:
 
 
 def _worst(kb: KnowledgeBase, rule: str, case: Case, fn: Any, extra_why: list[str]) -> dict[str, Any]:
-    limit = as_of_day(case)
-    entries = [e for e in case.crs_icans if e.day <= limit]
+    entries = []
+    if case.crs_icans:
+        limit = as_of_day(case)
+        entries = [e for e in case.crs_icans if e.day <= limit]
     if not entries:
         return kb.conclude(rule, None, ["no CRS/ICANS assessments recorded"], grade=None, day=None, by_day=[])
     by_day = []

@@ -37,14 +37,18 @@ class Latest:
 
 def latest_blood(case: Case, field: str) -> Latest | None:
     """The latest value of a blood field as of the assessment day, with the lab's LLN when given."""
-    series: list[tuple[int, Blood]] = [(0, case.blood)]
-    series += [(d, e.blood) for d, _, e in dated_entries(case) if e.blood is not None]
-    found: Latest | None = None
-    for day, b in series:
-        v = getattr(b, field)
-        if v is not None:
-            found = Latest(v, day, getattr(b, f"{field}_lln", None))
-    return found
+    found: tuple[float, int, Blood] | None = None
+    v = getattr(case.blood, field)
+    if v is not None:
+        found = (v, 0, case.blood)
+    if case.timeline:
+        for d, _, e in dated_entries(case):
+            if e.blood is not None and (v := getattr(e.blood, field)) is not None:
+                found = (v, d, e.blood)
+    if found is None:
+        return None
+    value, day, b = found
+    return Latest(value, day, getattr(b, f"{field}_lln", None))
 
 
 def _band(x: float, cuts: tuple[float, ...], lln: float | None) -> int | None:

@@ -355,6 +355,8 @@ def dose_checks(kb: KnowledgeBase, case: Case) -> Out:
     Doses given after ``as_of_day`` are left out; orders are always checked (see :func:`_up_to_as_of`).
     """
     out: Out = ([], [], [])
+    if not case.medications:
+        return out  # nothing to check and nothing to watch
     current = {id(m) for m in _up_to_as_of(case)}
     for i, m in enumerate(case.medications):
         if id(m) not in current:

@@ -74,9 +74,9 @@ def _lab_series(case: Case) -> list[tuple[int, Labs]]:
     return [(0, case.labs)] + [(d, e.labs) for d, _, e in dated_entries(case) if e.labs is not None]
 
 
-def _baseline(case: Case, start: int) -> dict[str, float]:
+def _baseline(case: Case, start: int, series: list[tuple[int, Labs]]) -> dict[str, float]:
     base: dict[str, float] = {}
-    for day, labs in _lab_series(case):
+    for day, labs in series:
         if day > start:
             break
         for name in (*CRITERIA, "creatinine"):
@@ -92,11 +92,12 @@ def tls_lab(kb: KnowledgeBase, case: Case) -> dict[str, Any]:
     """Laboratory TLS: >= 2 Cairo-Bishop criteria from 3 days before to 7 days after the start of therapy."""
     start, start_why = therapy_start_day(case)
     lo, hi = start + WINDOW[0], start + WINDOW[1]
-    base = _baseline(case, start)
+    series = _lab_series(case)
+    base = _baseline(case, start, series)
     met: dict[str, list[int]] = {}
     why = [f"window day {lo} to day {hi} ({start_why})"]
     measured: set[str] = set()
-    for day, labs in _lab_series(case):
+    for day, labs in series:
         if not lo <= day <= hi:
             continue
         for name, (cut, direction) in CRITERIA.items():

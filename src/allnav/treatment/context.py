@@ -1,7 +1,7 @@
 """The facts the treatment pathway needs, read defensively from the case, diagnosis and response.
 
 Nothing clinical is decided here; this module only gathers inputs (age, lineage, Ph, CD19/CD22 on the
-latest sample, recorded phase, relapse count, drugs given, prior transplant, T315I) into a frozen
+latest sample, recorded phase, relapse count, drugs given, prior transplant, T315I) into an immutable
 :class:`PlanContext`. ``None`` always means unknown.
 """
 
@@ -11,10 +11,9 @@ import datetime as _dt
 import itertools
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
-from allnav.case.model import Case, GeneticFinding, MarkerValue, TimelineEntry
+from allnav.case.model import Case, GeneticFinding, MarkerValue, Medication, TimelineEntry
 from allnav.treatment.facts import TKI_IDS, normalise_drug
 
 #: Canonical phase names for the free-text ``timeline[].phase`` labels of case files.
@@ -65,7 +64,7 @@ PHASE_ALIASES: dict[str, str] = {
     "best_supportive_care": "palliative",
 }
 
-_HCT_WORDS = ("transplant", "hct", "hsct", "sct", "allohct", "allo-hct")
+_HCT_WORDS = frozenset(("transplant", "hct", "hsct", "sct", "allohct", "allo-hct"))
 _REMISSION = ("CR", "CRi")
 
 
@@ -81,6 +80,8 @@ PHASE_KEYWORDS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("transplant", ("transplant", "transplantation", "hct", "hsct", "sct", "allohct")),
     ("induction", ("induction", "prephase", "pre_phase")),
 )
+_KEYWORD_SETS = tuple((phase, frozenset(keys)) for phase, keys in PHASE_KEYWORDS)
+_NON_WORD = re.compile(r"[^a-z0-9]+")
 
 
 def canonical_phase(label: str | None) -> str | None:
@@ -94,16 +95,15 @@ def canonical_phase(label: str | None) -> str | None:
     key = label.strip().lower().replace("-", "_").replace(" ", "_").replace("/", "_")
     if key in PHASE_ALIASES:
         return PHASE_ALIASES[key]
-    words = [w for w in re.split(r"[^a-z0-9]+", key.replace("_", " ")) if w]
+    words = [w for w in _NON_WORD.split(key.replace("_", " ")) if w]
     tokens = set(words) | {f"{a}_{b}" for a, b in itertools.pairwise(words)}
-    for phase, keys in PHASE_KEYWORDS:
-        if tokens & set(keys):
+    for phase, keys in _KEYWORD_SETS:
+        if not keys.isdisjoint(tokens):
             return phase
     return None
 
 
-@dataclass(frozen=True)
-class Marker:
+class Marker(NamedTuple):
     """A target marker as last measured: positive True/False/None, and where it was read."""
 
     name: str
@@ -113,8 +113,7 @@ class Marker:
     percent: float | None = None
 
 
-@dataclass(frozen=True)
-class PlanContext:
+class PlanContext(NamedTuple):
     """Inputs for the pathway, each ``None`` when unknown."""
 
     age_years: float | None
@@ -159,7 +158,7 @@ class PlanContext:
 
 
 def _value(raw: Any) -> Any:
-    return raw.get("value") if isinstance(raw, Mapping) else raw
+    return raw.get("value") if isinstance(raw, (dict, Mapping)) else raw
 
 
 def _day(entry: TimelineEntry, case: Case) -> int | None:
@@ -174,16 +173,24 @@ def _day(entry: TimelineEntry, case: Case) -> int | None:
     return None
 
 
-def _as_of(case: Case) -> int:
+def _dated(case: Case) -> list[tuple[int, TimelineEntry]]:
+    """Every dated timeline entry with its day, in timeline order."""
+    return [(d, e) for e in case.timeline if (d := _day(e, case)) is not None]
+
+
+def _as_of(case: Case, dated: list[tuple[int, TimelineEntry]]) -> int:
     if case.as_of_day is not None:
         return case.as_of_day
-    days = [d for e in case.timeline if (d := _day(e, case)) is not None]
-    return max(days, default=0)
+    return max((d for d, _ in dated), default=0)
 
 
-def _entries(case: Case, as_of: int) -> list[tuple[int, TimelineEntry]]:
-    out = [(d, e) for e in case.timeline if (d := _day(e, case)) is not None and d <= as_of]
-    return sorted(out, key=lambda x: x[0])
+def _entries(dated: list[tuple[int, TimelineEntry]], as_of: int) -> list[tuple[int, TimelineEntry]]:
+    """The dated entries up to ``as_of``, in day order (stable)."""
+    return sorted([x for x in dated if x[0] <= as_of], key=_first)
+
+
+def _first(x: tuple[int, TimelineEntry]) -> int:
+    return x[0]
 
 
 def _lineage(diagnosis: str | None, lineage: Any) -> str | None:
@@ -202,16 +209,20 @@ def _lineage(diagnosis: str | None, lineage: Any) -> str | None:
     return None
 
 
-def _marker(case: Case, names: tuple[str, ...], since: int | None, as_of: int) -> Marker:
+def _marker(
+    case: Case, names: tuple[str, ...], since: int | None, entries: list[tuple[int, TimelineEntry]]
+) -> Marker:
     """The latest reading of a marker; a reading on or after ``since`` is a relapse-sample reading."""
     found: tuple[int | None, str, MarkerValue] | None = None
     for name in names:
         if name in case.immunophenotype:
             found = (0, "diagnostic sample", case.immunophenotype[name])
             break
-    for day, entry in _entries(case, as_of):
+    for day, entry in entries:
+        if not entry.immunophenotype:
+            continue
         for name in names:
-            if entry.immunophenotype and name in entry.immunophenotype:
+            if name in entry.immunophenotype:
                 where = "relapse sample" if since is not None and day >= since else "timeline sample"
                 found = (day, f"{where} (day {day})", entry.immunophenotype[name])
                 break
@@ -221,9 +232,9 @@ def _marker(case: Case, names: tuple[str, ...], since: int | None, as_of: int) -
     return Marker(names[0], mv.positive, where, found_day, mv.percent)
 
 
-def _genetics(case: Case, as_of: int) -> list[GeneticFinding]:
+def _genetics(case: Case, entries: list[tuple[int, TimelineEntry]]) -> list[GeneticFinding]:
     out = list(case.genetics)
-    for _, entry in _entries(case, as_of):
+    for _, entry in entries:
         out.extend(entry.genetics or [])
     return out
 
@@ -272,18 +283,21 @@ def _timeline_relapses(entries: list[tuple[int, TimelineEntry]]) -> tuple[int, b
 
 def build_context(case: Case, diagnostic: Mapping[str, Any], response: Mapping[str, Any]) -> PlanContext:
     """Gather the pathway's inputs; reads ``diagnostic`` and ``response`` defensively."""
-    as_of = _as_of(case)
-    entries = _entries(case, as_of)
+    dated = _dated(case)
+    as_of = _as_of(case, dated)
+    entries = _entries(dated, as_of)
     diagnosis = _value(diagnostic.get("diagnosis"))
     resp_raw = response.get("response")
-    resp = resp_raw if isinstance(resp_raw, Mapping) else {"value": resp_raw}
+    resp = resp_raw if isinstance(resp_raw, (dict, Mapping)) else {"value": resp_raw}
     mrd_raw = response.get("mrd")
-    mrd = mrd_raw if isinstance(mrd_raw, Mapping) else {}
+    mrd = mrd_raw if isinstance(mrd_raw, (dict, Mapping)) else {}
     factors = diagnostic.get("prognostic_factors") or []
     poor = tuple(
-        str(f.get("id"))
-        for f in factors
-        if isinstance(f, Mapping) and f.get("direction") == "poor" and f.get("id")
+        [
+            str(f.get("id"))
+            for f in factors
+            if isinstance(f, (dict, Mapping)) and f.get("direction") == "poor" and f.get("id")
+        ]
     )
     resp_value = resp.get("value")
     resp_day = resp.get("timepoint", resp.get("day"))
@@ -293,28 +307,22 @@ def build_context(case: Case, diagnostic: Mapping[str, Any], response: Mapping[s
         if e.phase:
             phase_label, phase_day = e.phase, day
     n_hist, rem_hist = _history_relapses(response)
-    n_tl, rem_tl = _timeline_relapses(entries)
+    n_tl, rem_tl = _timeline_relapses(entries) if entries else (0, False)
     relapse_number = resp.get("relapse_number")
     if not isinstance(relapse_number, int):
         relapse_number = max(n_hist, n_tl, 1 if resp_value == "relapse" else 0)
     since = resp_day if resp_value in ("relapse", "refractory", "progressive") else None
-    meds = sorted(
-        (m for m in case.medications if m.day is None or case.as_of_day is None or m.day <= case.as_of_day),
-        key=lambda m: m.day if m.day is not None else -1,
-    )
     given: list[str] = []
     current_tki = None
-    for m in meds:
+    for m in _meds(case):
         for name in (m.drug, m.product):
             n = normalise_drug(name)
             if n and n not in given:
                 given.append(n)
             if n in TKI_IDS:
                 current_tki = n
-    phases_seen = [canonical_phase(e.phase) for _, e in entries]
-    events = " ".join(" ".join(e.events or []) for _, e in entries).lower()
-    prior_hct = "transplant" in phases_seen or any(w in events.split() for w in _HCT_WORDS)
-    t315i, kd_tested = _t315i(_genetics(case, as_of))
+    prior_hct = _prior_hct(entries) if entries else False
+    t315i, kd_tested = _t315i(_genetics(case, entries) if entries else case.genetics)
     ttc = resp.get("time_to_cr_days")
     late = resp.get("late_relapse")
     return PlanContext(
@@ -328,28 +336,45 @@ def build_context(case: Case, diagnostic: Mapping[str, Any], response: Mapping[s
         poor_factors=poor,
         response=_str(resp_value),
         response_day=resp_day,
-        time_to_cr_days=float(ttc) if isinstance(ttc, int | float) and not isinstance(ttc, bool) else None,
+        time_to_cr_days=float(ttc) if isinstance(ttc, (int, float)) and not isinstance(ttc, bool) else None,
         relapse_site=_str(resp.get("relapse_site")),
         late_relapse=late if isinstance(late, bool) else None,
         mrd_status=_str(mrd.get("status")),
         mrd_level=float(lv)
-        if isinstance(lv := mrd.get("level"), int | float) and not isinstance(lv, bool)
+        if isinstance(lv := mrd.get("level"), (int, float)) and not isinstance(lv, bool)
         else None,
         ecog=case.presentation.ecog,
         as_of_day=as_of,
         phase_label=phase_label,
-        phase_recorded=canonical_phase(phase_label),
+        phase_recorded=canonical_phase(phase_label) if phase_label else None,
         phase_day=phase_day,
         relapse_number=relapse_number,
         ever_remission=rem_hist or rem_tl or resp_value in _REMISSION or relapse_number > 0,
-        cd19=_marker(case, ("CD19", "sCD19"), since, as_of),
-        cd22=_marker(case, ("CD22", "sCD22"), since, as_of),
+        cd19=_marker(case, ("CD19", "sCD19"), since, entries),
+        cd22=_marker(case, ("CD22", "sCD22"), since, entries),
         drugs_given=tuple(given),
         current_tki=current_tki,
         prior_hct=prior_hct,
         t315i=t315i,
         abl1_kd_tested=kd_tested,
     )
+
+
+def _meds(case: Case) -> list[Medication]:
+    """The medications up to ``as_of_day`` (undated ones kept), in day order (undated first)."""
+    if not case.medications:
+        return []
+    return sorted(
+        (m for m in case.medications if m.day is None or case.as_of_day is None or m.day <= case.as_of_day),
+        key=lambda m: m.day if m.day is not None else -1,
+    )
+
+
+def _prior_hct(entries: list[tuple[int, TimelineEntry]]) -> bool:
+    """A transplant phase or a transplant word among the events of the timeline."""
+    phases_seen = [canonical_phase(e.phase) for _, e in entries]
+    events = " ".join(" ".join(e.events or []) for _, e in entries).lower()
+    return "transplant" in phases_seen or not _HCT_WORDS.isdisjoint(events.split())
 
 
 def _bool(v: Any) -> bool | None:

@@ -125,12 +125,18 @@ def pathway_table() -> PathwayTable:
     return load_table("allnav.treatment", "pathway.yaml", PathwayTable)
 
 
+@functools.cache
+def drugs_by_id() -> dict[str, Drug]:
+    """The drug table by id (ids are unique: checked when the table is read; built once)."""
+    return {d.id: d for d in drug_table().drugs}
+
+
 def drug(drug_id: str) -> Drug:
     """One drug by id (a missing id is a programming error)."""
-    for d in drug_table().drugs:
-        if d.id == drug_id:
-            return d
-    raise KnowledgeBaseError(f"allnav.treatment/drugs.yaml has no drug {drug_id!r}")
+    try:
+        return drugs_by_id()[drug_id]
+    except KeyError:
+        raise KnowledgeBaseError(f"allnav.treatment/drugs.yaml has no drug {drug_id!r}") from None
 
 
 def approach(approach_id: str) -> Approach:
@@ -197,6 +203,6 @@ def normalise_drug(name: str | None) -> str | None:
     if key in ALIASES:
         return ALIASES[key]
     key_id = key.replace(" ", "_").replace("-", "_")
-    if any(d.id == key_id for d in drug_table().drugs):
+    if key_id in drugs_by_id():
         return key_id
     return key

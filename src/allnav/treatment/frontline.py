@@ -30,6 +30,12 @@ MAINTENANCE_TKI = RuleRef("tx.maintenance_tki")
 
 Found = tuple[dict[str, Any], list[dict[str, str]]]
 
+#: The age thresholds of ``pathway.yaml`` and their texts (the table is static: read once at import).
+_OLDER_GT = threshold("older_age_gt_years")
+_AYA = band("aya_years")
+_OLDER_TEXT = f"{_OLDER_GT:g}"
+_AYA_TEXT = f"AYA ({_AYA[0]:g}-{_AYA[1]:g} y, NCCN definition)"
+
 
 def regimen(approach_id: str, why: list[str]) -> dict[str, Any]:
     """An option that is an approach (not a single labelled drug)."""
@@ -62,8 +68,7 @@ def _drugs(
 
 def older_or_unfit(kb: KnowledgeBase, ctx: PlanContext) -> tuple[bool, list[str]]:
     """Reduced-intensity flag by age (> 65, seed 543) and the fitness note (ECOG is a clinician input)."""
-    limit = threshold("older_age_gt_years")
-    lo, hi = band("aya_years")
+    limit, (lo, hi) = _OLDER_GT, _AYA
     why: list[str] = []
     older = False
     if ctx.age_years is None:
@@ -71,14 +76,14 @@ def older_or_unfit(kb: KnowledgeBase, ctx: PlanContext) -> tuple[bool, list[str]
     elif ctx.age_years > limit:
         older = True
         why.append(
-            f"age {ctx.age_years:g} y > {limit:g}: older patient, doses may need to be reduced (seed 543)"
+            f"age {ctx.age_years:g} y > {_OLDER_TEXT}: older patient, doses may need to be reduced (seed 543)"
         )
     else:
         why.append(
-            f"age {ctx.age_years:g} y (not > {limit:g}): full-intensity induction unless health conditions say otherwise"
+            f"age {ctx.age_years:g} y (not > {_OLDER_TEXT}): full-intensity induction unless health conditions say otherwise"
         )
         if lo <= ctx.age_years <= hi:
-            why.append(f"AYA ({lo:g}-{hi:g} y, NCCN definition)")
+            why.append(_AYA_TEXT)
     why.append("advanced age by itself is not a barrier to chemotherapy (seed 345)")
     fit = kb.rule(FITNESS)
     if ctx.ecog is not None:

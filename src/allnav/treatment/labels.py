@@ -14,15 +14,13 @@ count, prior regimens, T315I). Status, in order:
 
 from __future__ import annotations
 
-import functools
 import math
-from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 from allnav.errors import KnowledgeBaseError
 from allnav.knowledge import KnowledgeBase, RuleRef
 from allnav.treatment.context import Marker, PlanContext
-from allnav.treatment.facts import AgeBounds, Drug, Setting, Use, drug_table
+from allnav.treatment.facts import AgeBounds, Drug, Setting, Use, drug_table, drugs_by_id
 
 LINEAGE = RuleRef("tx.label_lineage")
 MARKER = RuleRef("tx.label_marker")
@@ -50,22 +48,25 @@ State = Literal["met", "failed", "unknown"]
 Status = Literal["on_label", "guideline_only", "off_label", "excluded"]
 
 
-@dataclass(frozen=True)
-class Criterion:
+class Criterion(NamedTuple):
     state: State
     text: str
 
 
-@dataclass(frozen=True)
-class LabelCheck:
-    """The outcome of checking one agent in one setting."""
+#: A criterion inside :func:`check`: a plain ``(state, text)`` pair (built many times per case, and a plain
+#: tuple is the cheapest object to build; :class:`Criterion` is the same pair with names).
+Crit = tuple[State, str]
+
+
+class LabelCheck(NamedTuple):
+    """The outcome of checking one agent in one setting (immutable)."""
 
     drug: Drug
     status: Status
     why: tuple[str, ...]
     sources: tuple[str, ...]
     rule: str
-    pending: tuple[dict[str, str], ...] = field(default_factory=tuple)
+    pending: tuple[dict[str, str], ...] = ()
     use: Use | None = None
 
 
@@ -83,9 +84,18 @@ def _fmt_age(age: float) -> str:
     return f"{age:g} y"
 
 
-def age_criteria(bounds: AgeBounds, age: float | None) -> list[Criterion]:
-    """Check age limits (``min`` inclusive, ``below`` exclusive, ``max`` on completed years)."""
-    out: list[Criterion] = []
+class _Limit(NamedTuple):
+    """One age limit of a use, with its texts built once: ``(limit, kind, relation, unknown-age text)``."""
+
+    limit: float
+    kind: str
+    rel: str
+    unknown: Crit
+
+
+def _limits(bounds: AgeBounds) -> tuple[_Limit, ...]:
+    """The age limits of a use or schedule, in the order they are reported."""
+    out: list[_Limit] = []
     limits = [
         (bounds.min_age_years, "min"),
         (bounds.min_age_months, "months"),
@@ -95,19 +105,39 @@ def age_criteria(bounds: AgeBounds, age: float | None) -> list[Criterion]:
     for limit, kind in limits:
         if limit is None:
             continue
-        if age is None:
-            out.append(Criterion("unknown", f"age unknown (limit: {kind} {limit:g})"))
-            continue
         if kind == "min":
-            ok, rel = age >= limit, f">= {limit:g} y"
+            rel = f">= {limit:g} y"
         elif kind == "months":
-            ok, rel = age * 12 >= limit, f">= {limit:g} month(s)"
+            rel = f">= {limit:g} month(s)"
         elif kind == "below":
-            ok, rel = age < limit, f"< {limit:g} y"
+            rel = f"< {limit:g} y"
         else:
-            ok, rel = math.floor(age) <= limit, f"up to {limit:g} y (completed years)"
-        out.append(Criterion("met" if ok else "failed", f"age {_fmt_age(age)}: label/guideline limit {rel}"))
-    return out
+            rel = f"up to {limit:g} y (completed years)"
+        out.append(_Limit(limit, kind, rel, ("unknown", f"age unknown (limit: {kind} {limit:g})")))
+    return tuple(out)
+
+
+def _age(limits: tuple[_Limit, ...], age: float | None) -> list[Crit]:
+    if age is None:
+        return [lim.unknown for lim in limits]
+    prefix = f"age {_fmt_age(age)}: label/guideline limit "
+    return [("met" if _within(lim, age) else "failed", prefix + lim.rel) for lim in limits]
+
+
+def _within(lim: _Limit, age: float) -> bool:
+    kind, limit = lim.kind, lim.limit
+    if kind == "min":
+        return age >= limit
+    if kind == "months":
+        return age * 12 >= limit
+    if kind == "below":
+        return age < limit
+    return math.floor(age) <= limit
+
+
+def age_criteria(bounds: AgeBounds, age: float | None) -> list[Criterion]:
+    """Check age limits (``min`` inclusive, ``below`` exclusive, ``max`` on completed years)."""
+    return [Criterion(*c) for c in _age(_limits(bounds), age)]
 
 
 def prior_regimens(ctx: PlanContext) -> int:
@@ -115,69 +145,136 @@ def prior_regimens(ctx: PlanContext) -> int:
     return 1 + ctx.relapse_number - (1 if ctx.response == "relapse" else 0)
 
 
-def _requirement(req: str, ctx: PlanContext) -> Criterion:
+def _requirement(req: str, ctx: PlanContext) -> Crit:
     if req == "in_remission":
         if ctx.response is None:
-            return Criterion("unknown", "remission status unknown")
-        return Criterion("met" if ctx.in_remission else "failed", f"response = {ctx.response}")
+            return ("unknown", "remission status unknown")
+        return ("met" if ctx.in_remission else "failed", f"response = {ctx.response}")
     if req == "mrd_ge_1e3":
         if ctx.mrd_level is None:
-            return Criterion("unknown", "MRD level unknown (label: >= 0.1%)")
+            return ("unknown", "MRD level unknown (label: >= 0.1%)")
         ok = ctx.mrd_level >= 1e-3
-        return Criterion("met" if ok else "failed", f"MRD {ctx.mrd_level:g} ({'>=' if ok else '<'} 1e-3)")
+        return ("met" if ok else "failed", f"MRD {ctx.mrd_level:g} ({'>=' if ok else '<'} 1e-3)")
     if req == "refractory_or_second_relapse":
         if ctx.response in ("refractory", "progressive") and ctx.relapse_number == 0:
-            return Criterion("met", f"primary refractory disease (response = {ctx.response})")
+            return ("met", f"primary refractory disease (response = {ctx.response})")
         if ctx.response == "relapse" and ctx.relapse_number >= 2:
-            return Criterion("met", f"relapse number {ctx.relapse_number} (>= 2)")
+            return ("met", f"relapse number {ctx.relapse_number} (>= 2)")
         if ctx.response in ("refractory", "progressive"):
-            return Criterion("met", f"refractory after relapse (relapse number {ctx.relapse_number})")
-        return Criterion(
-            "failed", f"relapse number {ctx.relapse_number}: label needs refractory or 2nd+ relapse"
-        )
+            return ("met", f"refractory after relapse (relapse number {ctx.relapse_number})")
+        return ("failed", f"relapse number {ctx.relapse_number}: label needs refractory or 2nd+ relapse")
     if req == "two_prior_regimens":
         n = prior_regimens(ctx)
-        return Criterion(
+        return (
             "met" if n >= 2 else "failed",
             f"{n} prior regimen(s) estimated from the timeline (front-line + earlier salvage); label >= 2",
         )
     if req == "t315i_positive":
         if ctx.t315i is None:
-            return Criterion("unknown", "ABL1 T315I status unknown")
-        return Criterion(
-            "met" if ctx.t315i else "failed", f"ABL1 T315I {'detected' if ctx.t315i else 'not detected'}"
-        )
+            return ("unknown", "ABL1 T315I status unknown")
+        return ("met" if ctx.t315i else "failed", f"ABL1 T315I {'detected' if ctx.t315i else 'not detected'}")
     raise KnowledgeBaseError(f"unknown requirement {req!r}")  # pragma: no cover - validated by the model
 
 
-def _ph(use: Use, ctx: PlanContext) -> list[Criterion]:
+#: Criterion states from best to worst (a use's state is the worst of its criteria).
+_STATES: tuple[State, ...] = ("met", "unknown", "failed")
+_RANK: dict[str, int] = {state: i for i, state in enumerate(_STATES)}
+#: The order in which uses are chosen: (basis, state of its criteria, label status).
+_CHOICE: tuple[tuple[str, State, Status], ...] = (
+    ("label", "met", "on_label"),
+    ("guideline", "met", "guideline_only"),
+    ("label", "unknown", "guideline_only"),
+    ("guideline", "unknown", "guideline_only"),
+)
+
+
+def _ph(use: Use, ph_positive: bool | None) -> list[Crit]:
     if use.ph == "any":
         return []
     want = use.ph == "positive"
-    if ctx.ph_positive is None:
-        return [Criterion("unknown", f"Ph status unknown (use needs Ph-{use.ph})")]
-    ok = ctx.ph_positive == want
-    return [Criterion("met" if ok else "failed", f"Ph{'+' if ctx.ph_positive else '-'} (use: Ph-{use.ph})")]
+    if ph_positive is None:
+        return [("unknown", f"Ph status unknown (use needs Ph-{use.ph})")]
+    ok = ph_positive == want
+    return [("met" if ok else "failed", f"Ph{'+' if ph_positive else '-'} (use: Ph-{use.ph})")]
 
 
-def _lineage(d: Drug, ctx: PlanContext) -> tuple[Criterion | None, str | None]:
+class _UseFacts(NamedTuple):
+    """A use with what does not depend on the patient built once: its heading, Ph criteria and age limits."""
+
+    use: Use
+    head: str
+    ph: dict[bool | None, list[Crit]]  # by the patient's Ph status
+    ph_rank: dict[bool | None, int]  # the worst state (index in _STATES) of those criteria
+    ages: tuple[_Limit, ...]
+    unknown_ages: tuple[Crit, ...]  # the age criteria when the age is unknown
+    priority: dict[State, int]  # the rank of (basis, state) in _CHOICE (absent: never chosen by it)
+    requires: tuple[str, ...]
+
+
+def _use_facts(u: Use) -> _UseFacts:
+    approved = f", approved {u.approved}" if u.approved else ""
+    verify = " [VERIFY]" if u.verify else ""
+    ph = {v: _ph(u, v) for v in (None, True, False)}
+    ph_rank = {v: max([_RANK[c[0]] for c in crit], default=0) for v, crit in ph.items()}
+    limits = _limits(u)
+    priority = {state: i for i, (basis, state, _) in enumerate(_CHOICE) if basis == u.basis}
+    return _UseFacts(
+        u,
+        f"{u.basis}: {u.text}{approved}{verify}",
+        ph,
+        ph_rank,
+        limits,
+        tuple(lim.unknown for lim in limits),
+        priority,
+        u.requires,
+    )
+
+
+#: The lineages a :class:`PlanContext` can hold (the lineage outcomes are built once for each).
+_LINEAGES: tuple[str | None, ...] = (None, "B", "T", "mixed", "undifferentiated")
+
+
+class _DrugFacts(NamedTuple):
+    """A drug's uses by setting (table order kept) and its lineage outcomes, built once from ``drugs.yaml``."""
+
+    drug: Drug
+    uses: dict[str, tuple[_UseFacts, ...]]
+    lineage: dict[str | None, tuple[Crit | None, str | None]]
+    key: str  # the option key: ``product`` for CAR T, else ``drug``
+    label: str  # the name shown: ``name (Brand)``
+
+
+def _key_label(d: Drug) -> tuple[str, str]:
+    """The option key (``product`` for CAR T, else ``drug``) and the name shown."""
+    return ("product" if d.kind == "car_t" else "drug"), d.label
+
+
+def _drug_facts(d: Drug) -> _DrugFacts:
+    by_setting: dict[str, list[_UseFacts]] = {}
+    for u in d.uses:
+        by_setting.setdefault(u.setting, []).append(_use_facts(u))
+    uses = {k: tuple(v) for k, v in by_setting.items()}
+    return _DrugFacts(d, uses, {lin: _lineage(d, lin) for lin in _LINEAGES}, *_key_label(d))
+
+
+def _lineage(d: Drug, lineage: str | None) -> tuple[Crit | None, str | None]:
     """A lineage criterion, or an exclusion reason."""
     if d.lineage == "any":
         return None, None
     other = "T" if d.lineage == "B" else "B"
-    if ctx.lineage == other:
+    if lineage == other:
         what = "B-cell precursor ALL" if d.lineage == "B" else "T-cell ALL/LBL"
-        return None, f"{ctx.lineage}-lineage disease: {d.name} is only for {what}"
-    if ctx.lineage is None:
-        return Criterion("unknown", "lineage unknown"), None
-    if ctx.lineage == d.lineage:
-        return Criterion("met", f"lineage {ctx.lineage} matches"), None
-    return Criterion("failed", f"lineage {ctx.lineage}: the label names {d.lineage}-lineage ALL only"), None
+        return None, f"{lineage}-lineage disease: {d.name} is only for {what}"
+    if lineage is None:
+        return ("unknown", "lineage unknown"), None
+    if lineage == d.lineage:
+        return ("met", f"lineage {lineage} matches"), None
+    return ("failed", f"lineage {lineage}: the label names {d.lineage}-lineage ALL only"), None
 
 
 def _target(
     d: Drug, ctx: PlanContext, setting: Setting
-) -> tuple[Criterion | None, str | None, list[dict[str, str]]]:
+) -> tuple[Crit | None, str | None, list[dict[str, str]]]:
     if d.target is None:
         return None, None, []
     m: Marker = ctx.cd19 if d.target == "CD19" else ctx.cd22
@@ -193,7 +290,7 @@ def _target(
                 "why": f"{d.target} was negative on the {m.where}; re-check before ruling out {d.name}",
             }
         )
-        return Criterion("unknown", f"{d.target} negative on the {m.where}, not on this relapse"), None, pend
+        return ("unknown", f"{d.target} negative on the {m.where}, not on this relapse"), None, pend
     if m.positive is False:
         return None, f"{d.target} negative on {m.where}: {d.name} targets {d.target}", []
     if m.positive is None:
@@ -203,7 +300,7 @@ def _target(
                 "why": f"{d.name} requires {d.target}+ blasts",
             }
         )
-        return Criterion("unknown", f"{d.target} expression unknown ({m.where})"), None, pend
+        return ("unknown", f"{d.target} expression unknown ({m.where})"), None, pend
     pct = f" ({m.percent:g}% of blasts)" if m.percent is not None else ""
     if stale:
         pend.append(
@@ -212,112 +309,135 @@ def _target(
                 "why": f"{d.target} last measured on the {m.where}; confirm before {d.name}",
             }
         )
-    return Criterion("met", f"{d.target} positive{pct} on {m.where}"), None, pend
+    return ("met", f"{d.target} positive{pct} on {m.where}"), None, pend
+
+
+#: Every drug of the table with its uses prepared (the table is static: read once at import).
+_FACTS: dict[str, _DrugFacts] = {d.id: _drug_facts(d) for d in drug_table().drugs}
 
 
 def check(kb: KnowledgeBase, drug_id_or_drug: str | Drug, setting: Setting, ctx: PlanContext) -> LabelCheck:
     """Check one agent in one setting for this patient."""
-    d = drug_id_or_drug if isinstance(drug_id_or_drug, Drug) else _drug(drug_id_or_drug)
+    d = _drug(drug_id_or_drug) if isinstance(drug_id_or_drug, str) else drug_id_or_drug
+    facts = _FACTS.get(d.id)
+    if facts is None or facts.drug is not d:
+        facts = _drug_facts(d)
     rule = DRUG_RULES[d.rule]
     if d.status == "withdrawn":
         gone = (f"{d.label}: FDA approval withdrawn {d.withdrawn}", *d.notes)
         return LabelCheck(d, "excluded", gone, tuple(kb.rule(WITHDRAWN).sources), WITHDRAWN)
-    lin, lin_excl = _lineage(d, ctx)
+    lin_out = facts.lineage.get(ctx.lineage)
+    lin, lin_excl = lin_out if lin_out is not None else _lineage(d, ctx.lineage)
     if lin_excl:
         return LabelCheck(d, "excluded", (lin_excl,), tuple(kb.rule(LINEAGE).sources), LINEAGE)
     tgt, tgt_excl, pend = _target(d, ctx, setting)
     if tgt_excl:
         return LabelCheck(d, "excluded", (tgt_excl,), tuple(kb.rule(MARKER).sources), MARKER)
-    base: list[Criterion] = [c for c in (lin, tgt) if c is not None]
+    base: list[Crit] = [c for c in (lin, tgt) if c is not None]
     if d.ph_required:
         if ctx.ph_positive is False:
             no_target = (f"Ph-negative: {d.name} acts on BCR::ABL1, absent here",)
             return LabelCheck(d, "excluded", no_target, tuple(kb.rule(PH).sources), PH)
-        base.append(
-            Criterion("unknown", "Ph status unknown") if ctx.ph_positive is None else Criterion("met", "Ph+")
-        )
-    uses = [u for u in d.uses if u.setting == setting]
-    scored: list[tuple[Use, State, list[Criterion]]] = []
-    for u in uses:
-        crit = (
-            base + _ph(u, ctx) + age_criteria(u, ctx.age_years) + [_requirement(r, ctx) for r in u.requires]
-        )
-        states = {c.state for c in crit}
-        state: State = "failed" if "failed" in states else "unknown" if "unknown" in states else "met"
-        scored.append((u, state, crit))
+        base.append(_PH_UNKNOWN if ctx.ph_positive is None else _PH_MET)
+    scored: list[_Scored] = []
+    age, ph = ctx.age_years, ctx.ph_positive
+    prefix = ""  # the age criterion text, built when a use has an age limit
+    base_rank = max([_RANK[c[0]] for c in base], default=0)
+    reqs: dict[str, Crit] = {}  # each requirement is evaluated once per check
+    for uf in facts.uses.get(setting, ()):
+        crit = base + uf.ph[ph]
+        rank = uf.ph_rank[ph]
+        if base_rank > rank:
+            rank = base_rank
+        if age is None:
+            if uf.ages:
+                crit += uf.unknown_ages
+                rank = max(rank, 1)
+        elif uf.ages:
+            if not prefix:
+                prefix = f"age {_fmt_age(age)}: label/guideline limit "
+            for lim in uf.ages:
+                if _within(lim, age):
+                    crit.append(("met", prefix + lim.rel))
+                else:
+                    crit.append(("failed", prefix + lim.rel))
+                    rank = 2
+        for r in uf.requires:
+            c = reqs.get(r)
+            if c is None:
+                c = reqs[r] = _requirement(r, ctx)
+            crit.append(c)
+            if _RANK[c[0]] > rank:
+                rank = _RANK[c[0]]
+        scored.append((uf, _STATES[rank], crit))
     status, chosen = _decide(scored)
     why: list[str] = []
     if chosen is not None:
-        u, _, crit = chosen
-        approved = f", approved {u.approved}" if u.approved else ""
-        verify = " [VERIFY]" if u.verify else ""
-        why.append(f"{u.basis}: {u.text}{approved}{verify}")
-        why.extend(c.text + ("" if c.state == "met" else f" ({c.state})") for c in crit)
+        uf, _, crit = chosen
+        why.append(uf.head)
+        why.extend([text if state == "met" else f"{text} ({state})" for state, text in crit])
     else:
-        why.extend(c.text for c in base)
+        why.extend([c[1] for c in base])
         why.append(
             f"no labelled or guideline use of {d.name} in {setting.replace('_', '/')} in the knowledge base"
         )
     if status in ("off_label", "guideline_only"):
-        for u, _, crit in scored:
-            if u.basis == "label" and (chosen is None or u is not chosen[0]):
-                failed = "; ".join(c.text for c in crit if c.state != "met")
+        for uf, _, crit in scored:
+            if uf.use.basis == "label" and (chosen is None or uf is not chosen[0]):
+                failed = "; ".join([text for state, text in crit if state != "met"])
                 if failed:
-                    why.append(f"not within label '{u.text}': {failed}")
+                    why.append(f"not within label '{uf.use.text}': {failed}")
     why.extend(d.notes)
     sources = list(kb.rule(rule).sources)
     if chosen is not None:
-        sources.extend(s for s in chosen[0].sources if s not in sources)
+        sources.extend(s for s in chosen[0].use.sources if s not in sources)
     if status == "guideline_only" and chosen is not None and chosen[1] == "unknown":
         pend.extend(_unknown_pending(chosen[2], d))
-    return LabelCheck(d, status, tuple(why), tuple(sources), rule, tuple(pend), chosen[0] if chosen else None)
+    use = chosen[0].use if chosen else None
+    return LabelCheck(d, status, tuple(why), tuple(sources), rule, tuple(pend), use)
 
 
-def _decide(
-    scored: list[tuple[Use, State, list[Criterion]]],
-) -> tuple[Status, tuple[Use, State, list[Criterion]] | None]:
-    for basis, state, status in (
-        ("label", "met", "on_label"),
-        ("guideline", "met", "guideline_only"),
-        ("label", "unknown", "guideline_only"),
-        ("guideline", "unknown", "guideline_only"),
-    ):
-        for s in scored:
-            if s[0].basis == basis and s[1] == state:
-                return status, s  # type: ignore[return-value]
-    labels = [s for s in scored if s[0].basis == "label"]
+_PH_UNKNOWN: Crit = ("unknown", "Ph status unknown")
+_PH_MET: Crit = ("met", "Ph+")
+_Scored = tuple[_UseFacts, State, list[Crit]]
+
+
+def _decide(scored: list[_Scored]) -> tuple[Status, _Scored | None]:
+    best: _Scored | None = None
+    best_priority = len(_CHOICE)
+    for s in scored:
+        p = s[0].priority.get(s[1], best_priority)
+        if p < best_priority:
+            best, best_priority = s, p
+    if best is not None:
+        return _CHOICE[best_priority][2], best
+    labels = [s for s in scored if s[0].use.basis == "label"]
     return "off_label", (labels[0] if labels else (scored[0] if scored else None))
 
 
-def _unknown_pending(crit: list[Criterion], d: Drug) -> list[dict[str, str]]:
+def _unknown_pending(crit: list[Crit], d: Drug) -> list[dict[str, str]]:
     out = []
-    for c in crit:
-        if c.state != "unknown":
+    for state, text in crit:
+        if state != "unknown":
             continue
-        if c.text.startswith("Ph"):
+        if text.startswith("Ph"):
             out.append(
                 {"test": "BCR::ABL1 (FISH or RT-PCR)", "why": f"Ph status decides whether {d.name} applies"}
             )
-        elif c.text.startswith("ABL1 T315I"):
+        elif text.startswith("ABL1 T315I"):
             out.append(
                 {"test": "ABL1 kinase-domain mutation testing", "why": f"T315I decides the {d.name} label"}
             )
-        elif c.text.startswith("age"):
+        elif text.startswith("age"):
             out.append({"test": "patient age", "why": f"{d.name} label has an age limit"})
-        elif c.text.startswith("MRD"):
+        elif text.startswith("MRD"):
             out.append({"test": "MRD quantification", "why": f"{d.name} label depends on the MRD level"})
     return out
 
 
-@functools.cache
-def _drugs_by_id() -> dict[str, Drug]:
-    """The drug table by id (ids are unique: checked when the table is read)."""
-    return {d.id: d for d in drug_table().drugs}
-
-
 def _drug(drug_id: str) -> Drug:
     try:
-        return _drugs_by_id()[drug_id]
+        return drugs_by_id()[drug_id]
     except KeyError:
         raise KnowledgeBaseError(f"drugs.yaml has no drug {drug_id!r}") from None
 
@@ -325,18 +445,21 @@ def _drug(drug_id: str) -> Drug:
 def option(kb: KnowledgeBase, lc: LabelCheck) -> dict[str, Any]:
     """The JSON option for a label check (``drug`` or, for CAR T, ``product``)."""
     r = kb.rule(lc.rule)
-    key = "product" if lc.drug.kind == "car_t" else "drug"
+    d = lc.drug
+    facts = _FACTS.get(d.id)
+    key, label = (facts.key, facts.label) if facts is not None and facts.drug is d else _key_label(d)
     out: dict[str, Any] = {
-        key: lc.drug.label,
-        "drug_id": lc.drug.id,
+        key: label,
+        "drug_id": d.id,
         "label_status": lc.status,
         "why": list(lc.why),
         "sources": list(lc.sources),
         "rule": r.id,
         "rule_version": r.version,
     }
-    if lc.use is not None and lc.use.approved:
-        out["approved"] = lc.use.approved
-    if lc.drug.safety:
-        out["safety"] = list(lc.drug.safety)
+    use = lc.use
+    if use is not None and use.approved:
+        out["approved"] = use.approved
+    if d.safety:
+        out["safety"] = list(d.safety)
     return out

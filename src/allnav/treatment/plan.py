@@ -9,7 +9,7 @@ from allnav.case.model import Case
 from allnav.knowledge import KnowledgeBase, RuleRef
 from allnav.treatment import frontline
 from allnav.treatment.context import PlanContext, build_context
-from allnav.treatment.facts import TKI_IDS, drug_table
+from allnav.treatment.facts import TKI_IDS, drugs_by_id
 from allnav.treatment.labels import LINEAGE, WITHDRAWN
 from allnav.treatment.phase import ALL_DIAGNOSES, phase_next, phase_now
 from allnav.treatment.relapse import palliative_phase, relapsed_refractory
@@ -44,7 +44,7 @@ def _merge(target: list[dict[str, str]], items: list[dict[str, str]]) -> None:
 
 def _alerts(kb: KnowledgeBase, case: Case, ctx: PlanContext, now: str) -> list[dict[str, Any]]:
     alerts: list[dict[str, Any]] = []
-    by_id = {d.id: d for d in drug_table().drugs}
+    by_id = drugs_by_id()
     for name in ctx.drugs_given:
         d = by_id.get(name)
         if d is None:
