@@ -136,3 +136,17 @@ def test_the_compiled_build_gives_the_same_results_as_pure_python() -> None:
         valid += "features" in expected
         assert orjson.loads(line) == orjson.loads(orjson.dumps(expected, option=orjson.OPT_SORT_KEYS)), text
     assert valid > 500  # the comparison covers many valid strings, not only errors
+
+
+def test_this_process_runs_the_build_it_was_asked_for() -> None:
+    """Under ``make test`` the second pass (ALLNAV_ACCEL unset) must really run the compiled engine."""
+    from allnav.cytogenetics import scanner
+
+    if os.environ.get("ALLNAV_ACCEL", "1") == "0":
+        assert accel.STATUS == "pure (ALLNAV_ACCEL=0)"
+        assert scanner.__file__.endswith(".py")
+    elif REQUIRED:
+        assert accel.STATUS.startswith("compiled"), accel.STATUS
+        assert not scanner.__file__.endswith(".py")
+    else:
+        pytest.skip(f"build not required here; this process runs: {accel.STATUS}")

@@ -9,8 +9,11 @@ import pytest
 
 from allnav.case.model import Case
 from allnav.genetics import build_genetic_profile
+from allnav.genetics.catalog import load_catalog
 from allnav.knowledge import KnowledgeBase
 from allnav.prognosis import PrognosisResult, assess_prognosis
+from allnav.prognosis.lesions import GOOD, POOR
+from allnav.prognosis.risk import NCCN_POOR, NCCN_STANDARD
 
 Make = Callable[..., Case]
 
@@ -136,3 +139,13 @@ def test_profile_alerts_and_pending_are_carried(kb: KnowledgeBase, make_case: Ma
     r = _run(kb, case)
     assert any(a["rule"] == "gen.method_precedence" for a in r.alerts)
     assert len({p["test"] for p in r.pending}) == len(r.pending)
+
+
+def test_lesion_id_lists_are_catalogue_lesions() -> None:
+    """b_risk and genetic_factors read these ids straight from the profile's calls: each must be a
+    catalogue lesion.
+    """
+    ids = {d.id for d in load_catalog().lesions}
+    assert set(NCCN_POOR) <= ids
+    assert set(NCCN_STANDARD) <= ids
+    assert set(POOR.values()) | set(GOOD.values()) <= ids

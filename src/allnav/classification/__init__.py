@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from allnav.case.model import Case
 from allnav.classification.codes import icd10cm, ploidy
@@ -13,9 +12,8 @@ from allnav.genetics import GeneticProfile
 from allnav.knowledge import KnowledgeBase
 
 
-@dataclass(frozen=True)
-class ClassificationResult:
-    """The classification conclusions (each a conclusion dict, see contracts.md section 4)."""
+class ClassificationResult(NamedTuple):
+    """The classification conclusions (each a conclusion dict, see contracts.md section 4); immutable."""
 
     who2016: dict[str, Any]
     who2022: dict[str, Any]

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import functools
+from collections.abc import Iterable
+from typing import NamedTuple
 
 from pydantic import BaseModel, ConfigDict
 
@@ -46,10 +48,43 @@ class EntityTable(_Frozen):
         raise KnowledgeBaseError(f"entities.yaml: no {system} entity {entity_id!r}")
 
 
+SYSTEMS = ("who2016", "who2022", "icc2022")
+
+
 @functools.cache
 def load_entities() -> EntityTable:
     """Read and validate ``entities.yaml`` once per process."""
     return load_table("allnav.classification", "entities.yaml", EntityTable)
+
+
+@functools.cache
+def _by_id() -> dict[tuple[str, str], Entity]:
+    table = load_entities()
+    return {(system, e.id): e for system in SYSTEMS for e in getattr(table, system)}
+
+
+def entity(system: str, entity_id: str) -> Entity:
+    """``load_entities().get(system, entity_id)`` through an index built once."""
+    try:
+        return _by_id()[(system, entity_id)]
+    except KeyError:
+        return load_entities().get(system, entity_id)  # raises the KnowledgeBaseError naming the id
+
+
+class Defining(NamedTuple):
+    """Entities with a defining lesion, and those lesions (same order)."""
+
+    entities: tuple[Entity, ...]
+    lesions: tuple[str, ...]
+
+
+@functools.cache
+def defining_entities(system: str, prefix: str) -> Defining:
+    """The entities of ``system`` whose id starts with ``prefix`` (``b_`` / ``t_``) and that have a
+    defining lesion, in table order.
+    """
+    found = [e for e in getattr(load_entities(), system) if e.id.startswith(prefix) and e.lesion]
+    return Defining(tuple(found), tuple(str(e.lesion) for e in found))
 
 
 #: Near-diploid 44-45: within the WHO "< 46" text but usually not treated as hypodiploid (A3, L3).
@@ -76,6 +111,16 @@ OTHER_DEFINED = (
 )
 
 
+#: The classification-only lesions that :func:`lesion_present` derives from several calls.
+DERIVED_LESIONS = frozenset({"hypodiploid_entity", "low_hypodiploid_icc", "other_defined"})
+
+
+def lesions_present(profile: GeneticProfile, lesions: Iterable[str]) -> list[bool | None]:
+    """:func:`lesion_present` of each lesion, in order."""
+    calls = profile.calls
+    return [calls[x].present if x in calls else lesion_present(profile, x) for x in lesions]
+
+
 def lesion_present(profile: GeneticProfile, lesion: str) -> bool | None:
     """A lesion call, including the classification-only derived lesions.
 
@@ -83,6 +128,8 @@ def lesion_present(profile: GeneticProfile, lesion: str) -> bool | None:
     not treated as hypodiploid: seed line 253, SEER in A3, L3); ``low_hypodiploid_icc``: ICC low
     hypodiploid (32-39 or its doubled form); ``other_defined``: any HAEM5 "other defined" lesion.
     """
+    if lesion not in DERIVED_LESIONS:
+        return profile.present(lesion)
     if lesion == "hypodiploid_entity":
         b = ploidy_bounds(profile.modal_number)
         if profile.present("near_haploid") or profile.present("low_hypodiploid"):
@@ -94,6 +141,6 @@ def lesion_present(profile: GeneticProfile, lesion: str) -> bool | None:
         vals = [profile.present("low_hypodiploid"), profile.present("near_triploid_masked")]
         return True if True in vals else (None if None in vals else False)
     if lesion == "other_defined":
-        vals = [profile.present(x) for x in OTHER_DEFINED]
+        vals = lesions_present(profile, OTHER_DEFINED)
         return True if True in vals else (None if None in vals else False)
     return profile.present(lesion)

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
-from allnav.classification.tables import Entity, lesion_present, load_entities, near_diploid
+from allnav.classification.tables import Defining, Entity, entity, lesions_present, near_diploid
 from allnav.genetics import GeneticProfile
 from allnav.knowledge import KnowledgeBase, RuleRef
 
@@ -25,6 +26,13 @@ _B_ENTITIES = (
     "b_bcr_abl1_like",
     "b_iamp21",
 )
+
+
+@functools.cache
+def _b_entities() -> Defining:
+    """The WHO 2016 B-lineage entities with a defining lesion, in ``_B_ENTITIES`` order."""
+    found = [e for e in (entity("who2016", i) for i in _B_ENTITIES) if e.lesion]
+    return Defining(tuple(found), tuple(str(e.lesion) for e in found))
 
 
 def _code_num(e: Entity) -> int:
@@ -68,12 +76,12 @@ def who2016(
     kb: KnowledgeBase, diagnosis: str, lineage: str | None, etp: bool | None, profile: GeneticProfile
 ) -> dict[str, Any]:
     """The WHO 2016 conclusion: entity name as value, with ``icdo3``, ``entity_id``, ``verify``."""
-    table = load_entities()
     if diagnosis in ("B-ALL", "B-LBL"):
-        found = [table.get("who2016", i) for i in _B_ENTITIES]
-        hits = [e for e in found if e.lesion and lesion_present(profile, e.lesion) is True]
+        entities, lesions = _b_entities()
+        found = list(zip(entities, lesions_present(profile, lesions), strict=True))
+        hits = [e for e, present in found if present is True]
         because = [f"diagnosis = {diagnosis}"] + [f"{e.lesion} present -> {e.icdo3} ({e.id})" for e in hits]
-        untested = [str(e.lesion) for e in found if e.lesion and lesion_present(profile, e.lesion) is None]
+        untested = [str(e.lesion) for e, present in found if present is None]
         if near_diploid(profile):
             because.append(
                 f"modal number {profile.modal_number} (44-45, near-diploid): inside the WHO '< 46' text but "
@@ -81,7 +89,7 @@ def who2016(
                 "registrar to confirm"
             )
         if not hits:
-            e = table.get("who2016", "b_nos")
+            e = entity("who2016", "b_nos")
             because.append("no defining lesion found -> B-lymphoblastic leukemia/lymphoma, NOS")
             if untested:
                 because.append(f"not tested (unknown), so the entity may change: {', '.join(untested)}")
@@ -95,33 +103,30 @@ def who2016(
         because = [f"diagnosis = {diagnosis}", f"etp = {etp}"]
         if etp is None:
             because.append("ETP status unknown: T-lymphoblastic leukemia/lymphoma (same code 9837/3)")
-        return _out(kb, T_LINEAGE, table.get("who2016", eid), because)
+        return _out(kb, T_LINEAGE, entity("who2016", eid), because)
     if diagnosis == "AUL":
-        return _out(kb, AMBIGUOUS, table.get("who2016", "aul"), ["diagnosis = AUL"])
+        return _out(kb, AMBIGUOUS, entity("who2016", "aul"), ["diagnosis = AUL"])
     if diagnosis == "MPAL":
         return _mpal(kb, lineage, profile)
     return _out(kb, NOT_ALL, None, [f"diagnosis = {diagnosis}: no precursor lymphoid entity assigned"])
 
 
 def _mpal(kb: KnowledgeBase, lineage: str | None, profile: GeneticProfile) -> dict[str, Any]:
-    table = load_entities()
     because = [f"diagnosis = MPAL, lineage = {lineage}"]
     bcr, kmt2a = profile.present("bcr_abl1"), profile.present("kmt2a_r")
     if bcr:
         because.append("BCR::ABL1 present -> 9806/3")
         if kmt2a:
             because.append("KMT2A also rearranged: the sources give no precedence; BCR-ABL1 entity shown")
-        return _out(kb, AMBIGUOUS, table.get("who2016", "mpal_bcr_abl1"), because)
+        return _out(kb, AMBIGUOUS, entity("who2016", "mpal_bcr_abl1"), because)
     if kmt2a:
-        return _out(
-            kb, AMBIGUOUS, table.get("who2016", "mpal_kmt2a"), [*because, "KMT2A rearranged -> 9807/3"]
-        )
+        return _out(kb, AMBIGUOUS, entity("who2016", "mpal_kmt2a"), [*because, "KMT2A rearranged -> 9807/3"])
     if bcr is None or kmt2a is None:
         because.append("BCR::ABL1 / KMT2A status incomplete: the NOS entity may change")
     if lineage == "B/myeloid":
-        return _out(kb, AMBIGUOUS, table.get("who2016", "mpal_b_myeloid"), because)
+        return _out(kb, AMBIGUOUS, entity("who2016", "mpal_b_myeloid"), because)
     if lineage == "T/myeloid":
-        return _out(kb, AMBIGUOUS, table.get("who2016", "mpal_t_myeloid"), because)
+        return _out(kb, AMBIGUOUS, entity("who2016", "mpal_t_myeloid"), because)
     because.append(
         f"lineage {lineage}: no WHO 2016 ICD-O-3 code for it in the sources (clinical_rules.md A1)"
     )

@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from allnav.classification.tables import Entity, lesion_present, load_entities, near_diploid
+from allnav.classification.tables import (
+    Entity,
+    defining_entities,
+    entity,
+    lesion_present,
+    lesions_present,
+    near_diploid,
+)
 from allnav.genetics import GeneticProfile, parse_finding_text
 from allnav.knowledge import KnowledgeBase, RuleRef
 
@@ -19,10 +26,11 @@ _JAK_STAT = {"CRLF2", "EPOR", "JAK1", "JAK2", "JAK3", "TYK2", "IL7R", "SH2B3"}
 def _pick(
     system: str, diagnosis: str, etp: bool | None, profile: GeneticProfile
 ) -> tuple[Entity | None, list[Entity], list[str]]:
-    table = getattr(load_entities(), system)
     if diagnosis in ("B-ALL", "B-LBL"):
-        hits = [e for e in table if e.id.startswith("b_") and e.lesion and lesion_present(profile, e.lesion)]
-        default = next(e for e in table if e.id == "b_nos")
+        defining = defining_entities(system, "b_")
+        present = lesions_present(profile, defining.lesions)
+        hits = [e for e, value in zip(defining.entities, present, strict=True) if value]
+        default = entity(system, "b_nos")
         if not hits:
             return default, [], ["no defining lesion found -> NOS"]
         why = [f"{e.lesion} present -> {e.name}" for e in hits]
@@ -33,14 +41,14 @@ def _pick(
             )
         return hits[0], hits, why
     if diagnosis in ("T-ALL", "T-LBL"):
-        t_ids = [e for e in table if e.id.startswith("t_")]
         if etp:
-            bcl = next((e for e in t_ids if e.lesion and lesion_present(profile, e.lesion)), None)
+            t_ids = defining_entities(system, "t_")
+            bcl = next((e for e, x in zip(*t_ids, strict=True) if lesion_present(profile, x)), None)
             if bcl is not None:
                 return bcl, [bcl], ["ETP immunophenotype with BCL11B rearrangement"]
-            etp_e = next(e for e in t_ids if e.id == "t_etp")
+            etp_e = entity(system, "t_etp")
             return etp_e, [etp_e], ["ETP immunophenotype (C4)"]
-        t_e = next(e for e in t_ids if e.id == "t_all")
+        t_e = entity(system, "t_all")
         return t_e, [t_e], [f"etp = {etp}"]
     return None, [], [f"diagnosis = {diagnosis}: not a precursor lymphoid neoplasm entity of this list"]
 

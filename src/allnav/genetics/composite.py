@@ -99,13 +99,13 @@ def ikzf1plus_from_components(
     """IKZF1plus (B5) from component calls: value, reasons, components still unknown."""
     ikzf1 = present.get("ikzf1_deletion")
     erg = present.get("erg_deletion")
-    co = {k: present.get(k) for k in IKZF1PLUS_CODELETIONS}
     if ikzf1 is False:
         return False, ["IKZF1 deletion not detected"], []
     if ikzf1 is None:
         return None, ["IKZF1 deletion status unknown"], ["IKZF1"]
     if erg is True:
         return False, ["IKZF1 deleted, but ERG deletion present (excludes IKZF1plus)"], []
+    co = {k: present.get(k) for k in IKZF1PLUS_CODELETIONS}
     hits = [k for k, v in co.items() if v is True]
     unknown = [k for k, v in co.items() if v is None]
     if hits and erg is False:

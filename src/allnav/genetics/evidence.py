@@ -8,9 +8,11 @@ input it came from (the karyotype span, or the finding with its index and method
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass
+from types import MappingProxyType
+from typing import Any, NamedTuple
 
 from allnav.case.model import GeneticFinding
 from allnav.genetics.catalog import LesionDef, load_catalog
@@ -24,26 +26,31 @@ _RANKS: tuple[tuple[tuple[str, ...], int], ...] = (
 )
 
 
+#: Each rank's words as one compiled alternation (a search finds any of them as a substring).
+_RANK_PATTERNS: tuple[tuple[re.Pattern[str], int], ...] = tuple(
+    (re.compile("|".join(re.escape(w) for w in words)), rank) for words, rank in _RANKS
+)
+
+
 def method_rank(method: str | None) -> int:
     """Weight of a test method; an unnamed method counts as a targeted molecular test (2)."""
     if not method:
         return 2
     low = method.lower()
-    for words, rank in _RANKS:
-        if any(w in low for w in words):
+    for pattern, rank in _RANK_PATTERNS:
+        if pattern.search(low):
             return rank
     return 2
 
 
-@dataclass(frozen=True)
-class Evidence:
-    """One input's statement about one lesion."""
+class Evidence(NamedTuple):
+    """One input's statement about one lesion (immutable; a named tuple: many are built per case)."""
 
     lesion: str
     result: bool | None
     rank: int
     text: str
-    input: Mapping[str, Any] = field(default_factory=dict)
+    input: Mapping[str, Any] = MappingProxyType({})
     gene: str | None = None
     karyotype: bool = False
     implied: bool = False
@@ -56,8 +63,28 @@ REARRANGEMENT_TYPES = frozenset({"t", "der", "ins"})
 _RESULT: dict[str, bool | None] = {"detected": True, "not_detected": False, "indeterminate": None}
 
 
+_NO_PAIRS: frozenset[frozenset[str]] = frozenset()
+
+
 def _pair(a: str, b: str) -> frozenset[str]:
     return frozenset((a.upper(), b.upper()))
+
+
+class FlagRule(NamedTuple):
+    """What a karyotype flag says about one lesion it names: the lesion, and for a false flag either the
+    text of the negative evidence (the karyotype excludes the lesion) or, when it cannot, the note.
+    """
+
+    lesion: str
+    negative: str | None
+    note: str
+
+
+def _flag_rule(d: LesionDef) -> FlagRule:
+    if d.karyotype_excludes:
+        return FlagRule(d.id, f"karyotype does not show {d.label}", "")
+    note = f"karyotype does not show {d.label}; G-banding can miss it (FISH/molecular needed)"
+    return FlagRule(d.id, None, note)
 
 
 @dataclass(frozen=True)
@@ -72,6 +99,11 @@ class CatalogIndex:
     by_flag: Mapping[str, tuple[LesionDef, ...]]
     fusion_pairs: Mapping[str, frozenset[frozenset[str]]]
     exclude_pairs: Mapping[str, frozenset[frozenset[str]]]
+    by_id: Mapping[str, LesionDef]
+    order: Mapping[str, int]  # catalogue position of each lesion id
+    gene_ids: Mapping[str, tuple[str, ...]]  # by_gene as lesion ids
+    subtype_ids: Mapping[str, tuple[str, ...]]  # by_subtype as lesion ids
+    flag_rules: Mapping[str, tuple[FlagRule, ...]]  # by_flag with the texts of a false flag
 
 
 def _group(items: Iterable[tuple[Any, LesionDef]]) -> dict[Any, tuple[LesionDef, ...]]:
@@ -91,29 +123,41 @@ def catalog_index() -> CatalogIndex:
         named = [g for pair in d.fusion_pairs for g in pair] + [g for g, _ in d.variants]
         named += [*d.partner_genes, *d.mutated_genes, *d.deleted_genes, *d.amplified_genes]
         genes += [(g, d) for g in named]
+    by_flag = _group((f, d) for d in lesions for f in d.karyotype_flags)
+    by_gene = _group(genes)
+    by_subtype = _group((s, d) for d in lesions for s in d.subtypes)
     return CatalogIndex(
         lesions=lesions,
-        by_gene=_group(genes),
-        by_subtype=_group((s, d) for d in lesions for s in d.subtypes),
+        by_gene=by_gene,
+        by_subtype=by_subtype,
         by_translocation=_group((frozenset(t), d) for d in lesions for t in d.translocations),
         bands=tuple((b, d) for d in lesions for b in d.bands),
-        by_flag=_group((f, d) for d in lesions for f in d.karyotype_flags),
+        by_flag=by_flag,
         fusion_pairs={d.id: frozenset(_pair(*x) for x in d.fusion_pairs) for d in lesions},
         exclude_pairs={d.id: frozenset(_pair(*x) for x in d.exclude_pairs) for d in lesions},
+        by_id={d.id: d for d in lesions},
+        order={d.id: n for n, d in enumerate(lesions)},
+        gene_ids={g: tuple(d.id for d in defs) for g, defs in by_gene.items()},
+        subtype_ids={s: tuple(d.id for d in defs) for s, defs in by_subtype.items()},
+        flag_rules={flag: tuple(_flag_rule(d) for d in defs) for flag, defs in by_flag.items()},
     )
 
 
 def candidates(pf: ParsedFinding, index: CatalogIndex) -> list[LesionDef]:
     """The lesions a parsed finding could speak to (catalogue order)."""
+    if len(pf.genes) == 1 and not pf.subtype and pf.kind != "iscn":
+        return list(index.by_gene.get(pf.genes[0], ()))  # already in catalogue order
     found: set[str] = set()
     for g in pf.genes:
-        found |= {d.id for d in index.by_gene.get(g, ())}
+        found.update(index.gene_ids.get(g, ()))
     if pf.subtype:
-        found |= {d.id for d in index.by_subtype.get(pf.subtype, ())}
+        found.update(index.subtype_ids.get(pf.subtype, ()))
     if pf.kind == "iscn":
-        found |= {d.id for d in index.by_translocation.get(frozenset(pf.chromosomes), ())}
-        found |= {d.id for prefix, d in index.bands if any(b.startswith(prefix) for b in pf.bands)}
-    return [d for d in index.lesions if d.id in found]
+        found.update(d.id for d in index.by_translocation.get(frozenset(pf.chromosomes), ()))
+        found.update(d.id for prefix, d in index.bands if any(b.startswith(prefix) for b in pf.bands))
+    if not found:
+        return []
+    return [index.by_id[i] for i in sorted(found, key=index.order.__getitem__)]
 
 
 def match_finding(pf: ParsedFinding, d: LesionDef) -> tuple[bool, str | None, bool]:
@@ -123,11 +167,12 @@ def match_finding(pf: ParsedFinding, d: LesionDef) -> tuple[bool, str | None, bo
     if pf.kind == "fusion" and len(genes) == 2:
         index = catalog_index()
         pair = _pair(*genes)
-        if pair in index.exclude_pairs.get(d.id, frozenset()):
+        if pair in index.exclude_pairs.get(d.id, _NO_PAIRS):
             return False, None, False
-        if pair in index.fusion_pairs.get(d.id, frozenset()):
+        if pair in index.fusion_pairs.get(d.id, _NO_PAIRS):
             return True, None, False
-        hit = next((g for g in genes if g in d.partner_genes), None)
+        a, b = genes
+        hit = a if a in d.partner_genes else b if b in d.partner_genes else None
         return hit is not None, hit, False
     if pf.kind == "subtype":
         return pf.subtype in d.subtypes, None, False
@@ -159,6 +204,9 @@ def match_finding(pf: ParsedFinding, d: LesionDef) -> tuple[bool, str | None, bo
     return False, None, False
 
 
+_WORDS: dict[bool | None, str] = {True: "detected", False: "not detected", None: "indeterminate"}
+
+
 def finding_evidence(
     findings: Sequence[GeneticFinding], field_name: str = "genetics"
 ) -> tuple[list[Evidence], list[int]]:
@@ -168,27 +216,29 @@ def finding_evidence(
     index = catalog_index()
     for i, f in enumerate(findings):
         pf = normalise_finding(f)
-        took = False
+        hits: list[tuple[str, str | None, bool]] = []
         for d in candidates(pf, index):
             ok, gene, inverts = match_finding(pf, d)
-            if not ok:
-                continue
-            took = True
-            result = _RESULT[f.result]
-            if inverts and result is not None:
-                result = not result
-            rank = 1 if pf.alteration == "overexpression" else method_rank(f.method)
-            word = {True: "detected", False: "not detected", None: "indeterminate"}[result]
-            method = f" by {f.method}" if f.method else ""
-            surrogate = " (flow surrogate)" if pf.alteration == "overexpression" else ""
-            inp: dict[str, Any] = {"field": f"{field_name}[{i}]", "finding": f.finding, "method": f.method}
-            if f.transcript:
-                inp["transcript"] = f.transcript
-            if f.copies is not None:
-                inp["copies"] = f.copies
-            out.append(Evidence(d.id, result, rank, f"{f.finding} {word}{method}{surrogate}", inp, gene))
-        if not took and pf.kind != "copy_number":
-            unmatched.append(i)
+            if ok:
+                hits.append((d.id, gene, inverts))
+        if not hits:
+            if pf.kind != "copy_number":
+                unmatched.append(i)
+            continue
+        stated = _RESULT[f.result]
+        surrogate = pf.alteration == "overexpression"
+        rank = 1 if surrogate else method_rank(f.method)
+        method = f" by {f.method}" if f.method else ""
+        suffix = f"{method} (flow surrogate)" if surrogate else method
+        # one input record per finding: evidence inputs are copied wherever they leave this package
+        inp: dict[str, Any] = {"field": f"{field_name}[{i}]", "finding": f.finding, "method": f.method}
+        if f.transcript:
+            inp["transcript"] = f.transcript
+        if f.copies is not None:
+            inp["copies"] = f.copies
+        for lesion, gene, inverts in hits:
+            result = (not stated) if inverts and stated is not None else stated
+            out.append(Evidence(lesion, result, rank, f"{f.finding} {_WORDS[result]}{suffix}", inp, gene))
     return out, unmatched
 
 
@@ -213,19 +263,24 @@ def karyotype_evidence(features: Mapping[str, Any]) -> tuple[list[Evidence], dic
     flags: dict[str, Any] = dict(features.get("recurrent") or {})
     flags["complex"] = features.get("complex")
     seen: set[tuple[str, tuple[int, ...]]] = set()
+    text = features.get("input")
     for flag, value in flags.items():
-        for d in index.by_flag.get(flag, ()):
-            if value is True:
+        rules = index.flag_rules.get(flag)
+        if rules is None:
+            continue
+        if value is True:
+            for rule in rules:
                 for inp in _span_inputs(features, flag):
-                    seen.add((d.id, tuple(inp.get("span") or ())))
-                    text = f"karyotype shows {inp.get('text') or flag}"
-                    out.append(Evidence(d.id, True, 1, text, inp, None, True))
-            elif value is False and d.karyotype_excludes:
-                inp = {"field": "karyotype", "text": features.get("input"), "flag": flag}
-                out.append(Evidence(d.id, False, 1, f"karyotype does not show {d.label}", inp, None, True))
-            elif value is False:
-                note = f"karyotype does not show {d.label}; G-banding can miss it (FISH/molecular needed)"
-                notes.setdefault(d.id, []).append(note)
+                    seen.add((rule.lesion, tuple(inp.get("span") or ())))
+                    shows = f"karyotype shows {inp.get('text') or flag}"
+                    out.append(Evidence(rule.lesion, True, 1, shows, inp, None, True))
+        elif value is False:
+            for rule in rules:
+                if rule.negative is not None:
+                    inp = {"field": "karyotype", "text": text, "flag": flag}
+                    out.append(Evidence(rule.lesion, False, 1, rule.negative, inp, None, True))
+                else:
+                    notes.setdefault(rule.lesion, []).append(rule.note)
     for ab in _abnormalities(features):
         span = tuple(ab.get("span") or ())
         hits: list[LesionDef] = []

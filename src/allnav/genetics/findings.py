@@ -14,7 +14,7 @@ left the genes empty) the text is parsed here, so the profile never depends on w
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from allnav.case.model import GeneticFinding
 
@@ -89,9 +89,8 @@ _ALTERATION_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
 )
 
 
-@dataclass(frozen=True)
-class ParsedFinding:
-    """The shape of a finding: kind, genes (upper case HGNC symbols), alteration, ISCN details."""
+class ParsedFinding(NamedTuple):
+    """The shape of a finding: kind, genes (upper case HGNC symbols), alteration, ISCN details (immutable)."""
 
     kind: str
     genes: tuple[str, ...] = ()
@@ -109,6 +108,23 @@ def _split_genes(token: str) -> tuple[str, ...]:
     return (token,)
 
 
+#: Finding prefixes that introduce a classifier subtype call.
+_SUBTYPE_PREFIXES = ("allsorts:", "allsorts", "tallsorts:", "subtype:", "gex:")
+
+
+def _iscn_of_finding(text: str) -> ParsedFinding | None:
+    """The ISCN parse that :func:`parse_finding_text` gives ``text`` (None when it takes another branch);
+    only that branch yields chromosomes and bands.
+    """
+    if "(" not in text:  # every ISCN abnormality has its chromosomes in brackets
+        return None
+    raw = " ".join(text.strip().split())
+    low = raw.lower()
+    if low.startswith(_SUBTYPE_PREFIXES) or low in SUBTYPE_ALIASES:
+        return None
+    return _iscn(raw)
+
+
 def _iscn(text: str) -> ParsedFinding | None:
     m = _ISCN.match(text.replace(" ", ""))
     if not m:
@@ -123,7 +139,7 @@ def parse_finding_text(text: str) -> ParsedFinding:
     """Parse a finding as written in a case file (never raises; unknown text gives kind 'other')."""
     raw = " ".join(text.strip().split())
     low = raw.lower()
-    for prefix in ("allsorts:", "allsorts", "tallsorts:", "subtype:", "gex:"):
+    for prefix in _SUBTYPE_PREFIXES:
         if low.startswith(prefix):
             return parse_subtype_label(raw[len(prefix) :].strip(" :"))
     if low in SUBTYPE_ALIASES:
@@ -182,12 +198,8 @@ def parse_subtype_label(label: str) -> ParsedFinding:
     return ParsedFinding(kind="subtype", subtype=low)
 
 
-def _alteration_word(text: str) -> str:
-    low = text.strip().lower()
-    for word, alteration in _ALTERATION_WORDS:
-        if low == word:
-            return alteration
-    return low
+#: The alteration words as a look-up (each word appears once in the list).
+_ALTERATION_BY_WORD: dict[str, str] = dict(_ALTERATION_WORDS)
 
 
 def normalise_finding(f: GeneticFinding) -> ParsedFinding:
@@ -195,16 +207,15 @@ def normalise_finding(f: GeneticFinding) -> ParsedFinding:
     if f.kind == "subtype":
         return parse_subtype_label(f.finding)
     if f.kind != "other" and f.genes:
-        own = parse_finding_text(f.finding)
-        genes = tuple(g.upper() for g in f.genes)
-        alteration = (f.alteration or own.alteration or "").strip() or None
+        # Our own parse is needed for its alteration only when the validator gave none; its ISCN
+        # chromosomes and bands (the only other part used) come from the ISCN branch alone.
+        own = _iscn_of_finding(f.finding) if f.alteration else parse_finding_text(f.finding)
+        genes = tuple(map(str.upper, f.genes))
+        alteration = (f.alteration or (own.alteration if own else None) or "").strip() or None
         if alteration is not None and not alteration.startswith(("p.", "c.")):
-            alteration = _alteration_word(alteration)
-        return ParsedFinding(
-            kind=f.kind,
-            genes=genes,
-            alteration=alteration,
-            chromosomes=own.chromosomes,
-            bands=own.bands,
-        )
+            low = alteration.lower()  # a known alteration word in its canonical form, else lower-cased
+            alteration = _ALTERATION_BY_WORD.get(low, low)
+        if own is None:
+            return ParsedFinding(f.kind, genes, alteration)
+        return ParsedFinding(f.kind, genes, alteration, chromosomes=own.chromosomes, bands=own.bands)
     return parse_finding_text(f.finding)

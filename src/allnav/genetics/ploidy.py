@@ -38,6 +38,13 @@ _RANGES: tuple[tuple[str, int, int], ...] = (
     ("low_hypodiploid", 32, 39),
     ("hypodiploid_lt44", 0, 43),
 )
+#: _RANGES with each range as written in the evidence text ("51-67").
+_RANGE_TEXTS: tuple[tuple[str, int, int, str], ...] = tuple(
+    (x, lo, hi, f"{lo}-{hi}") for x, lo, hi in _RANGES
+)
+
+
+_WORDS: dict[bool | None, str] = {True: "within", False: "outside", None: "straddles"}
 
 
 def ploidy_bounds(modal: Any) -> tuple[int, int] | None:
@@ -73,6 +80,8 @@ def _masked_pair(features: Mapping[str, Any]) -> list[str]:
         n = clone.get("chromosome_count")
         if isinstance(n, int) and not isinstance(n, bool):
             counts.append((n, str(clone.get("text"))))
+    if len(counts) < 2:  # the pair needs two clones
+        return []
     low = [t for n, t in counts if 30 <= n <= 39]
     high = [t for n, t in counts if 60 <= n <= 78]
     return low + high if low and high else []
@@ -87,14 +96,15 @@ def ploidy_evidence(features: Mapping[str, Any]) -> list[Evidence]:
     inp: dict[str, Any] = {"field": "karyotype", "modal_number": modal, "text": _stemline_text(features)}
     out: list[Evidence] = []
     pair = _masked_pair(features)
-    for lesion, lo, hi in _RANGES:
+    recurrent_evidence = features.get("recurrent_evidence") or {}
+    prefix = f"modal number {modal}"
+    for lesion, lo, hi, range_text in _RANGE_TEXTS:
         inside = _in_range(bounds, lo, hi)
         if lesion == "high_hyperdiploid" and pair:
             inside = False
-        word = {True: "within", False: "outside", None: "straddles"}[inside]
-        spans = (features.get("recurrent_evidence") or {}).get(lesion) or []
-        this = {**inp, "span": list(spans[0]["span"])} if inside and spans and "span" in spans[0] else inp
-        out.append(Evidence(lesion, inside, 1, f"modal number {modal} {word} {lo}-{hi}", this, None, True))
+        spans = (recurrent_evidence.get(lesion) or []) if inside else []
+        this = {**inp, "span": list(spans[0]["span"])} if spans and "span" in spans[0] else inp
+        out.append(Evidence(lesion, inside, 1, f"{prefix} {_WORDS[inside]} {range_text}", this, None, True))
     if pair:
         text = f"hypodiploid clone with its doubled clone: {' / '.join(pair)}"
         out.append(Evidence("near_triploid_masked", True, 1, text, inp, None, True))

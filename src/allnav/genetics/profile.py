@@ -6,8 +6,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from allnav.case.model import Case
 from allnav.errors import UsageError
@@ -33,9 +32,11 @@ from allnav.genetics.status import (
 from allnav.knowledge import KnowledgeBase
 
 
-@dataclass(frozen=True)
-class LesionCall:
-    """One lesion: ``present`` True / False / None (None = not tested or undecided, never normal)."""
+class LesionCall(NamedTuple):
+    """One lesion: ``present`` True / False / None (None = not tested or undecided, never normal).
+
+    Immutable (a named tuple: a dozen are built per case).
+    """
 
     present: bool | None
     evidence: Sequence[str]
@@ -46,9 +47,8 @@ class LesionCall:
     transcript: str | None = None
 
 
-@dataclass(frozen=True)
-class GeneticProfile:
-    """All lesion calls of a case plus the genetics alerts and pending tests."""
+class GeneticProfile(NamedTuple):
+    """All lesion calls of a case plus the genetics alerts and pending tests (immutable)."""
 
     calls: Mapping[str, LesionCall]
     alerts: tuple[dict[str, Any], ...] = ()
@@ -69,7 +69,10 @@ class GeneticProfile:
 
     def present(self, lesion_id: str) -> bool | None:
         """Shorthand for ``call(lesion_id).present``."""
-        return self.call(lesion_id).present
+        try:
+            return self.calls[lesion_id].present
+        except KeyError:
+            raise UsageError(f"unknown lesion id {lesion_id!r}") from None
 
 
 #: The rule behind each lesion call (default gen.lesion_call; gen.implied_lesions when an implication decided).
@@ -88,19 +91,71 @@ def _defs() -> dict[str, LesionDef]:
     return load_catalog().by_id()
 
 
-def _make_call(d: LesionDef, items: Sequence[Evidence], dec: Decision, rule: str) -> LesionCall:
-    texts = [e.text for e in items] + list(dec.notes)
-    inputs = [dict(e.input) for e in items]
-    transcripts = sorted({str(e.input["transcript"]) for e in items if e.result and "transcript" in e.input})
-    return LesionCall(
-        present=dec.present,
-        evidence=texts,
-        inputs=inputs,
-        rule=rule,
-        label=d.label,
-        conflict=dec.tie or bool(dec.disagreeing),
-        transcript="/".join(transcripts) or None,
-    )
+def _make_call(
+    d: LesionDef, items: Sequence[Evidence], dec: Decision, rule: str, notes: Sequence[str] = ()
+) -> LesionCall:
+    """The call from a decision: the items' texts, then the decision's notes, then ``notes``."""
+    texts: list[str] = []
+    inputs: list[dict[str, Any]] = []
+    transcripts: set[str] = set()
+    for e in items:
+        texts.append(e.text)
+        inputs.append(dict(e.input))
+        if e.result and "transcript" in e.input:
+            transcripts.add(str(e.input["transcript"]))
+    texts += dec.notes
+    texts += notes
+    transcript = ("/".join(sorted(transcripts)) or None) if transcripts else None
+    return LesionCall(dec.present, texts, inputs, rule, d.label, dec.tie or bool(dec.disagreeing), transcript)
+
+
+def _single_call(
+    kb: KnowledgeBase, d: LesionDef, e: Evidence, notes: Sequence[str], pending: list[dict[str, Any]]
+) -> LesionCall:
+    """The call from one evidence item (the common case), as :func:`decide` + :func:`_make_call` give it:
+    its own result decides, with no disagreement; an indeterminate test result leaves a pending repeat.
+    """
+    result = e.result
+    texts = [e.text, *notes] if notes else [e.text]
+    if result is None:
+        if not e.karyotype:
+            pending += lesion_alerts(kb, d, (e,), Decision(None, None))[1]
+        return LesionCall(None, texts, [dict(e.input)], _RULES.get(d.id, LESION), d.label)
+    rule = IMPLIED if e.implied else _RULES.get(d.id, LESION)
+    transcript = (str(e.input["transcript"]) or None) if result and "transcript" in e.input else None
+    return LesionCall(result, texts, [dict(e.input)], rule, d.label, False, transcript)
+
+
+def _lesion_calls(
+    kb: KnowledgeBase,
+    evidence: Sequence[Evidence],
+    notes: Mapping[str, list[str]],
+    alerts: list[dict[str, Any]],
+    pending: list[dict[str, Any]],
+) -> dict[str, LesionCall]:
+    """Every lesion's call (catalogue order): decided from its evidence, 'not tested' without any;
+    conflict alerts and pending tests are added to ``alerts`` and ``pending``.
+    """
+    defs = _defs()
+    by_lesion: dict[str, list[Evidence]] = {lid: [] for lid in notes}
+    for e in evidence:
+        by_lesion.setdefault(e.lesion, []).append(e)
+    calls = dict(_unknown_calls())
+    for lid, items in by_lesion.items():
+        d = defs[lid]
+        if not items:  # only notes: a normal G-banding that cannot exclude a cryptic lesion; nothing decided
+            calls[lid] = LesionCall(None, list(notes[lid]), [], _RULES.get(lid, LESION), d.label)
+            continue
+        if len(items) == 1 and not d.negative_needs_all:
+            calls[lid] = _single_call(kb, d, items[0], notes.get(lid, ()), pending)
+            continue
+        dec = decide(items, d)
+        rule = IMPLIED if dec.decided_by is not None and dec.decided_by.implied else _RULES.get(lid, LESION)
+        calls[lid] = _make_call(d, items, dec, rule, notes.get(lid, ()))
+        a, p = lesion_alerts(kb, d, items, dec)
+        alerts += a
+        pending += p
+    return calls
 
 
 def build_genetic_profile(
@@ -111,7 +166,6 @@ def build_genetic_profile(
     ``karyotype_features`` is the contract section-2 dict (or None when there is no karyotype, or it
     could not be parsed; an invalid dict with ``valid: false`` is also accepted and its error named).
     """
-    defs = _defs()
     valid = bool(karyotype_features) and (karyotype_features or {}).get("valid", True) is not False
     features: dict[str, Any] | None = karyotype_features if valid else None
     evidence, unmatched = finding_evidence(case.genetics)
@@ -123,28 +177,9 @@ def build_genetic_profile(
         evidence += items
         evidence += ploidy_evidence(features)
     evidence += implied_evidence(evidence)
-    by_lesion: dict[str, list[Evidence]] = {lid: [] for lid in notes}
-    for e in evidence:
-        by_lesion.setdefault(e.lesion, []).append(e)
-    calls: dict[str, LesionCall] = {}
     alerts: list[dict[str, Any]] = []
     pending: list[dict[str, Any]] = []
-    calls.update(_unknown_calls())
-    for lid, items in by_lesion.items():
-        d = defs[lid]
-        if not items:  # only notes: a normal G-banding that cannot exclude a cryptic lesion; nothing decided
-            calls[lid] = LesionCall(None, list(notes[lid]), [], _RULES.get(lid, LESION), d.label)
-            continue
-        dec = decide(items, d)
-        if lid in notes:
-            dec = Decision(
-                dec.present, dec.decided_by, dec.disagreeing, dec.tie, dec.notes + tuple(notes[lid])
-            )
-        rule = IMPLIED if dec.decided_by is not None and dec.decided_by.implied else _RULES.get(lid, LESION)
-        calls[lid] = _make_call(d, items, dec, rule)
-        a, p = lesion_alerts(kb, d, items, dec)
-        alerts += a
-        pending += p
+    calls = _lesion_calls(kb, evidence, notes, alerts, pending)
     _apply_ikzf1plus(kb, calls, pending)
     _apply_bcr_abl1_like(calls)
     kt_alerts, kt_pending = karyotype_items(kb, case, karyotype_features, copy_warnings)
@@ -160,7 +195,7 @@ def build_genetic_profile(
         ploidy_class=(features or {}).get("ploidy_class"),
         antecedent_cml=case.presentation.antecedent_cml,
         tested=features is not None or bool(case.genetics),
-        unmatched_findings=tuple(case.genetics[i].finding for i in unmatched),
+        unmatched_findings=tuple(case.genetics[i].finding for i in unmatched) if unmatched else (),
     )
 
 
@@ -173,13 +208,20 @@ def _modal(features: Mapping[str, Any] | None) -> int | list[int] | None:
     return b[0] if b[0] == b[1] else [b[0], b[1]]
 
 
+_IKZF1PLUS_COMPONENTS = ("ikzf1_deletion", "erg_deletion", *IKZF1PLUS_CODELETIONS)
+
+
 def _apply_ikzf1plus(kb: KnowledgeBase, calls: dict[str, LesionCall], pending: list[dict[str, Any]]) -> None:
     direct = calls.get("ikzf1plus")
     if direct is not None and direct.present is not None:
         return
-    components = ("ikzf1_deletion", "erg_deletion", *IKZF1PLUS_CODELETIONS)
-    value, why, unknown = ikzf1plus_from_components({k: calls[k].present for k in components})
-    inputs = [i for k in components for i in calls[k].inputs]
+    present: dict[str, bool | None] = {}
+    inputs: list[dict[str, Any]] = []
+    for k in _IKZF1PLUS_COMPONENTS:
+        call = calls[k]
+        present[k] = call.present
+        inputs += call.inputs
+    value, why, unknown = ikzf1plus_from_components(present)
     calls["ikzf1plus"] = LesionCall(value, why, inputs, IKZF1PLUS, "IKZF1plus")
     if value is None and calls["ikzf1_deletion"].present:
         tests = ", ".join(sorted(set(unknown)))

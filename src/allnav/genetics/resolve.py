@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from allnav.genetics.catalog import LesionDef
 from allnav.genetics.evidence import Evidence
 
 
-@dataclass(frozen=True)
-class Decision:
-    """The outcome for one lesion."""
+class Decision(NamedTuple):
+    """The outcome for one lesion (immutable)."""
 
     present: bool | None
     decided_by: Evidence | None
@@ -41,13 +40,22 @@ def decide(items: Sequence[Evidence], d: LesionDef) -> Decision:
             return Decision(False, max(counted, key=lambda e: e.rank))
         missing = ", ".join(sorted(genes - {g for g in negatives if g}))
         return Decision(None, None, notes=(f"not tested: {missing}",))
-    top = max(e.rank for e in counted)
-    at_top = [e for e in counted if e.rank == top]
-    values = {e.result for e in at_top}
-    if len(values) > 1:
+    # The first item of the highest rank decides; another item of that rank with the other result is a tie.
+    decided = counted[0]
+    tie = False
+    mixed = False  # not every item gives the same result
+    for e in counted:
+        if e.result != counted[0].result:
+            mixed = True
+        if e.rank > decided.rank:
+            decided, tie = e, False
+        elif e.rank == decided.rank and e.result != decided.result:
+            tie = True
+    if tie:
         return Decision(None, None, disagreeing=tuple(counted), tie=True)
-    present = at_top[0].result
-    decided = at_top[0]
+    present = decided.result
+    if not mixed:
+        return Decision(present, decided)
     disagreeing: list[Evidence] = []
     notes: list[str] = []
     for e in counted:

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from allnav.case.model import Case
 from allnav.genetics import GeneticProfile
@@ -16,9 +15,11 @@ from allnav.prognosis.risk import genetic_risk
 _ALL = ("B-ALL", "T-ALL", "B-LBL", "T-LBL", "MPAL", "AUL")
 
 
-@dataclass(frozen=True)
-class PrognosisResult:
-    """Prognostic factors, genetic risk, Ph status, and pending/alerts (the genetic profile's included)."""
+class PrognosisResult(NamedTuple):
+    """Prognostic factors, genetic risk, Ph status, and pending/alerts (the genetic profile's included).
+
+    Immutable (a named tuple).
+    """
 
     factors: list[dict[str, Any]]
     genetic_risk: dict[str, Any]

@@ -69,8 +69,9 @@ def genetic_factors(kb: KnowledgeBase, profile: GeneticProfile) -> list[dict[str
                 transcript=profile.call("bcr_abl1").transcript,
             )
         )
+    calls = profile.calls  # POOR / GOOD name catalogue lesion ids (tested)
     for fid, lesion in POOR.items():
-        if profile.present(lesion):
+        if calls[lesion].present:
             out.append(_factor(kb, POOR_LESION, fid, "poor", profile, lesion))
     hypo, masked = profile.present("hypodiploid_lt44"), profile.present("near_triploid_masked")
     if hypo or masked:
@@ -99,7 +100,7 @@ def genetic_factors(kb: KnowledgeBase, profile: GeneticProfile) -> list[dict[str
             )
         )
     for fid, lesion in GOOD.items():
-        if profile.present(lesion):
+        if calls[lesion].present:
             out.append(_factor(kb, GOOD_LESION, fid, "good", profile, lesion))
     if profile.present("tcf3_pbx1"):
         out.append(

@@ -35,17 +35,14 @@ NCCN_STANDARD = ("etv6_runx1", "tcf3_pbx1", "dux4_r", "pax5_p80r")
 NCCN_HEH = (51, 65)
 
 
-def _label(profile: GeneticProfile, lesion: str) -> str:
-    return profile.call(lesion).label or lesion
-
-
 def b_risk(kb: KnowledgeBase, profile: GeneticProfile) -> dict[str, Any]:
     """Any poor lesion -> poor; Ph+ sub-risk by IKZF1plus/antecedent CML; standard lesions -> standard."""
     if not profile.tested:
         why = ["no karyotype and no genetics findings"]
         return kb.conclude(NCCN_B, "indeterminate", why, scheme=SCHEME_B)
-    poor = [f"{_label(profile, x)} present" for x in NCCN_POOR if profile.present(x)]
-    standard = [f"{_label(profile, x)} present" for x in NCCN_STANDARD if profile.present(x)]
+    calls = profile.calls  # NCCN_POOR / NCCN_STANDARD are catalogue lesion ids (tested)
+    poor = [f"{calls[x].label or x} present" for x in NCCN_POOR if calls[x].present]
+    standard = [f"{calls[x].label or x} present" for x in NCCN_STANDARD if calls[x].present]
     b = ploidy_bounds(profile.modal_number)
     if profile.present("high_hyperdiploid") and b is not None and NCCN_HEH[0] <= b[0] and b[1] <= NCCN_HEH[1]:
         standard.append(f"high hyperdiploidy, modal {profile.modal_number} (51-65)")
