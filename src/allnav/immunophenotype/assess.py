@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
+import functools
+from typing import Any, NamedTuple
 
 from allnav.case.model import Case
 from allnav.immunophenotype import etp as etp_rules
 from allnav.immunophenotype import lineage as lin
 from allnav.immunophenotype import stages
-from allnav.immunophenotype.panel import Panel, fmt, marker_table
+from allnav.immunophenotype.panel import Panel, marker_table
 from allnav.knowledge import KnowledgeBase, RuleRef
 
 LINEAGE = RuleRef("lineage.assignment")
@@ -33,8 +33,7 @@ MIXED_VALUES = ("B/myeloid", "T/myeloid", "B/T")
 _REPORTED_AS = {"ETP": "T"}
 
 
-@dataclass(frozen=True)
-class ImmunophenotypeAssessment:
+class ImmunophenotypeAssessment(NamedTuple):
     """Everything the immunophenotype says, each item a cited conclusion (see contracts.md section 4)."""
 
     lineage: Conclusion
@@ -102,10 +101,10 @@ def _join(names: list[str]) -> str:
 
 
 def _criteria(p: Panel) -> dict[str, lin.Criterion]:
+    """The B, T (MPAL-strict) and myeloid criteria; single-lineage T is evaluated only when needed."""
     return {
         "B": lin.b_criterion(p),
         "T": lin.t_criterion(p, strict=True),
-        "T_single": lin.t_criterion(p, strict=False),
         "myeloid": lin.myeloid_criterion(p),
     }
 
@@ -128,15 +127,15 @@ def _lineage(
             basis="reported_lineage",
             reported_lineage=reported,
         )
-    sub = {k: kb.conclude(_RULE_OF[k], c.met, c.because) for k, c in crit.items() if k != "T_single"}
+    sub = {k: kb.conclude(_RULE_OF[k], c.met, c.because) for k, c in crit.items()}
     if p.dim("MPO"):
         line = (
             "weak MPO counted as myeloid (WHO 2016); WHO-HAEM5/ICC ask intensity > 50% of mature neutrophils"
         )
         out.alerts.append(kb.conclude(RULE_MYELOID, line, [p.describe("MPO")], severity="warning"))
-    met = frozenset(k for k in ("B", "T", "myeloid") if crit[k].met)
+    met = frozenset([k for k in ("B", "T", "myeloid") if crit[k].met])
     extra: dict[str, Any] = {}
-    because = [f"{k}: {_word(c['value'])}" for k, c in sub.items()]
+    because = [_CRITERION_LINE[k, c["value"]] for k, c in sub.items()]
     because += list(p.notes)
     value: str | None
     if len(met) >= 2:
@@ -153,7 +152,7 @@ def _lineage(
             )
     elif len(met) == 1:
         value = next(iter(met))
-    elif crit["T_single"].met:
+    elif lin.t_criterion(p, strict=False).met:
         value = "T"
         because.append("cCD3 expressed (dim): enough for single-lineage T-ALL, no intensity needed (B3)")
     elif all(crit[k].met is False for k in ("B", "T", "myeloid")):
@@ -201,6 +200,16 @@ def _word(v: bool | None) -> str:
     return _WORDS[v]
 
 
+#: ``"B: criteria met"`` style lines, by (lineage, criterion value), built once
+_CRITERION_LINE = {(k, v): f"{k}: {w}" for k in ("B", "T", "myeloid") for v, w in _WORDS.items()}
+
+
+@functools.cache
+def _egil_points() -> tuple[tuple[str, tuple[tuple[str, float], ...]], ...]:
+    """The EGIL point table as ``((lineage, ((marker, points), ...)), ...)`` in file order (read once)."""
+    return tuple((k, tuple(t.items())) for k, t in marker_table().egil_points.items())
+
+
 _OTHERS = {"B": ("T", "myeloid"), "T": ("B", "myeloid"), "myeloid": ("B", "T")}
 
 
@@ -208,12 +217,15 @@ def _mpal(
     p: Panel, crit: dict[str, lin.Criterion], lineage: Conclusion, kb: KnowledgeBase, out: _Out
 ) -> Conclusion:
     value = lineage["value"]
-    scores = lin.egil_scores(p, marker_table().egil_points)
+    scores = lin.egil_scores(p, _egil_points())
     over = [k for k, v in scores.items() if v > 2]
     egil = kb.conclude(
         EGIL,
         len(over) > 1,
-        [f"{k} = {fmt(v)}" for k, v in scores.items()] + ["biphenotypic when > 2 for more than one lineage"],
+        [
+            *[f"{k} = {v:g}" for k, v in scores.items()],  # :g as panel.fmt
+            "biphenotypic when > 2 for more than one lineage",
+        ],
         scores=scores,
         role="history only: WHO 2016 / WHO-HAEM5 / ICC supersede EGIL (L9)",
     )

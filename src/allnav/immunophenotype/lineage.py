@@ -7,7 +7,7 @@ count as not shown: the CD19-negative B route and the monocytic route need posit
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from allnav.immunophenotype.panel import Panel
@@ -16,6 +16,7 @@ B_SUPPORT: tuple[tuple[str, ...], ...] = (("cCD79a",), ("cCD22", "CD22"), ("CD10
 T_MARKERS = ("cCD3", "sCD3", "CD3")
 MONOCYTIC = ("NSE", "CD11c", "CD14", "CD64", "lysozyme")
 LINEAGE_MARKERS = ("CD19", "cCD79a", "cCD22", "CD22", "CD10", *T_MARKERS, "MPO", *MONOCYTIC)
+_LINEAGE_SET = frozenset(LINEAGE_MARKERS)
 
 
 @dataclass(slots=True)
@@ -27,32 +28,33 @@ class Criterion:
     missing: list[str] = field(default_factory=list)
 
 
-def _strong_any(p: Panel, names: tuple[str, ...]) -> bool | None:
-    """True when one of ``names`` is strong, None when none was tested, else False."""
-    strong = p.strong_calls
-    tested = False
-    for name in names:
-        call = strong.get(name)
-        if call:
-            return True
-        tested = tested or call is not None
-    return False if tested else None
-
-
 def b_criterion(p: Panel) -> Criterion:
     """B lineage: strong CD19 + 1, weak CD19 + 2, CD19 absent + 3 of {CD79a, CD22, CD10} strong."""
     lines = [p.describe("CD19")]
     n = 0
     tested = 0
     values = p.values
+    strong = p.strong_calls
+    describe = p.describe
     for names in B_SUPPORT:
-        call = _strong_any(p, names)
-        shown = [p.describe(x) for x in names if x in values] or [f"{names[0]} not reported"]
-        lines.extend(shown)
+        # call: True when one of the names is strong, None when none was tested, else False
+        call: bool | None = None
+        shown = False
+        for x in names:
+            if x in values:
+                lines.append(describe(x))
+                shown = True
+                s = strong[x]
+                if s:
+                    call = True
+                elif s is not None and call is None:
+                    call = False
+        if not shown:
+            lines.append(f"{names[0]} not reported")
         if call is not None:
             tested += 1
-        if call:
-            n += 1
+            if call:
+                n += 1
     cd19 = p.positive("CD19")
     lines.append(f"strongly expressed of CD79a/CD22/CD10: {n}")
     if cd19 is None:
@@ -128,19 +130,22 @@ def aul_criterion(p: Panel) -> Criterion:
 
 def markers_available(p: Panel) -> bool:
     """Whether any lineage-defining marker was reported (else the lab's reported lineage is used)."""
-    values = p.values
-    return any(p.tested(n) for n in LINEAGE_MARKERS if n in values)
+    calls = p.calls  # a call is None exactly when neither a reading nor a percentage was given
+    return any(calls[n] is not None for n in _LINEAGE_SET.intersection(calls))
 
 
-def egil_scores(p: Panel, points: Mapping[str, Mapping[str, float]]) -> dict[str, float]:
-    """EGIL 1995 points per lineage (historical; positivity by the lab call or the EGIL % convention)."""
+def egil_scores(p: Panel, points: Iterable[tuple[str, Iterable[tuple[str, float]]]]) -> dict[str, float]:
+    """EGIL 1995 points per lineage (historical; positivity by the lab call or the EGIL % convention).
+
+    ``points``: ``(lineage, ((marker, points), ...))`` pairs, as ``markers.yaml`` lists them.
+    """
     hits = {name for name, call in p.calls.items() if call}
     if not hits.isdisjoint(T_MARKERS):
         hits.add("CD3")  # EGIL's CD3: cytoplasmic or surface
     out: dict[str, float] = {}
-    for lin, table in points.items():
+    for lin, table in points:
         total = 0.0
-        for name, pts in table.items():
+        for name, pts in table:
             if name in hits:
                 total += pts
         out[lin] = total

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
@@ -91,56 +90,74 @@ def _exact() -> dict[str, MarkerInfo]:
     return {spelling: m for m in marker_table().markers for spelling in (m.name, *m.aliases)}
 
 
+_INSIDE = ("cytoplasmic", "nuclear", "cytochemistry")
+_DIM = ("dim", "weak")
+
+
+def _cutoff_of(row: MarkerInfo | None) -> float:
+    """The EGIL positivity cut-off (% of blasts) for a marker's compartment (C3)."""
+    pos = marker_table().positivity
+    inside = row is not None and row.compartment in _INSIDE
+    return pos.cytoplasmic_pct if inside else pos.surface_pct
+
+
+@functools.cache
+def _cutoffs() -> dict[str, float]:
+    """Each known marker's canonical name -> its EGIL positivity cut-off (:func:`_cutoff_of`)."""
+    return {m.name: _cutoff_of(m) for m in marker_table().markers}
+
+
 def fmt(x: float) -> str:
     """A number as people write it: 20.0 -> '20', 19.9 -> '19.9'."""
     return f"{x:g}"
 
 
-@dataclass(frozen=True)
 class Panel:
-    """The case's immunophenotype, canonicalised.
+    """The case's immunophenotype, canonicalised (immutable: built once by :meth:`of`).
 
     The per-marker calls (:meth:`positive`, :meth:`strong`) are made once, when the panel is built;
-    :meth:`describe` texts once, when first asked for (the panel is immutable).
+    :meth:`describe` texts once, when first asked for.
     """
 
-    values: Mapping[str, MarkerValue]
-    written_as: Mapping[str, str]
-    info: Mapping[str, MarkerInfo]
-    unknown: tuple[str, ...]
-    notes: tuple[str, ...]
-    #: each reported marker's positive call (:meth:`positive`), by canonical name
-    calls: dict[str, bool | None] = field(init=False, repr=False, compare=False)
-    #: each reported marker's strong call (:meth:`strong`), by canonical name
-    strong_calls: dict[str, bool | None] = field(init=False, repr=False, compare=False)
-    #: :meth:`describe` texts made so far
-    _described: dict[str, str] = field(init=False, repr=False, compare=False, default_factory=dict)
+    __slots__ = ("_described", "calls", "info", "notes", "strong_calls", "unknown", "values", "written_as")
 
-    def __post_init__(self) -> None:
-        positive: dict[str, bool | None] = {}
-        strong: dict[str, bool | None] = {}
-        for name, v in self.values.items():
-            call = v.positive
-            if call is None and v.percent is not None:
-                call = v.percent >= self._cutoff(name)
-            positive[name] = call
-            strong[name] = None if call is None else call and v.intensity not in ("dim", "weak")
-        object.__setattr__(self, "calls", positive)
-        object.__setattr__(self, "strong_calls", strong)
+    def __init__(
+        self,
+        values: dict[str, MarkerValue],
+        written_as: dict[str, str],
+        info: dict[str, MarkerInfo],
+        unknown: tuple[str, ...],
+        notes: tuple[str, ...],
+        calls: dict[str, bool | None],
+        strong_calls: dict[str, bool | None],
+    ) -> None:
+        self.values: Mapping[str, MarkerValue] = values
+        self.written_as: Mapping[str, str] = written_as
+        self.info: Mapping[str, MarkerInfo] = info
+        self.unknown = unknown
+        self.notes = notes
+        #: each reported marker's positive call (:meth:`positive`), by canonical name
+        self.calls = calls
+        #: each reported marker's strong call (:meth:`strong`), by canonical name
+        self.strong_calls = strong_calls
+        #: :meth:`describe` texts made so far
+        self._described: dict[str, str] = {}
 
     @classmethod
     def of(cls, markers: Mapping[str, MarkerValue]) -> Panel:
         """Canonicalise the case's markers; unknown names are kept aside, duplicates noted."""
-        exact, lookup = _exact(), _lookup()
+        exact = _exact()  # the other spellings (_lookup) and the cut-offs are rarely needed
         values: dict[str, MarkerValue] = {}
         written: dict[str, str] = {}
         info: dict[str, MarkerInfo] = {}
+        positive: dict[str, bool | None] = {}
+        strong: dict[str, bool | None] = {}
         unknown: list[str] = []
         notes: list[str] = []
         for name, value in markers.items():
             row = exact.get(name)
             if row is None:
-                row = lookup.get(_key(name))
+                row = _lookup().get(_key(name))
             if row is None:
                 unknown.append(name)
                 continue
@@ -153,9 +170,18 @@ class Panel:
             values[canonical] = value
             written[canonical] = name
             info[canonical] = row
+            call = value.positive
+            if call is None:
+                percent = value.percent
+                if percent is None:
+                    positive[canonical] = strong[canonical] = None
+                    continue
+                call = percent >= _cutoffs()[canonical]
+            positive[canonical] = call
+            strong[canonical] = call and value.intensity not in _DIM
         if "CD3" in values:
             notes.append("CD3 given without c/s prefix: counts for T lineage, not as surface CD3 for staging")
-        return cls(values, written, info, tuple(unknown), tuple(notes))
+        return cls(values, written, info, tuple(unknown), tuple(notes), positive, strong)
 
     def tested(self, name: str) -> bool:
         """Whether the marker was reported at all (with a readable call or percentage)."""
@@ -180,10 +206,8 @@ class Panel:
         return self.calls.get(name) is True and not self.strong_calls[name]
 
     def _cutoff(self, name: str) -> float:
-        pos = marker_table().positivity
         row = self.info.get(name)
-        inside = row is not None and row.compartment in ("cytoplasmic", "nuclear", "cytochemistry")
-        return pos.cytoplasmic_pct if inside else pos.surface_pct
+        return _cutoff_of(row)
 
     def describe(self, name: str) -> str:
         """``'CD5 = 30 (30% of blasts; positive by the EGIL >= 20% convention)'`` style text."""

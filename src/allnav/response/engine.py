@@ -25,16 +25,19 @@ _LYMPHOMA = ("B-LBL", "T-LBL")
 
 
 def _conclusion(kb: KnowledgeBase, s: Status) -> dict[str, Any]:
-    extra = dict(s.extra)
-    extra["timepoint"] = s.day
-    extra["reported"] = s.reported
-    return kb.conclude(s.rule, s.value, list(s.because), **extra)
+    # Status extras never use the keys timepoint/reported; conclude makes its own list of the reasons
+    return kb.conclude(s.rule, s.value, s.because, **s.extra, timepoint=s.day, reported=s.reported)
 
 
 def _emd_at_diagnosis(case: Case, cns_dx: Any) -> bool:
     p = case.presentation
-    flags = (p.testicular_involvement, p.lymphoblastic_mass, p.mediastinal_mass, p.cns_mass)
-    return any(f is True for f in flags) or cns_dx == "CNS3"
+    return (
+        p.testicular_involvement is True
+        or p.lymphoblastic_mass is True
+        or p.mediastinal_mass is True
+        or p.cns_mass is True
+        or cns_dx == "CNS3"
+    )
 
 
 def _time_to_cr(kb: KnowledgeBase, case: Case, history: list[Status]) -> dict[str, Any] | None:
@@ -64,7 +67,7 @@ def _time_to_cr(kb: KnowledgeBase, case: Case, history: list[Status]) -> dict[st
 
 
 def _cns(
-    kb: KnowledgeBase, cns_dx: Any, latest: Status | None, course: Course, csf_days: list[tuple[int, str]]
+    kb: KnowledgeBase, cns_dx: Any, latest: Status | None, csf_days: list[tuple[int, str]]
 ) -> dict[str, Any]:
     if latest is not None and latest.value == "relapse" and "CNS" in latest.extra.get("sites", []):
         return kb.conclude(CNS_STATUS, "relapse", [f"relapse on day {latest.day} involves the CNS"])
@@ -108,22 +111,24 @@ def assess_response(case: Case, kb: KnowledgeBase, diagnostic: Mapping[str, Any]
     """
     cns_dx = diag_value(diagnostic, "cns_status")
     ph, _ = ph_status(case, diagnostic)
-    course = Course(
-        baseline_marrow=case.marrow.blasts_pct,
-        baseline_blood=case.blood.blasts_pct,
-        baseline_wbc=case.blood.wbc,
-        emd_at_diagnosis=_emd_at_diagnosis(case, cns_dx),
-    )
     csf_days: list[tuple[int, str]] = []
-    for day, i, entry in dated_entries(case):
-        f = read_findings(day, i, entry)
-        course.step(f)
-        if f.cns is not None:
-            csf_days.append((day, f.cns))
-    history = course.history
+    entries = dated_entries(case)
+    history: list[Status] = []
+    if entries:  # without dated entries there is no course to follow
+        course = Course(
+            baseline_marrow=case.marrow.blasts_pct,
+            baseline_blood=case.blood.blasts_pct,
+            baseline_wbc=case.blood.wbc,
+            emd_at_diagnosis=_emd_at_diagnosis(case, cns_dx),
+        )
+        for day, i, entry in entries:
+            f = read_findings(day, i, entry)
+            course.step(f)
+            if f.cns is not None:
+                csf_days.append((day, f.cns))
+        history = course.history
     pending: list[dict[str, Any]] = []
     alerts: list[dict[str, Any]] = []
-    evaluable = [s for s in history if s.value != "not evaluable"]
     latest = history[-1] if history else None
     if latest is None:
         response = kb.conclude(
@@ -135,9 +140,11 @@ def assess_response(case: Case, kb: KnowledgeBase, diagnostic: Mapping[str, Any]
         )
     else:
         response = _conclusion(kb, latest)
-        if latest.value == "not evaluable" and evaluable:
-            response["last_established"] = {"value": evaluable[-1].value, "timepoint": evaluable[-1].day}
-    ttc = _time_to_cr(kb, case, history)
+        if latest.value == "not evaluable":
+            evaluable = [s for s in history if s.value != "not evaluable"]
+            if evaluable:
+                response["last_established"] = {"value": evaluable[-1].value, "timepoint": evaluable[-1].day}
+    ttc = _time_to_cr(kb, case, history) if history else None
     response["time_to_cr_days"] = ttc["value"] if ttc else None
     response["time_to_cr"] = ttc
     relapses = [s for s in history if s.value == "relapse"]
@@ -155,17 +162,19 @@ def assess_response(case: Case, kb: KnowledgeBase, diagnostic: Mapping[str, Any]
         response["last_relapse"] = {"day": r.day, "relapse_site": r.extra.get("relapse_site"), "late": late}
         if latest is not None and latest.value == "relapse":
             response["relapse_site"] = r.extra.get("relapse_site")
-    remissions = sum(
-        1
-        for a, b in zip([None, *history], history, strict=False)
-        if b.value in REMISSION and (a is None or a.value not in REMISSION)
-    )
+    remissions = 0
+    was_remission = False
+    for s in history:  # entries into remission: a remission status not preceded by one
+        now_remission = s.value in REMISSION
+        if now_remission and not was_remission:
+            remissions += 1
+        was_remission = now_remission
     response["remission_number"] = remissions or None
     response["relapse_number"] = len(relapses)
-    cns = _cns(kb, cns_dx, latest, course, csf_days)
+    cns = _cns(kb, cns_dx, latest, csf_days)
     response["cns"] = cns["value"]
-    mrd = assess_mrd(kb, case, ph)
-    alerts += mrd.pop("_alerts")
+    mrd, mrd_alerts = assess_mrd(kb, case, ph, entries)
+    alerts += mrd_alerts
     icd = _icd(kb, diag_value(diagnostic, "diagnosis"), history)
     last_relapse_day = relapses[-1].day if relapses else -1
     _pending_and_alerts(kb, latest, mrd, ph, pending, alerts, last_relapse_day)

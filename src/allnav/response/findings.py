@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from allnav.case.model import TimelineEntry
 from allnav.diagnosis.cns import CSF_RBC_CUTOFF, CSF_WBC_CUTOFF, steinherz_bleyer_positive
@@ -35,12 +35,11 @@ REPORTED_STATUS: dict[str, str] = {
 }
 
 
-@dataclass(frozen=True)
-class Findings:
+class Findings(NamedTuple):
     """The response-relevant findings of one timeline entry (``None`` = not examined / unknown)."""
 
     day: int
-    index: int
+    entry_index: int  # position in case.timeline
     phase: str | None
     marrow_blasts: float | None
     trilineage: bool | None
@@ -52,27 +51,12 @@ class Findings:
     emd_sites: tuple[str, ...]
     emd_examined: bool
     reported: str | None
-
-    @property
-    def cns_disease(self) -> bool:
-        """CNS disease by the relapse definition: CNS3 or clinical signs (clinical_rules G2)."""
-        return self.cns in ("CNS3", "clinical")
-
-    @property
-    def emd(self) -> bool:
-        """Extramedullary disease outside the CNS."""
-        return bool(self.emd_sites)
-
-    @property
-    def evaluable(self) -> bool:
-        """Whether the entry carries anything the response engine reads."""
-        return (
-            self.marrow_blasts is not None
-            or self.blood_blasts is not None
-            or self.cns is not None
-            or self.emd_examined
-            or self.reported is not None
-        )
+    #: CNS disease by the relapse definition: CNS3 or clinical signs (clinical_rules G2)
+    cns_disease: bool
+    #: extramedullary disease outside the CNS (``emd_sites`` not empty)
+    emd: bool
+    #: whether the entry carries anything the response engine reads
+    evaluable: bool
 
 
 def _cns(entry: TimelineEntry) -> str | None:
@@ -129,18 +113,39 @@ def read_findings(day: int, index: int, entry: TimelineEntry) -> Findings:
         reported = REPORTED_STATUS[key]
     blood = entry.blood
     marrow = entry.marrow
+    phase = entry.phase.strip().lower() if entry.phase else None
+    if marrow is not None:
+        marrow_blasts, trilineage = marrow.blasts_pct, marrow.trilineage_hematopoiesis
+    else:
+        marrow_blasts = trilineage = None
+    if blood is not None:
+        blood_blasts, wbc, anc, platelets = blood.blasts_pct, blood.wbc, blood.anc, blood.platelets
+    else:
+        blood_blasts = wbc = anc = platelets = None
+    cns = _cns(entry)
+    evaluable = (
+        marrow_blasts is not None
+        or blood_blasts is not None
+        or cns is not None
+        or examined
+        or reported is not None
+    )
+    # positional, in field order (each local is named as its field): cheaper than keywords per entry
     return Findings(
-        day=day,
-        index=index,
-        phase=entry.phase.strip().lower() if entry.phase else None,
-        marrow_blasts=marrow.blasts_pct if marrow else None,
-        trilineage=marrow.trilineage_hematopoiesis if marrow else None,
-        blood_blasts=blood.blasts_pct if blood else None,
-        wbc=blood.wbc if blood else None,
-        anc=blood.anc if blood else None,
-        platelets=blood.platelets if blood else None,
-        cns=_cns(entry),
-        emd_sites=tuple(sites),
-        emd_examined=examined,
-        reported=reported,
+        day,
+        index,
+        phase,
+        marrow_blasts,
+        trilineage,
+        blood_blasts,
+        wbc,
+        anc,
+        platelets,
+        cns,
+        tuple(sites),
+        examined,
+        reported,
+        cns in ("CNS3", "clinical"),
+        bool(sites),
+        evaluable,
     )

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from allnav.case.model import MRD, Case
+from allnav.case.model import MRD, Case, TimelineEntry
 from allnav.errors import FieldProblem, ImplausibleValueError
 from allnav.knowledge import KnowledgeBase, RuleRef
 from allnav.response.timeline import dated_entries
@@ -122,13 +122,21 @@ def molecular(
     return out, alerts
 
 
-def assess_mrd(kb: KnowledgeBase, case: Case, ph_positive: bool | None) -> dict[str, Any]:
-    """Latest MRD status, its history, BCR::ABL1 monitoring, pending tests and alerts."""
+def assess_mrd(
+    kb: KnowledgeBase,
+    case: Case,
+    ph_positive: bool | None,
+    entries: list[tuple[int, int, TimelineEntry]] | None = None,
+) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """Latest MRD status with its history and BCR::ABL1 monitoring, and the alerts they raise.
+
+    ``entries``: the case's :func:`dated_entries` when the caller already has them.
+    """
     history: list[dict[str, Any]] = []
     mol_history: list[dict[str, Any]] = []
     alerts: list[dict[str, Any]] = []
     latest: dict[str, Any] | None = None
-    for day, i, e in dated_entries(case):
+    for day, i, e in dated_entries(case) if entries is None else entries:
         if e.mrd is None:
             continue
         m = e.mrd
@@ -152,11 +160,11 @@ def assess_mrd(kb: KnowledgeBase, case: Case, ph_positive: bool | None) -> dict[
             day=None,
             target=None,
         )
-    out = dict(latest)
+    out = latest  # made by this call (classify_mrd or conclude above): extended in place, not copied
     out["history"] = [{"day": h["day"], "status": h["status"], "level": h["level"]} for h in history]
     if mol_history:
         out["molecular"] = mol_history[-1]
         out["molecular_history"] = [
             {"day": h["day"], "level": h["level"], "label": h["value"]} for h in mol_history
         ]
-    return out | {"_alerts": alerts}
+    return out, alerts

@@ -7,8 +7,10 @@ measured or reported); a reported relapse without one is refused. Comparison ope
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
-from typing import Any
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Any, NamedTuple
 
 from allnav.errors import CaseValidationError, FieldProblem
 from allnav.knowledge import RuleRef
@@ -37,8 +39,10 @@ REMISSION = ("CR", "CRi")
 _POST_INDUCTION_PHASES = ("consolidation", "maintenance", "transplant", "follow_up")
 
 
-@dataclass(frozen=True)
-class Status:
+_NO_EXTRA: Mapping[str, Any] = MappingProxyType({})
+
+
+class Status(NamedTuple):
     """One timepoint's status: value, the rule that gave it, reasons and extra keys."""
 
     day: int
@@ -46,7 +50,7 @@ class Status:
     rule: str
     because: tuple[str, ...]
     reported: bool = False
-    extra: dict[str, Any] = field(default_factory=dict)
+    extra: Mapping[str, Any] = _NO_EXTRA
 
 
 def _fmt(x: float | None) -> str:
@@ -121,7 +125,7 @@ class Course:
         self.emd_seen = self.emd_seen or f.emd
         if status is not None and f.reported is not None and measured:
             note = f"reported_status = {f.reported} on the same day not used: the findings at hand decide"
-            status = replace(status, because=(*status.because, note))
+            status = status._replace(because=(*status.because, note))
         if status is not None:
             self._record(status)
         return status
@@ -144,7 +148,7 @@ class Course:
                 "a relapse is reported before any remission",
                 [
                     FieldProblem(
-                        f"timeline[{f.index}].reported_status",
+                        f"timeline[{f.entry_index}].reported_status",
                         "relapse needs a prior complete remission (CR or CRi) on the timeline",
                         "relapse",
                     )
@@ -254,10 +258,6 @@ class Course:
 
     def _before_remission(self, f: Findings) -> Status | None:
         mb = f.marrow_blasts
-        since = f.day - self.course_start
-        eoi = since >= END_OF_INDUCTION_DAY or (
-            f.phase is not None and canonical_phase(f.phase) in _POST_INDUCTION_PHASES
-        )
         if (
             mb is not None
             and mb < MARROW_CR_LT
@@ -267,6 +267,10 @@ class Course:
             and not f.cns_disease
         ):
             return self._remission(f)
+        since = f.day - self.course_start
+        eoi = since >= END_OF_INDUCTION_DAY or (
+            f.phase is not None and canonical_phase(f.phase) in _POST_INDUCTION_PHASES
+        )
         prog = self._progressive(f)
         if prog:
             extra: dict[str, Any] = {"refractory": eoi}

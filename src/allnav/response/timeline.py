@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as _dt
 from collections.abc import Mapping
+from operator import itemgetter
 from typing import Any
 
 from allnav.case.model import Case, TimelineEntry
@@ -17,6 +18,8 @@ from allnav.errors import CaseValidationError, FieldProblem
 def diag_value(diagnostic: Mapping[str, Any], key: str) -> Any:
     """The plain value of a diagnostic key, whether stored bare or as a conclusion ``{"value": ...}``."""
     raw = diagnostic.get(key)
+    if raw is None or type(raw) is str:  # the common plain values skip the isinstance checks
+        return raw
     if isinstance(raw, (dict, Mapping)):  # dict first: the common case skips the ABC check
         return raw.get("value")
     return raw
@@ -58,6 +61,11 @@ def as_of_day(case: Case) -> int:
     days: list[int] = []
     if case.timeline:
         days = [d for i, e in enumerate(case.timeline) if (d := entry_day(e, case, i)) is not None]
+    return _latest_day(case, days)
+
+
+def _latest_day(case: Case, days: list[int]) -> int:
+    """:func:`as_of_day` without ``case.as_of_day``, given the timeline's entry days (extended in place)."""
     if case.medications:
         days += [m.day for m in case.medications if m.day is not None]
     if case.crs_icans:
@@ -65,27 +73,25 @@ def as_of_day(case: Case) -> int:
     return max(days) if days else 0
 
 
-#: The last case's dated entries: the evaluators of one assessment ask for them many times. Matched by the
-#: identity of the (frozen) case object, so one case's entries are never given for another.
-_last_dated: tuple[Case, tuple[tuple[int, int, TimelineEntry], ...]] | None = None
+_DAY = itemgetter(0)
 
 
 def dated_entries(case: Case) -> list[tuple[int, int, TimelineEntry]]:
     """``(day, index, entry)`` for every dated entry up to the as-of day, in day order (stable)."""
-    global _last_dated
     if not case.timeline:
         return []
-    last = _last_dated
-    if last is not None and last[0] is case:
-        return list(last[1])
-    limit = as_of_day(case)
+    # each entry's day (:func:`entry_day`) read once; the as-of day comes from the same days
     out = []
     for i, e in enumerate(case.timeline):
-        d = entry_day(e, case, i)
-        if d is not None and d <= limit:
+        d = e.day if e.day is not None else entry_day(e, case, i)
+        if d is not None:
             out.append((d, i, e))
-    out.sort(key=lambda t: (t[0], t[1]))
-    _last_dated = (case, tuple(out))
+    limit = case.as_of_day
+    if limit is None:
+        limit = _latest_day(case, [t[0] for t in out])
+    if any(t[0] > limit for t in out):
+        out = [t for t in out if t[0] <= limit]
+    out.sort(key=_DAY)  # stable: entries of one day stay in index order
     return out
 
 
