@@ -79,25 +79,32 @@ def assess_anthracycline(kb: KnowledgeBase, case: Case, pending: list[dict[str, 
             f"{leg_lo:.1f}-{leg_hi:.1f} mg/m2 including it"
         )
     frac = cur / lim.warning_mg_m2
+    total = _round(cur, 1)
     return kb.conclude(
         DOXO_EQUIV,
-        round(cur, 1),
+        total,
         why,
-        doxorubicin_equivalent_mg_m2=round(cur, 1),
+        doxorubicin_equivalent_mg_m2=total,
         ratio_set="current",
         ratio_set_name=table.anthracycline_ratios.current.name,
         by_drug={d: round(v, 1) for d, v in by_drug},
         not_estimable=cur_missing,
         legacy={
             "ratio_set_name": table.anthracycline_ratios.legacy.name,
-            "doxorubicin_equivalent_mg_m2": [round(leg_lo, 1), round(leg_hi, 1)],
+            "doxorubicin_equivalent_mg_m2": [_round(leg_lo, 1), _round(leg_hi, 1)],
             "not_estimable": leg_missing,
         },
         limit_mg_m2={"warning": lim.warning_mg_m2, "cap": list(lim.cap_mg_m2)},
-        fraction_of_limit=round(frac, 3),
-        fraction_of_cap=round(cur / lim.cap_mg_m2[0], 3),
+        fraction_of_limit=_round(frac, 3),
+        fraction_of_cap=_round(cur / lim.cap_mg_m2[0], 3),
         limit_sources=lim.sources,
     )
+
+
+def _round(x: float, digits: int) -> float:
+    """``round(x, digits)``, with a zero (the usual total: no anthracycline) returned as it is: rounding a
+    float to digits is slow, and it leaves a zero unchanged."""
+    return x if x == 0.0 else round(x, digits)
 
 
 def _ratios_text(result: dict[str, Any]) -> str:

@@ -7,10 +7,9 @@ else the H1 default, and the conclusion says which.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
-from allnav.case.model import Blood, Case
+from allnav.case.model import Blood, Case, TimelineEntry
 from allnav.knowledge import KnowledgeBase, RuleRef
 from allnav.response.timeline import dated_entries
 
@@ -27,22 +26,27 @@ HB_CUTS = (8.0, 10.0)  # < 8.0 G3, < 10.0 G2; G4 is clinical (life-threatening)
 FN_SINGLE_GT = 38.3
 FN_SUSTAINED_GE = 38.0
 
+#: The case's dated timeline entries (:func:`allnav.response.timeline.dated_entries`), when the caller has
+#: them already (one assessment reads them once); ``None``: read them here.
+Entries = list[tuple[int, int, TimelineEntry]] | None
 
-@dataclass(frozen=True)
-class Latest:
+
+class Latest(NamedTuple):
+    """The latest value of a blood field, its day and the lab's LLN (immutable)."""
+
     value: float
     day: int
     lln: float | None
 
 
-def latest_blood(case: Case, field: str) -> Latest | None:
+def latest_blood(case: Case, field: str, entries: Entries = None) -> Latest | None:
     """The latest value of a blood field as of the assessment day, with the lab's LLN when given."""
     found: tuple[float, int, Blood] | None = None
     v = getattr(case.blood, field)
     if v is not None:
         found = (v, 0, case.blood)
     if case.timeline:
-        for d, _, e in dated_entries(case):
+        for d, _, e in dated_entries(case) if entries is None else entries:
             if e.blood is not None and (v := getattr(e.blood, field)) is not None:
                 found = (v, d, e.blood)
     if found is None:
@@ -62,21 +66,21 @@ def _band(x: float, cuts: tuple[float, ...], lln: float | None) -> int | None:
     return 1 if x < lln else 0
 
 
-def grade_anc(kb: KnowledgeBase, case: Case) -> dict[str, Any]:
+def grade_anc(kb: KnowledgeBase, case: Case, entries: Entries = None) -> dict[str, Any]:
     """Neutrophil count decreased."""
-    return _grade(kb, case, ANC, "anc", ANC_CUTS, DEFAULT_LLN["anc"], "x10^9/L")
+    return _grade(kb, case, ANC, "anc", ANC_CUTS, DEFAULT_LLN["anc"], "x10^9/L", entries)
 
 
-def grade_platelets(kb: KnowledgeBase, case: Case) -> dict[str, Any]:
+def grade_platelets(kb: KnowledgeBase, case: Case, entries: Entries = None) -> dict[str, Any]:
     """Platelet count decreased."""
-    return _grade(kb, case, PLATELETS, "platelets", PLT_CUTS, DEFAULT_LLN["platelets"], "x10^9/L")
+    return _grade(kb, case, PLATELETS, "platelets", PLT_CUTS, DEFAULT_LLN["platelets"], "x10^9/L", entries)
 
 
-def grade_anemia(kb: KnowledgeBase, case: Case) -> dict[str, Any]:
+def grade_anemia(kb: KnowledgeBase, case: Case, entries: Entries = None) -> dict[str, Any]:
     """Anaemia (grade 4 and 5 are clinical and never given from the number alone)."""
     sex = case.patient.sex
     default = DEFAULT_LLN.get(f"hemoglobin_{sex}")
-    out = _grade(kb, case, ANEMIA, "hemoglobin", HB_CUTS, default, "g/dL")
+    out = _grade(kb, case, ANEMIA, "hemoglobin", HB_CUTS, default, "g/dL", entries)
     out["because"].append("grade 4 (life-threatening; urgent intervention) is a clinical judgement")
     if out["value"] is None and out.get("measured") is not None and default is None:
         hb = out["measured"]
@@ -96,8 +100,9 @@ def _grade(
     cuts: tuple[float, ...],
     default_lln: float | None,
     unit: str,
+    entries: Entries,
 ) -> dict[str, Any]:
-    latest = latest_blood(case, field)
+    latest = latest_blood(case, field, entries)
     if latest is None:
         return kb.conclude(rule, None, [f"no {field} result"], grade=None, measured=None, day=None)
     lln: float | None
@@ -118,19 +123,16 @@ def _grade(
     )
 
 
-def grade_febrile_neutropenia(kb: KnowledgeBase, case: Case) -> dict[str, Any]:
+def grade_febrile_neutropenia(kb: KnowledgeBase, case: Case, entries: Entries = None) -> dict[str, Any]:
     """Febrile neutropenia (grade 3): ANC < 1.0 with a single temperature > 38.3 C or >= 38.0 C sustained > 1 h.
 
     The temperature and the ANC must come from the same day; grade 4 (life-threatening) is clinical.
     """
-    entries = [
-        (d, e)
-        for d, _, e in dated_entries(case)
-        if e.vitals is not None and e.vitals.temperature_c is not None
-    ]
-    if not entries:
+    dated = dated_entries(case) if entries is None else entries
+    temps = [(d, e) for d, _, e in dated if e.vitals is not None and e.vitals.temperature_c is not None]
+    if not temps:
         return kb.conclude(FEBRILE_NEUTROPENIA, None, ["no temperature recorded"], grade=None, day=None)
-    day, e = entries[-1]
+    day, e = temps[-1]
     assert e.vitals is not None
     assert e.vitals.temperature_c is not None
     t = e.vitals.temperature_c
@@ -141,7 +143,7 @@ def grade_febrile_neutropenia(kb: KnowledgeBase, case: Case) -> dict[str, Any]:
     ]
     anc = e.blood.anc if e.blood is not None and e.blood.anc is not None else None
     if anc is None:
-        same_day = latest_blood(case, "anc")
+        same_day = latest_blood(case, "anc", dated)
         anc = same_day.value if same_day is not None and same_day.day == day else None
     if not fever:
         why.append("not a febrile neutropenia temperature (> 38.3 C once, or >= 38.0 C for > 1 h)")

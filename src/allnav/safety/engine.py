@@ -7,12 +7,14 @@ from typing import Any
 
 from allnav.case.model import Case
 from allnav.knowledge import KnowledgeBase
+from allnav.response.timeline import dated_entries
 from allnav.safety.anthracycline import anthracycline_alerts, assess_anthracycline
 from allnav.safety.crs_icans import CRS, ICANS, crs_grade, icans_grade
 from allnav.safety.ctcae import (
     ANC,
     FEBRILE_NEUTROPENIA,
     PLATELETS,
+    Entries,
     grade_anc,
     grade_anemia,
     grade_febrile_neutropenia,
@@ -29,18 +31,20 @@ def _alert(
     return kb.conclude(rule, value, because, severity=severity, action=action)
 
 
-def _fn_resolved(case: Case, fn: Mapping[str, Any]) -> bool:
+def _fn_resolved(case: Case, fn: Mapping[str, Any], entries: Entries = None) -> bool:
     """A febrile-neutropenia episode is history once a later ANC is back to >= 1.0 (not an alert for now)."""
-    later = latest_blood(case, "anc")
+    later = latest_blood(case, "anc", entries)
     day = fn.get("day")
     return later is not None and day is not None and later.day > day and later.value >= 1.0
 
 
-def _count_alerts(kb: KnowledgeBase, case: Case, ctcae: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
+def _count_alerts(
+    kb: KnowledgeBase, case: Case, ctcae: dict[str, dict[str, Any]], entries: Entries = None
+) -> list[dict[str, Any]]:
     alerts = []
     fn = ctcae["febrile_neutropenia"]
-    if fn["value"] == 3 and _fn_resolved(case, fn):
-        later = latest_blood(case, "anc")
+    if fn["value"] == 3 and _fn_resolved(case, fn, entries):
+        later = latest_blood(case, "anc", entries)
         assert later is not None
         fn["because"].append(
             f"episode over: ANC {later.value:g} x10^9/L on day {later.day} (no alert for now)"
@@ -164,14 +168,15 @@ def assess_safety(case: Case, kb: KnowledgeBase, diagnostic: Mapping[str, Any]) 
     """
     del diagnostic  # not needed yet: the grades depend on the case alone
     pending: list[dict[str, Any]] = []
+    entries = dated_entries(case)  # read once for the evaluators below
     ctcae = {
-        "anemia": grade_anemia(kb, case),
-        "neutrophil_count_decreased": grade_anc(kb, case),
-        "platelet_count_decreased": grade_platelets(kb, case),
-        "febrile_neutropenia": grade_febrile_neutropenia(kb, case),
+        "anemia": grade_anemia(kb, case, entries),
+        "neutrophil_count_decreased": grade_anc(kb, case, entries),
+        "platelet_count_decreased": grade_platelets(kb, case, entries),
+        "febrile_neutropenia": grade_febrile_neutropenia(kb, case, entries),
     }
-    lab = tls_lab(kb, case)
-    tls = {"risk": tls_risk(kb, case), "laboratory": lab, "clinical": tls_clinical(kb, case, lab)}
+    lab = tls_lab(kb, case, entries)
+    tls = {"risk": tls_risk(kb, case), "laboratory": lab, "clinical": tls_clinical(kb, case, lab, entries)}
     if tls["risk"]["value"] is None:
         pending.append(
             {"test": "WBC and LDH with the laboratory ULN", "why": "TLS risk category (Cairo 2010)"}
@@ -182,7 +187,7 @@ def assess_safety(case: Case, kb: KnowledgeBase, diagnostic: Mapping[str, Any]) 
     pending += more_pending
     alerts = (
         [a for a in alerts if a["severity"] == "critical"]
-        + _count_alerts(kb, case, ctcae)
+        + _count_alerts(kb, case, ctcae, entries)
         + _tls_alerts(kb, case, tls)
         + _immune_alerts(kb, crs, icans)
         + anthracycline_alerts(kb, anth)

@@ -12,6 +12,7 @@ from typing import Any
 from allnav.case.model import Case, Labs
 from allnav.knowledge import KnowledgeBase, RuleRef
 from allnav.response.timeline import dated_entries, therapy_start_day
+from allnav.safety.ctcae import Entries
 
 RISK = RuleRef("safety.tls_risk")
 LAB = RuleRef("safety.tls_lab")
@@ -29,6 +30,13 @@ CRITERIA: dict[str, tuple[float, str]] = {
 }
 CHANGE = 0.25
 CREAT_X_ULN = 1.5
+#: The analytes read for the baseline (the criteria and creatinine), built once.
+_BASELINE_FIELDS = (*CRITERIA, "creatinine")
+#: Each criterion as ``(analyte, threshold, "up"?, operator text)``, built once from :data:`CRITERIA`.
+_CRITERIA_ROWS = tuple(
+    (name, cut, direction == "up", f"{'>=' if direction == 'up' else '<='} {cut:g}")
+    for name, (cut, direction) in CRITERIA.items()
+)
 
 
 def tls_risk(kb: KnowledgeBase, case: Case) -> dict[str, Any]:
@@ -70,8 +78,9 @@ def tls_risk(kb: KnowledgeBase, case: Case) -> dict[str, Any]:
     return kb.conclude(RISK, "intermediate", why, modifiers=[])
 
 
-def _lab_series(case: Case) -> list[tuple[int, Labs]]:
-    return [(0, case.labs)] + [(d, e.labs) for d, _, e in dated_entries(case) if e.labs is not None]
+def _lab_series(case: Case, entries: Entries = None) -> list[tuple[int, Labs]]:
+    dated = dated_entries(case) if entries is None else entries
+    return [(0, case.labs)] + [(d, e.labs) for d, _, e in dated if e.labs is not None]
 
 
 def _baseline(case: Case, start: int, series: list[tuple[int, Labs]]) -> dict[str, float]:
@@ -79,7 +88,7 @@ def _baseline(case: Case, start: int, series: list[tuple[int, Labs]]) -> dict[st
     for day, labs in series:
         if day > start:
             break
-        for name in (*CRITERIA, "creatinine"):
+        for name in _BASELINE_FIELDS:
             v = getattr(labs, name)
             if v is not None:
                 base[name] = v
@@ -88,11 +97,11 @@ def _baseline(case: Case, start: int, series: list[tuple[int, Labs]]) -> dict[st
     return base
 
 
-def tls_lab(kb: KnowledgeBase, case: Case) -> dict[str, Any]:
+def tls_lab(kb: KnowledgeBase, case: Case, entries: Entries = None) -> dict[str, Any]:
     """Laboratory TLS: >= 2 Cairo-Bishop criteria from 3 days before to 7 days after the start of therapy."""
     start, start_why = therapy_start_day(case)
     lo, hi = start + WINDOW[0], start + WINDOW[1]
-    series = _lab_series(case)
+    series = _lab_series(case, entries)
     base = _baseline(case, start, series)
     met: dict[str, list[int]] = {}
     why = [f"window day {lo} to day {hi} ({start_why})"]
@@ -100,13 +109,13 @@ def tls_lab(kb: KnowledgeBase, case: Case) -> dict[str, Any]:
     for day, labs in series:
         if not lo <= day <= hi:
             continue
-        for name, (cut, direction) in CRITERIA.items():
+        for name, cut, up, op_text in _CRITERIA_ROWS:
             v = getattr(labs, name)
             if v is None:
                 continue
             measured.add(name)
             b = base.get(name)
-            if direction == "up":
+            if up:
                 hit_abs = v >= cut
                 hit_chg = b is not None and day > start and b > 0 and v >= b * (1 + CHANGE)
             else:
@@ -114,11 +123,7 @@ def tls_lab(kb: KnowledgeBase, case: Case) -> dict[str, Any]:
                 hit_chg = b is not None and day > start and v <= b * (1 - CHANGE)
             if hit_abs or hit_chg:
                 if name not in met:
-                    how = (
-                        f"{'>=' if direction == 'up' else '<='} {cut:g}"
-                        if hit_abs
-                        else f"25% change from {b:g}"
-                    )
+                    how = op_text if hit_abs else f"25% change from {b:g}"
                     why.append(f"{name} = {v:g} on day {day} ({how})")
                 met.setdefault(name, []).append(day)
     days_sets = [set(d) for d in met.values()]
@@ -147,11 +152,15 @@ def _creat_grade(ratio: float) -> int:
     return 1 if r >= CREAT_X_ULN else 0
 
 
-def tls_clinical(kb: KnowledgeBase, case: Case, lab: dict[str, Any]) -> dict[str, Any]:
+def tls_clinical(
+    kb: KnowledgeBase, case: Case, lab: dict[str, Any], entries: Entries = None
+) -> dict[str, Any]:
     """Clinical TLS: laboratory TLS plus creatinine >= 1.5 x ULN (else baseline), arrhythmia or seizure."""
     lo, hi = lab["window"]
-    creat = [(d, lb.creatinine) for d, lb in _lab_series(case) if lb.creatinine is not None and lo <= d <= hi]
-    events = [ev.lower() for d, _, e in dated_entries(case) if lo <= d <= hi for ev in (e.events or [])]
+    dated = dated_entries(case) if entries is None else entries
+    series = _lab_series(case, dated)
+    creat = [(d, lb.creatinine) for d, lb in series if lb.creatinine is not None and lo <= d <= hi]
+    events = [ev.lower() for d, _, e in dated if lo <= d <= hi for ev in (e.events or [])]
     uln = case.labs.creatinine_uln
     ref, ref_name = (
         (uln, "ULN") if uln is not None else (case.labs.creatinine_baseline, "baseline [ULN unknown]")

@@ -10,7 +10,7 @@ from typing import Any
 
 from allnav.knowledge import KnowledgeBase, RuleRef
 from allnav.treatment.context import PlanContext
-from allnav.treatment.facts import Setting, approach, band, threshold
+from allnav.treatment.facts import Setting, approach, band, pathway_table, threshold
 from allnav.treatment.labels import check, option
 from allnav.treatment.transplant import MRD_PENDING
 
@@ -37,10 +37,19 @@ _OLDER_TEXT = f"{_OLDER_GT:g}"
 _AYA_TEXT = f"AYA ({_AYA[0]:g}-{_AYA[1]:g} y, NCCN definition)"
 
 
+#: Each approach's text and sources (the table is static: read once at import).
+_APPROACHES: dict[str, tuple[str, tuple[str, ...]]] = {
+    k: (a.text, a.sources) for k, a in pathway_table().approaches.items()
+}
+
+
 def regimen(approach_id: str, why: list[str]) -> dict[str, Any]:
     """An option that is an approach (not a single labelled drug)."""
-    a = approach(approach_id)
-    return {"regimen": a.text, "approach": approach_id, "why": why, "sources": list(a.sources)}
+    parts = _APPROACHES.get(approach_id)
+    if parts is None:
+        a = approach(approach_id)  # raises KnowledgeBaseError for an unknown id
+        parts = (a.text, a.sources)
+    return {"regimen": parts[0], "approach": approach_id, "why": why, "sources": list(parts[1])}
 
 
 def phase_dict(

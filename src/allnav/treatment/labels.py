@@ -209,6 +209,19 @@ class _UseFacts(NamedTuple):
     unknown_ages: tuple[Crit, ...]  # the age criteria when the age is unknown
     priority: dict[State, int]  # the rank of (basis, state) in _CHOICE (absent: never chosen by it)
     requires: tuple[str, ...]
+    is_label: bool
+    not_within: str  # the head of the "not within label" reason
+    merged: dict[tuple[str, ...], tuple[str, ...]]  # rule sources + this use's, by the rule's sources
+
+
+def _merged_sources(uf: _UseFacts, rule_sources: tuple[str, ...]) -> tuple[str, ...]:
+    """The rule's sources followed by the use's own (duplicates dropped), merged once per rule record."""
+    merged = uf.merged.get(rule_sources)
+    if merged is None:
+        out = list(rule_sources)
+        out.extend(s for s in uf.use.sources if s not in out)
+        merged = uf.merged[rule_sources] = tuple(out)
+    return merged
 
 
 def _use_facts(u: Use) -> _UseFacts:
@@ -227,6 +240,9 @@ def _use_facts(u: Use) -> _UseFacts:
         tuple(lim.unknown for lim in limits),
         priority,
         u.requires,
+        u.basis == "label",
+        f"not within label '{u.text}': ",
+        {},
     )
 
 
@@ -381,20 +397,21 @@ def check(kb: KnowledgeBase, drug_id_or_drug: str | Drug, setting: Setting, ctx:
         why.append(
             f"no labelled or guideline use of {d.name} in {setting.replace('_', '/')} in the knowledge base"
         )
-    if status in ("off_label", "guideline_only"):
+    if status == "off_label" or status == "guideline_only":
+        chosen_uf = chosen[0] if chosen is not None else None
         for uf, _, crit in scored:
-            if uf.use.basis == "label" and (chosen is None or uf is not chosen[0]):
+            if uf.is_label and uf is not chosen_uf:
                 failed = "; ".join([text for state, text in crit if state != "met"])
                 if failed:
-                    why.append(f"not within label '{uf.use.text}': {failed}")
+                    why.append(uf.not_within + failed)
     why.extend(d.notes)
-    sources = list(kb.rule(rule).sources)
-    if chosen is not None:
-        sources.extend(s for s in chosen[0].use.sources if s not in sources)
-    if status == "guideline_only" and chosen is not None and chosen[1] == "unknown":
+    rule_sources = kb.rule(rule).sources
+    if chosen is None:
+        return LabelCheck(d, status, tuple(why), tuple(rule_sources), rule, tuple(pend), None)
+    if status == "guideline_only" and chosen[1] == "unknown":
         pend.extend(_unknown_pending(chosen[2], d))
-    use = chosen[0].use if chosen else None
-    return LabelCheck(d, status, tuple(why), tuple(sources), rule, tuple(pend), use)
+    uf = chosen[0]
+    return LabelCheck(d, status, tuple(why), _merged_sources(uf, rule_sources), rule, tuple(pend), uf.use)
 
 
 _PH_UNKNOWN: Crit = ("unknown", "Ph status unknown")

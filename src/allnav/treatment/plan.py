@@ -70,8 +70,12 @@ def _alerts(kb: KnowledgeBase, case: Case, ctx: PlanContext, now: str) -> list[d
                     action="check the order against the diagnosis",
                 )
             )
-    has_meds = any(m.status == "given" or m.status == "ordered" for m in case.medications)
-    if ctx.ph_positive and now in _FRONTLINE and has_meds and not any(t in ctx.drugs_given for t in TKI_IDS):
+    if (
+        ctx.ph_positive
+        and now in _FRONTLINE
+        and any(m.status == "given" or m.status == "ordered" for m in case.medications)
+        and not any(t in ctx.drugs_given for t in TKI_IDS)
+    ):
         alerts.append(
             kb.conclude(
                 PH_NO_TKI,
@@ -132,7 +136,8 @@ def plan_treatment(
         )
         phases.extend([ind, cns_ph, con, mai])
         for e in (exc, exc2, exc3):
-            excluded.extend(x for x in e if x not in excluded)
+            if e:
+                excluded.extend(x for x in e if x not in excluded)
         relevant: list[dict[str, str]] = list(pend4)
         if now in ("diagnosis", "induction", "unknown"):
             relevant += pend

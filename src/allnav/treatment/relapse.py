@@ -31,6 +31,8 @@ IMMUNO_B = (
     "obecabtagene_autoleucel",
 )
 DAYS_PER_YEAR = 365.25
+#: The late-relapse threshold of ``pathway.yaml`` (the table is static: read once at import).
+_LATE_RELAPSE_GT_YEARS = threshold("late_relapse_gt_years")
 
 
 def approach_option(kb: KnowledgeBase, rule: str, approach_id: str, why: list[str]) -> dict[str, Any]:
@@ -46,7 +48,7 @@ def is_late_relapse(kb: KnowledgeBase, ctx: PlanContext) -> dict[str, Any] | Non
     """Late relapse (> 3 years from diagnosis): from the response engine, else from the relapse day."""
     if ctx.response != "relapse":
         return None
-    years = threshold("late_relapse_gt_years")
+    years = _LATE_RELAPSE_GT_YEARS
     if ctx.late_relapse is not None:
         return kb.conclude(LATE_RELAPSE, ctx.late_relapse, [f"response.late_relapse = {ctx.late_relapse}"])
     if ctx.response_day is None:

@@ -17,6 +17,9 @@ MRD_PENDING = {
     "why": "MRD decides consolidation and the transplant question (NCCN ALL-4/ALL-5)",
 }
 
+#: The late-CR threshold of ``pathway.yaml`` (the table is static: read once at import).
+_LATE_CR_GT_DAYS = threshold("late_cr_gt_days")
+
 
 def late_cr(kb: KnowledgeBase, ctx: PlanContext) -> dict[str, Any] | None:
     """Late CR: time to CR > 35 days (seed: CR within 4-5 weeks does better); None when unknown.
@@ -24,7 +27,7 @@ def late_cr(kb: KnowledgeBase, ctx: PlanContext) -> dict[str, Any] | None:
     The prognosis engine's ``late_cr`` factor (> 28 days, UKALL XII) is used only when the time to CR is
     not given; when both are known and differ, the difference is shown.
     """
-    limit = threshold("late_cr_gt_days")
+    limit = _LATE_CR_GT_DAYS
     flagged = "late_cr" in ctx.poor_factors
     if ctx.time_to_cr_days is None:
         if flagged:
