@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from allnav.genetics.evidence import Evidence
+from allnav.genetics.evidence import Evidence, new_evidence
 from allnav.knowledge import RuleRef
 
 PLOIDY = RuleRef("gen.ploidy_groups")
@@ -104,7 +104,8 @@ def ploidy_evidence(features: Mapping[str, Any]) -> list[Evidence]:
             inside = False
         spans = (recurrent_evidence.get(lesion) or []) if inside else []
         this = {**inp, "span": list(spans[0]["span"])} if spans and "span" in spans[0] else inp
-        out.append(Evidence(lesion, inside, 1, f"{prefix} {_WORDS[inside]} {range_text}", this, None, True))
+        text = f"{prefix} {_WORDS[inside]} {range_text}"
+        out.append(new_evidence((lesion, inside, 1, text, this, None, True, False)))
     if pair:
         text = f"hypodiploid clone with its doubled clone: {' / '.join(pair)}"
         out.append(Evidence("near_triploid_masked", True, 1, text, inp, None, True))
