@@ -125,3 +125,27 @@ def test_mutation_suffixes_are_not_fusion_partners(text: str, gene: str, alterat
     assert parsed.kind == "gene_alteration"
     assert parsed.genes == (gene,)
     assert parsed.alteration == alteration
+
+
+@pytest.mark.parametrize(
+    ("result", "expected", "noted"),
+    [
+        ("detected", "detected", False),
+        ("not_detected", "not_detected", False),
+        ("Negative", "not_detected", True),
+    ],
+)
+def test_result_spellings(result: str, expected: str, noted: bool) -> None:
+    case = load_case({"patient": {"id": "p"}, "genetics": [{"finding": "BCR::ABL1", "result": result}]})
+    finding = case.genetics[0]
+    assert finding.result == expected
+    assert any("result" in note for note in finding.notes) is noted
+
+
+def test_given_derived_fields_that_agree_are_kept() -> None:
+    entry = {"finding": "BCR-ABL1", "kind": "fusion", "genes": ["BCR", "ABL1"], "alteration": "fusion"}
+    finding = load_case({"patient": {"id": "p"}, "genetics": [entry]}).genetics[0]
+    assert (finding.kind, finding.genes, finding.alteration) == ("fusion", ("BCR", "ABL1"), "fusion")
+    with pytest.raises(CaseValidationError) as info:
+        load_case({"patient": {"id": "p"}, "genetics": [{**entry, "genes": ["BCR"]}]})
+    assert [p.path for p in info.value.problems] == ["genetics[0].genes"]

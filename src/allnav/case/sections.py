@@ -33,6 +33,7 @@ _RESULTS = {
     "equivocal": "indeterminate",
     "inconclusive": "indeterminate",
 }
+_RESULT_VALUES = frozenset(_RESULTS.values())  # already in the model's spelling: nothing to normalise
 
 
 def read_panel(value: Any, path: str, problems: Problems) -> Any:
@@ -79,7 +80,7 @@ def finish_genetics(entry: dict[str, Any], path: str, problems: Problems) -> dic
     given_notes = entry.get("notes")
     notes: list[str] = list(given_notes) if given_notes else []
     result = entry.get("result")
-    if isinstance(result, str):
+    if isinstance(result, str) and result not in _RESULT_VALUES:  # a canonical result stays as it is
         normal = _RESULTS.get(result.strip().lower())
         if normal is not None and result != normal:
             entry["result"] = normal
@@ -99,13 +100,20 @@ def finish_genetics(entry: dict[str, Any], path: str, problems: Problems) -> dic
         method=method if isinstance(method, str) else None,
         probability=probability if isinstance(probability, float | int) else None,
     )
-    for name, value in (("kind", parsed.kind), ("genes", parsed.genes), ("alteration", parsed.alteration)):
-        given = entry.get(name)
-        if given is not None and (tuple(given) if isinstance(given, list) else given) != value:
-            problems.add(
-                f"{path}.{name}", f"disagrees with the reading of finding {finding!r}: {value!r}", given
-            )
-        entry[name] = value
+    if "kind" in entry or "genes" in entry or "alteration" in entry:  # given beside the finding: compare
+        for name, value in (
+            ("kind", parsed.kind),
+            ("genes", parsed.genes),
+            ("alteration", parsed.alteration),
+        ):
+            given = entry.get(name)
+            if given is not None and (tuple(given) if isinstance(given, list) else given) != value:
+                problems.add(
+                    f"{path}.{name}", f"disagrees with the reading of finding {finding!r}: {value!r}", given
+                )
+            entry[name] = value
+    else:
+        entry["kind"], entry["genes"], entry["alteration"] = parsed.kind, parsed.genes, parsed.alteration
     if parsed.finding != finding:
         entry["finding"] = parsed.finding
         entry.setdefault("written_as", finding)
