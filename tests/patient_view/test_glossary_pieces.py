@@ -118,6 +118,23 @@ def test_glossary_of_pieces_equals_one_search_over_the_joined_texts(
     assert [g["term"] for g in glossary(c, texts, fixed)] == expected, joined
 
 
+@settings(max_examples=100)
+@given(
+    texts=texts,
+    fixed=st.lists(st.sampled_from(STATIC), max_size=3),
+    lists=st.lists(st.lists(st.one_of(st.sampled_from(STATIC), words), max_size=3).map(tuple), max_size=3),
+)
+def test_glossary_with_lists_equals_one_search_over_the_joined_texts(
+    texts: list[Text], fixed: list[str], lists: list[tuple[str, ...]]
+) -> None:
+    """Texts given as tuples (known once per tuple when all are the content's) count like ``fixed``."""
+    c = CRAFTED_CONTENT
+    joined = "\n".join([*map(_string, texts), *fixed, *(t for listed in lists for t in listed)])
+    expected = [t.term for t in c.glossary if any(_pattern(p).search(joined) for p in t.match)]
+    for _ in range(2):  # the second time, the tuples of the content's texts are known
+        assert [g["term"] for g in glossary(c, texts, fixed, lists)] == expected, joined
+
+
 def test_crafted_joins_are_found() -> None:
     """Matches that only exist across a joining space, or across a filled value, are found."""
     c = CRAFTED_CONTENT

@@ -91,6 +91,10 @@ class _Template:
     tail: str | None
 
 
+#: how many caller-kept tuples of content texts an index remembers (the stages' question lists: a few dozen)
+_MAX_LISTS = 256
+
+
 @dataclass(frozen=True)
 class _Index:
     """The glossary's matchers, and what is known once of the texts of the content.
@@ -131,6 +135,23 @@ class _Index:
     faces: dict[str, _Face] = field(default_factory=dict)
     #: per pair of such strings joined by a space, the terms that may match the space
     pairs: dict[tuple[str, str], frozenset[int]] = field(default_factory=dict)
+    #: per tuple of texts of the content given whole (such as a stage's questions): the tuple, kept while
+    #: it is the same object, and the local terms of its texts
+    lists: dict[int, tuple[tuple[str, ...], frozenset[int]]] = field(default_factory=dict)
+
+    def listed(self, texts: tuple[str, ...]) -> frozenset[int] | None:
+        """The local terms of a tuple of texts of the content (None when one is not a text of the content)."""
+        known = self.lists.get(id(texts))
+        if known is not None and known[0] is texts:
+            return known[1]
+        static = self.static
+        if not all(t in static for t in texts):
+            return None
+        terms = frozenset().union(*(static[t] for t in texts))
+        if len(self.lists) >= _MAX_LISTS:  # bounded even if a caller passed a new tuple per call
+            self.lists.clear()
+        self.lists[id(texts)] = (texts, terms)
+        return terms
 
     def used(self, text: str, terms: Iterable[int]) -> set[int]:
         """Those of ``terms`` (indices) that ``text`` uses."""
@@ -305,12 +326,15 @@ def _index(c: Content) -> _Index:
     return index
 
 
-def glossary(c: Content, texts: Sequence[Text], fixed: Sequence[str] = ()) -> list[dict[str, str]]:
+def glossary(
+    c: Content, texts: Sequence[Text], fixed: Sequence[str] = (), lists: Sequence[tuple[str, ...]] = ()
+) -> list[dict[str, str]]:
     """Explanations for every glossary term that the patient's texts use, in glossary order.
 
     A term is used when one of its patterns occurs in the texts and ``fixed`` joined by newlines; a text
     given as pieces stands for the pieces joined by single spaces, a filled piece for its text. ``fixed``
-    are more texts taken unchanged from the content (such as the seed's questions). The terms of the
+    are more texts taken unchanged from the content, and so are the texts of ``lists``: tuples that the
+    caller keeps (such as a stage's questions), whose terms are known once per tuple. The terms of the
     content's own texts are known once; per call only other pieces are searched, and for the terms that
     may match near a filled value or a joining space, the text there.
     """
@@ -318,9 +342,15 @@ def glossary(c: Content, texts: Sequence[Text], fixed: Sequence[str] = ()) -> li
     tuples = all(map(isinstance, texts, repeat(tuple)))
     pieces = list(chain.from_iterable(texts)) if tuples else [p for t in texts for p in _pieces(t)]
     pieces += fixed
-    static = cast(dict[Piece, frozenset[int]], index.static)  # a filled piece is never a key
-    known = list(map(static.get, pieces))
     found: set[int] = set()
+    for listed in lists:
+        known_terms = index.listed(listed)
+        if known_terms is None:
+            pieces += listed
+        else:
+            found |= known_terms
+    static = cast("dict[Piece, frozenset[int]]", index.static)  # a filled piece is never a key
+    known = list(map(static.get, pieces))
     found.update(*filter(None, known))
     dynamic: list[str] = []
     near: list[tuple[Text, AbstractSet[int]]] = []
@@ -346,7 +376,7 @@ def glossary(c: Content, texts: Sequence[Text], fixed: Sequence[str] = ()) -> li
             found |= index.used(_string(text), terms - found)
     n = len(index.matchers)
     if len(index.local) < n:
-        everything = "\n".join([*map(_string, texts), *fixed])
+        everything = "\n".join([*map(_string, texts), *fixed, *chain.from_iterable(lists)])
         local = set(index.local)
         found |= index.used(everything, [i for i in range(n) if i not in local])
     return list(map(dict.copy, map(index.entries.__getitem__, sorted(found))))

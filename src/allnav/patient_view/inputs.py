@@ -75,7 +75,8 @@ class PatientFacts(NamedTuple):
     anc: Count | None
     platelets: Count | None
     hemoglobin: Count | None
-    drugs: tuple[str, ...]
+    #: the names of the current phase's drugs (lower case, each once) joined by newlines
+    drugs: str
     crs_icans_recorded: bool
     pending: int
 
@@ -124,10 +125,6 @@ def _latest_panel(case: Case, dated: list[tuple[int, TimelineEntry]], limit: int
     return best[1], best[0]
 
 
-def _count(v: float | None, lln: float | None, day: int | None) -> Count | None:
-    return None if v is None else Count(float(v), day, lln)
-
-
 def _drugs(case: Case, dated: list[tuple[int, TimelineEntry]], limit: int) -> tuple[str, ...]:
     """Drugs of the current phase: ordered, undated, or given since the latest phase started."""
     since = max((d for d, e in dated if d <= limit and e.phase), default=None)
@@ -156,30 +153,33 @@ def read_facts(case: Case, assessment: Mapping[str, Any]) -> PatientFacts:
     """Gather the facts for the patient view from the case and the (possibly partial) assessment."""
     dated = _dated(case)
     limit = _as_of(case, dated)
-    plan = _mapping(assessment.get("treatment_plan"))
-    resp = assessment.get("response")
-    mrd = _mapping(assessment.get("mrd"))
+    get = assessment.get
+    plan = _mapping(get("treatment_plan"))
+    resp = get("response")
+    resp_map = _mapping(resp)
+    mrd = _mapping(get("mrd"))
     level = mrd.get("level")
-    pending = assessment.get("pending")
+    pending = get("pending")
     panel, panel_day = _latest_panel(case, dated, limit)
+    anc, platelets, hemoglobin = panel.anc, panel.platelets, panel.hemoglobin
     return PatientFacts(
         case.patient.sex,
-        _str_of(assessment.get("diagnosis")),
-        _bool_of(assessment.get("etp")),
-        _bool_of(assessment.get("ph_positive")),
-        _str_of(assessment.get("cns_status")),
+        _str_of(get("diagnosis")),
+        _bool_of(get("etp")),
+        _bool_of(get("ph_positive")),
+        _str_of(get("cns_status")),
         _str_of(plan.get("phase_now")),
         _str_of(plan.get("phase_next")),
         _str_of(plan.get("transplant")),
         _str_of(resp),
-        _s(_mapping(resp).get("relapse_site")),
-        _b(_mapping(resp).get("late_relapse")),
+        _s(resp_map.get("relapse_site")),
+        _b(resp_map.get("late_relapse")),
         _s(mrd.get("status")),
         float(level) if isinstance(level, int | float) and not isinstance(level, bool) else None,
-        _count(panel.anc, panel.anc_lln, panel_day),
-        _count(panel.platelets, panel.platelets_lln, panel_day),
-        _count(panel.hemoglobin, panel.hemoglobin_lln, panel_day),
-        _drugs(case, dated, limit),
+        None if anc is None else Count(float(anc), panel_day, panel.anc_lln),
+        None if platelets is None else Count(float(platelets), panel_day, panel.platelets_lln),
+        None if hemoglobin is None else Count(float(hemoglobin), panel_day, panel.hemoglobin_lln),
+        "\n".join(_drugs(case, dated, limit)),
         bool(case.crs_icans),
         len(pending) if isinstance(pending, list) else 0,
     )
@@ -195,10 +195,12 @@ def transplant_relevant(facts: PatientFacts) -> bool:
 
 def has_drug(facts: PatientFacts, names: tuple[str, ...]) -> bool:
     """Whether any medication name contains one of ``names``."""
-    if not facts.drugs:
-        return False
-    drugs = "\n".join(facts.drugs)  # the names hold no newline: a match lies within one drug
-    return any(n in drugs for n in names)
+    drugs = facts.drugs  # the names hold no newline: a match lies within one drug
+    if drugs:
+        for n in names:
+            if n in drugs:
+                return True
+    return False
 
 
 def _str_of(raw: Any) -> str | None:

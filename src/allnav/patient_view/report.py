@@ -36,16 +36,27 @@ TREATING = (
 )
 
 
-class Item(NamedTuple):
-    """A report-right-away item as output, and its filled ``your_numbers`` text (if any)."""
+class Items(NamedTuple):
+    """The report-right-away items as output, and for each its filled ``your_numbers`` text (the empty
+    string when it has none)."""
 
-    out: dict[str, Any]
-    numbers: Filled | None
+    out: list[dict[str, Any]]
+    numbers: list[tuple[str | Filled]]
+
+
+_NO_NUMBERS = ("",)
 
 
 def _item(
-    kb: KnowledgeBase, c: Content, rule: str, key: str, because: list[str], extra: Filled | None = None
-) -> Item:
+    to: Items,
+    kb: KnowledgeBase,
+    c: Content,
+    rule: str,
+    key: str,
+    because: list[str],
+    extra: Filled | None = None,
+) -> None:
+    """Add the item ``key`` of the content."""
     it: ReportItem = c.report[key]
     r = kb.rule(rule)
     out: dict[str, Any] = {
@@ -56,18 +67,20 @@ def _item(
         "rule": r.id,
         "rule_version": r.version,
     }
+    to.out.append(out)
     if extra is not None and extra.text:
         out["your_numbers"] = extra.text
-        return Item(out, extra)
-    return Item(out, None)
+        to.numbers.append((extra,))
+    else:
+        to.numbers.append(_NO_NUMBERS)
 
 
 def report_right_away(
     kb: KnowledgeBase, c: Content, facts: PatientFacts, low: dict[str, str | Filled] | None = None
-) -> list[Item]:
+) -> Items:
     """The 'call your team right away' items for this patient, most urgent first (``low``: the
     :func:`low_counts`, when already known)."""
-    items: list[Item] = []
+    items = Items([], [])
     if low is None:
         low = low_counts(c, facts)
     fill = low_fill(low)
@@ -91,15 +104,14 @@ def report_right_away(
         if cart or blin:
             because.append("fever is also a sign of cytokine release syndrome")
         low_text = c.report["fever"].low_text
-        items.append(
-            _item(
-                kb,
-                c,
-                FEVER,
-                "fever",
-                because,
-                fill_template(low_text, fill) if "anc" in low and low_text else None,
-            )
+        _item(
+            items,
+            kb,
+            c,
+            FEVER,
+            "fever",
+            because,
+            fill_template(low_text, fill) if "anc" in low and low_text else None,
         )
     if cart or blin or facts.crs_icans_recorded:
         why = [
@@ -111,64 +123,56 @@ def report_right_away(
             )
             if on
         ]
-        items.append(_item(kb, c, CRS, "crs", why))
-        items.append(_item(kb, c, NEURO, "neuro", why))
+        _item(items, kb, c, CRS, "crs", why)
+        _item(items, kb, c, NEURO, "neuro", why)
     if treating or "platelets" in low:
         because = ["on treatment: chemotherapy lowers platelets"] if treating else []
         if "platelets" in low:
             because.append(f"platelets {text_of(low['platelets'])} (below the lower limit of normal)")
         low_text = c.report["bleeding"].low_text
-        items.append(
-            _item(
-                kb,
-                c,
-                BLEEDING,
-                "bleeding",
-                because,
-                fill_template(low_text, fill) if "platelets" in low and low_text else None,
-            )
+        _item(
+            items,
+            kb,
+            c,
+            BLEEDING,
+            "bleeding",
+            because,
+            fill_template(low_text, fill) if "platelets" in low and low_text else None,
         )
     if facts.hemoglobin is not None and facts.hemoglobin.value < c.threshold("hemoglobin_severe_lt"):
         low_text = c.report["anemia"].low_text
         hb = f"{facts.hemoglobin.value:g}"
-        items.append(
-            _item(
-                kb,
-                c,
-                ANEMIA,
-                "anemia",
-                [f"hemoglobin {hb} g/dL (< {c.threshold('hemoglobin_severe_lt'):g})"],
-                fill_template(low_text, {"hemoglobin": hb}) if low_text else None,
-            )
+        _item(
+            items,
+            kb,
+            c,
+            ANEMIA,
+            "anemia",
+            [f"hemoglobin {hb} g/dL (< {c.threshold('hemoglobin_severe_lt'):g})"],
+            fill_template(low_text, {"hemoglobin": hb}) if low_text else None,
         )
     if blin or ino:
-        items.append(
-            _item(
-                kb,
-                c,
-                INFUSION,
-                "infusion",
-                [d for d, on in (("blinatumomab", blin), ("inotuzumab", ino)) if on],
-            )
+        _item(
+            items,
+            kb,
+            c,
+            INFUSION,
+            "infusion",
+            [d for d, on in (("blinatumomab", blin), ("inotuzumab", ino)) if on],
         )
     if ino:
-        items.append(_item(kb, c, INO_LIVER, "inotuzumab_liver", ["inotuzumab given or ordered"]))
+        _item(items, kb, c, INO_LIVER, "inotuzumab_liver", ["inotuzumab given or ordered"])
     if (facts.cns_status or "").startswith(("CNS2", "CNS3")) or facts.relapse_site in (
         "isolated CNS",
         "combined",
     ):
-        items.append(
-            _item(
-                kb,
-                c,
-                CNS,
-                "cns",
-                [
-                    f"CNS status {facts.cns_status}"
-                    if facts.cns_status
-                    else f"relapse site {facts.relapse_site}"
-                ],
-            )
+        _item(
+            items,
+            kb,
+            c,
+            CNS,
+            "cns",
+            [f"CNS status {facts.cns_status}" if facts.cns_status else f"relapse site {facts.relapse_site}"],
         )
     if facts.phase_now != "follow_up":
         for rule, key, names in (
@@ -178,9 +182,7 @@ def report_right_away(
             (NELARABINE, "nelarabine", ("nelarabine", "arranon")),
         ):
             if has_drug(facts, names):
-                items.append(_item(kb, c, rule, key, [f"{key} given or ordered"]))
+                _item(items, kb, c, rule, key, [f"{key} given or ordered"])
     if facts.phase_now == "follow_up":
-        items.append(
-            _item(kb, c, AFTER, "after_treatment", ["treatment finished: tell the team about any change"])
-        )
+        _item(items, kb, c, AFTER, "after_treatment", ["treatment finished: tell the team about any change"])
     return items

@@ -21,11 +21,30 @@ TRANSPLANT = RuleRef("pt.summary_transplant")
 ALL_TYPES = ("B-ALL", "T-ALL", "B-LBL", "T-LBL", "MPAL", "AUL")
 
 
-class Paragraph(NamedTuple):
-    """A summary paragraph as output, and the pieces that its text joins with single spaces."""
+class Paragraphs(NamedTuple):
+    """The summary paragraphs as output, and for each the pieces that its text joins with single spaces."""
 
-    out: dict[str, Any]
-    pieces: tuple[str | Filled, ...]
+    out: list[dict[str, Any]]
+    pieces: list[tuple[str | Filled, ...]]
+
+
+def _one(
+    kb: KnowledgeBase, cites: Mapping[str, str], rule: str, topic: str, snippet: Snippet, to: Paragraphs
+) -> None:
+    """Add a paragraph of one snippet without placeholders; ``cites``: the content's citations by seed
+    line list."""
+    r = kb.rule(rule)
+    text = snippet.text
+    to.out.append(
+        {
+            "topic": topic,
+            "text": text,
+            "sources": [cites[snippet.seed_lines]],
+            "rule": r.id,
+            "rule_version": r.version,
+        }
+    )
+    to.pieces.append((text,))
 
 
 def _para(
@@ -34,27 +53,21 @@ def _para(
     rule: str,
     topic: str,
     snippets: list[Snippet],
+    to: Paragraphs,
     fill: Mapping[str, str | Filled] | None = None,
-) -> Paragraph:
-    """A paragraph joining the snippets (their placeholders filled from ``fill``); ``cites``: the
-    content's citations by seed line list."""
+) -> None:
+    """Add a paragraph joining the snippets (their placeholders filled from ``fill``)."""
     pieces: tuple[str | Filled, ...]
-    if len(snippets) == 1:
-        snippet = snippets[0]
-        one = snippet.text if fill is None else fill_template(snippet.text, fill)
-        text = one if isinstance(one, str) else one.text
-        pieces, sources = (one,), [cites[snippet.seed_lines]]
+    if fill is None:
+        texts = [s.text for s in snippets]
+        pieces, text = tuple(texts), " ".join(texts)
     else:
-        if fill is None:
-            texts = [s.text for s in snippets]
-            pieces, text = tuple(texts), " ".join(texts)
-        else:
-            filled = tuple([fill_template(s.text, fill) for s in snippets])
-            pieces, text = filled, " ".join([f.text for f in filled])
-        sources = [cites[s.seed_lines] for s in snippets]
+        filled = tuple([fill_template(s.text, fill) for s in snippets])
+        pieces, text = filled, " ".join([f.text for f in filled])
     r = kb.rule(rule)
-    out = {"topic": topic, "text": text, "sources": sources, "rule": r.id, "rule_version": r.version}
-    return Paragraph(out, pieces)
+    sources = [cites[s.seed_lines] for s in snippets]
+    to.out.append({"topic": topic, "text": text, "sources": sources, "rule": r.id, "rule_version": r.version})
+    to.pieces.append(pieces)
 
 
 #: the wording around a number filled into the content (kept apart so the glossary knows the number's place)
@@ -105,70 +118,59 @@ def low_counts(c: Content, facts: PatientFacts) -> dict[str, str | Filled]:
 
 def summarise(
     kb: KnowledgeBase, c: Content, facts: PatientFacts, low: dict[str, str | Filled] | None = None
-) -> list[Paragraph]:
+) -> Paragraphs:
     """The summary paragraphs, each with its topic, text, seed citations and rule (and its text's pieces);
     ``low``: the :func:`low_counts`, when already known."""
     s = c.summary
     cites = prepared(c).cites
-    paras: list[Paragraph] = []
+    to = Paragraphs([], [])
     dx = facts.diagnosis if facts.diagnosis in ALL_TYPES else "not_established"
-    type_snips = [s.type[dx]]
     if facts.etp and dx in ("T-ALL", "T-LBL"):
-        type_snips.append(s.etp)
-    paras.append(_para(kb, cites, TYPE, "your_leukemia", type_snips))
+        _para(kb, cites, TYPE, "your_leukemia", [s.type[dx], s.etp], to)
+    else:
+        _one(kb, cites, TYPE, "your_leukemia", s.type[dx], to)
     if dx == "not_established":
-        paras.append(_para(kb, cites, PHASE, "where_you_are", [s.closing]))
-        return paras
+        _one(kb, cites, PHASE, "where_you_are", s.closing, to)
+        return to
     if dx not in ("T-ALL", "T-LBL") or facts.ph:
         ph_key: Literal["positive", "negative", "unknown"] = (
             "positive" if facts.ph else "negative" if facts.ph is False else "unknown"
         )
-        paras.append(_para(kb, cites, PH, "philadelphia_chromosome", [s.ph[ph_key]]))
+        _one(kb, cites, PH, "philadelphia_chromosome", s.ph[ph_key], to)
     phase = facts.phase_now or "unknown"
-    phase_snips = [s.phase.get(phase, s.phase["unknown"])]
+    phase_snip = s.phase.get(phase, s.phase["unknown"])
     if facts.phase_next in s.next and facts.phase_next != phase:
-        phase_snips.append(s.next[facts.phase_next])
-    paras.append(_para(kb, cites, PHASE, "where_you_are", phase_snips))
+        _para(kb, cites, PHASE, "where_you_are", [phase_snip, s.next[facts.phase_next]], to)
+    else:
+        _one(kb, cites, PHASE, "where_you_are", phase_snip, to)
     if phase not in ("follow_up", "palliative"):
         treat = (facts.cns_status or "").startswith(("CNS2", "CNS3")) or facts.relapse_site in (
             "isolated CNS",
             "combined",
         )
-        paras.append(
-            _para(kb, cites, CNS, "brain_and_spinal_cord", [s.cns["treatment" if treat else "prophylaxis"]])
-        )
-    test_snips: list[Snippet] = []
+        _one(kb, cites, CNS, "brain_and_spinal_cord", s.cns["treatment" if treat else "prophylaxis"], to)
     if facts.response in s.response:
-        test_snips.append(s.response[facts.response])
+        test_snips = [s.response[facts.response]]
         if facts.response == "relapse":
             if facts.relapse_site in s.relapse_site:
                 test_snips.append(s.relapse_site[facts.relapse_site])
             if facts.late_relapse:
                 test_snips.append(s.late_relapse)
-    if test_snips:
-        paras.append(_para(kb, cites, RESPONSE, "latest_tests", test_snips))
+        _para(kb, cites, RESPONSE, "latest_tests", test_snips, to)
     if facts.mrd_status in s.mrd and facts.response in ("CR", "CRi", None):
-        paras.append(
-            _para(
-                kb,
-                cites,
-                MRD,
-                "leftover_leukemia_cells",
-                [s.mrd[facts.mrd_status]],
-                {"level": _mrd_words(facts.mrd_level)},
-            )
-        )
+        level = {"level": _mrd_words(facts.mrd_level)}
+        _para(kb, cites, MRD, "leftover_leukemia_cells", [s.mrd[facts.mrd_status]], to, level)
     if low is None:
         low = low_counts(c, facts)
     if low:
         keys: tuple[Literal["anc", "platelets", "hemoglobin"], ...] = ("anc", "platelets", "hemoglobin")
         snips = [s.counts[k] for k in keys if k in low]
-        paras.append(_para(kb, cites, COUNTS, "blood_counts", snips, low_fill(low)))
+        _para(kb, cites, COUNTS, "blood_counts", snips, to, low_fill(low))
     if transplant_relevant(facts) and facts.transplant in ("favoured", "consider"):
         t_key: Literal["favoured", "consider"] = "favoured" if facts.transplant == "favoured" else "consider"
-        paras.append(_para(kb, cites, TRANSPLANT, "stem_cell_transplant", [s.transplant[t_key]]))
-    paras.append(_para(kb, cites, PHASE, "talking_with_your_team", [s.closing]))
-    return paras
+        _one(kb, cites, TRANSPLANT, "stem_cell_transplant", s.transplant[t_key], to)
+    _one(kb, cites, PHASE, "talking_with_your_team", s.closing, to)
+    return to
 
 
 def low_fill(low: dict[str, str | Filled]) -> dict[str, str | Filled]:

@@ -10,7 +10,7 @@ from typing import Any
 from allnav.case.model import Case
 from allnav.knowledge import KnowledgeBase, RuleRef
 from allnav.patient_view.content import content
-from allnav.patient_view.glossary import Text, glossary
+from allnav.patient_view.glossary import glossary
 from allnav.patient_view.inputs import read_facts
 from allnav.patient_view.patterns import term_used
 from allnav.patient_view.questions import question_dicts, question_list, stage
@@ -19,7 +19,6 @@ from allnav.patient_view.summary import low_counts, summarise
 
 GLOSSARY = RuleRef("pt.glossary")
 _SOURCES = itemgetter("sources")
-_NO_NUMBERS = ("",)
 
 __all__ = ["glossary", "summarise_for_patient", "term_used"]
 
@@ -34,24 +33,24 @@ def summarise_for_patient(case: Case, kb: KnowledgeBase, assessment: Mapping[str
     facts = read_facts(case, assessment)
     st = stage(kb, facts)
     low = low_counts(c, facts)
-    paragraphs = summarise(kb, c, facts, low)
-    summary = [p.out for p in paragraphs]
-    items = report_right_away(kb, c, facts, low)
-    report = [i.out for i in items]
+    summary, texts = summarise(kb, c, facts, low)
+    report, numbers = report_right_away(kb, c, facts, low)
     asked = question_list(c, facts, st["value"])
-    texts: list[Text] = [p.pieces for p in paragraphs]
-    texts += [_NO_NUMBERS if i.numbers is None else (i.numbers,) for i in items]
+    texts += numbers
     fixed = [r["text"] for r in report]  # taken unchanged from the content, as are the questions
-    fixed += asked.texts
     # every source once, in order of first use
-    cited = dict.fromkeys(chain.from_iterable(map(_SOURCES, summary)))
-    cited.update(dict.fromkeys(chain.from_iterable(map(_SOURCES, report))))
-    cited.update(dict.fromkeys(asked.sources))
+    cited = dict.fromkeys(
+        chain(
+            chain.from_iterable(map(_SOURCES, summary)),
+            chain.from_iterable(map(_SOURCES, report)),
+            asked.sources,
+        )
+    )
     gl = kb.rule(GLOSSARY)
     patient: dict[str, Any] = {
         "stage": st,
         "summary": summary,
-        "glossary": glossary(c, texts, fixed),
+        "glossary": glossary(c, texts, fixed, (asked.texts,)),
         "glossary_rule": {"rule": gl.id, "rule_version": gl.version},
         "report_right_away": report,
         "questions": question_dicts(asked),
