@@ -105,6 +105,54 @@ def test_assess_file_refuses_non_object_and_blank_lines_by_line_number(tmp_path:
     assert text.count("example-etp") >= 2
 
 
+def run_stdout(*args: str) -> tuple[int, str]:
+    """Exit code and stdout alone (long runs draw a progress bar on stderr)."""
+    result = CliRunner().invoke(main, list(args))
+    return result.exit_code, result.stdout
+
+
+def _mixed_cases(tmp_path: Path) -> Path:
+    """Every example case with distinct ids, interleaved with invalid lines, more than one worker chunk long."""
+    examples = [json.loads(p.read_text()) for p in sorted(EXAMPLES.glob("*.json"))]
+    lines = []
+    for i in range(90):
+        case = json.loads(json.dumps(examples[i % len(examples)]))
+        case["patient"]["id"] = f"jobs-{i}"
+        lines.append(json.dumps(case))
+        if i % 17 == 0:
+            lines += ["{not json", json.dumps({"patient": {"id": f"bad-{i}"}, "blood": {"wbc": 3000}}), " "]
+    p = tmp_path / "mixed.jsonl"
+    p.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return p
+
+
+@pytest.mark.parametrize("as_json", [True, False])
+def test_assess_file_with_jobs_gives_the_same_output_in_input_order(tmp_path: Path, as_json: bool) -> None:
+    p = _mixed_cases(tmp_path)
+    flags = ["--json"] if as_json else []
+    code, one = run_stdout("assess", "--file", str(p), *flags)
+    assert code == 0
+    code, two = run_stdout("assess", "--file", str(p), *flags, "--jobs", "2")
+    assert code == 0
+    assert two == one
+    if as_json:
+        rows = [json.loads(line) for line in two.splitlines()]
+        n_lines = len(p.read_text(encoding="utf-8").splitlines())
+        assert len(rows) == n_lines
+        ids = [r["case_id"] for r in rows if "case_id" in r]
+        assert ids == [f"jobs-{i}" for i in range(90)]
+        assert [r["error"]["line"] for r in rows if "error" in r][:3] == [2, 3, 4]
+
+
+def test_jobs_needs_file_and_a_non_negative_count(tmp_path: Path) -> None:
+    case = EXAMPLES / "ph-positive-b-all.json"
+    assert run("assess", str(case), "--jobs", "2")[0] == 2
+    assert run("assess", "--file", str(case), "--jobs", "-1")[0] == 2
+    code, out = run_stdout("assess", "--file", str(_mixed_cases(tmp_path)), "--json", "--jobs", "0")
+    assert code == 0
+    assert json.loads(out.splitlines()[0])["case_id"] == "jobs-0"
+
+
 def test_invalid_case_gives_error_object_and_exit_zero(tmp_path: Path) -> None:
     p = tmp_path / "bad.json"
     p.write_text(json.dumps({"patient": {"id": "x"}, "marrow": {"blasts_pct": 140}}))

@@ -47,9 +47,14 @@ def _key(item: Mapping[str, Any]) -> str:
     return "|".join(str(item.get(k, "")) for k in ("test", "rule", "value", "why"))
 
 
-def _merge_pending(target: list[dict[str, Any]], items: Iterable[dict[str, Any]] | None) -> None:
-    """One entry per test: a test asked for by several rules keeps its first reason, the others in ``also_why``."""
-    by_test = {str(p.get("test", "")).strip().lower(): p for p in target}
+def _merge_pending(
+    target: list[dict[str, Any]], by_test: dict[str, dict[str, Any]], items: Iterable[dict[str, Any]] | None
+) -> None:
+    """One entry per test: a test asked for by several rules keeps its first reason, the others in ``also_why``.
+
+    ``by_test`` maps each test already in ``target`` (stripped, lower case) to its entry; entries are copies,
+    so the evaluators' own lists are never changed.
+    """
     for item in items or ():
         name = str(item.get("test", "")).strip().lower()
         first = by_test.get(name)
@@ -57,12 +62,10 @@ def _merge_pending(target: list[dict[str, Any]], items: Iterable[dict[str, Any]]
             entry = dict(item)
             by_test[name] = entry
             target.append(entry)
-        elif (
-            item.get("why")
-            and item.get("why") != first.get("why")
-            and item.get("why") not in first.get("also_why", [])
-        ):
-            first.setdefault("also_why", []).append(item["why"])
+        else:
+            why = item.get("why")
+            if why and why != first.get("why") and why not in first.get("also_why", ()):
+                first.setdefault("also_why", []).append(item["why"])
 
 
 def assess(case: Mapping[str, Any] | Case, *, kb: KnowledgeBase | None = None) -> dict[str, Any]:
@@ -147,11 +150,12 @@ def assess(case: Mapping[str, Any] | Case, *, kb: KnowledgeBase | None = None) -
     out["treatment_plan"] = plan.get("treatment_plan")
 
     seen_alerts: set[str] = set()
+    by_test: dict[str, dict[str, Any]] = {}
     for part in (immuno, dx, cls, prog):
-        _merge_pending(pending, getattr(part, "pending", None))
+        _merge_pending(pending, by_test, getattr(part, "pending", None))
         _merge_unique(alerts, seen_alerts, getattr(part, "alerts", None))
     for d in (resp, safety, follow, plan):
-        _merge_pending(pending, d.get("pending"))
+        _merge_pending(pending, by_test, d.get("pending"))
         _merge_unique(alerts, seen_alerts, d.get("alerts"))
     out["pending"] = pending
     out["alerts"] = alerts
