@@ -1,14 +1,15 @@
 """Assessment throughput: in one process on the case corpus, and through ``allnav assess --file`` on 10,000 cases.
 
-Usage: ``.venv/bin/python benchmarks/assess_bench.py [--rounds N] [--file-cases N] [--subprocess]``
+Usage: ``.venv/bin/python benchmarks/assess_bench.py [--rounds N] [--file-cases N] [--subprocess] [--jobs 1,2]``
 (run by ``make bench``). Prints
 
 * in-process: cases/second for ``load_case`` alone (the baseline: parsing, units, validation) and for the
   whole ``assess`` of a case-file dict (validation included), median of ``--rounds`` passes over the corpus,
-  and their ratio;
+  and their ratio; then ``assess`` apart on the cases at diagnosis (no timeline) and those with a course;
 * ``--file``: cases/second through the command's code path (``allnav assess --file PATH --json`` run by
   click's CliRunner in this process, or as a real subprocess with ``--subprocess``, start-up included) over
-  ``--file-cases`` JSON Lines cases generated from the corpus (distinct patient ids, small numeric variations);
+  ``--file-cases`` JSON Lines cases generated from the corpus (distinct patient ids, small numeric variations),
+  once per ``--jobs`` value (the total rate and the rate per worker process);
 * where the time goes: the share of each evaluator step (karyotype parsing, owned by allnav.cytogenetics,
   shown apart), measured by timing the steps that ``allnav.assessment.assess`` calls, and the cost of
   writing one assessment as ``--json`` does (part of the ``--file`` time, not of ``assess``).
@@ -175,24 +176,23 @@ def serialisation(cases: list[dict[str, Any]], rounds: int) -> tuple[float, floa
     return seconds, sum(len(t.encode("utf-8")) for t in texts) / len(texts)
 
 
-def file_rate(path: Path, n: int, rounds: int, use_subprocess: bool) -> tuple[float, int]:
-    """Median cases/second of ``allnav assess --file PATH --json`` and the number of error lines."""
+def file_rate(path: Path, n: int, rounds: int, use_subprocess: bool, jobs: int = 1) -> tuple[float, int]:
+    """Median cases/second of ``allnav assess --file PATH --json --jobs N`` and the number of error lines."""
     rates = []
     errors = 0
+    command = ["assess", "--file", str(path), "--json", "--jobs", str(jobs)]
     for _ in range(rounds):
         start = time.perf_counter()
         if use_subprocess:
             proc = subprocess.run(
-                [str(Path(sys.executable).with_name("allnav")), "assess", "--file", str(path), "--json"],
+                [str(Path(sys.executable).with_name("allnav")), *command],
                 capture_output=True,
                 text=True,
                 check=True,
             )
             output = proc.stdout
         else:
-            result = CliRunner().invoke(
-                cli_main, ["assess", "--file", str(path), "--json"], catch_exceptions=False
-            )
+            result = CliRunner().invoke(cli_main, command, catch_exceptions=False)
             if result.exit_code != 0:
                 raise SystemExit(f"allnav assess --file failed: {result.output}")
             output = result.stdout
@@ -214,6 +214,11 @@ def main() -> None:
     )
     parser.add_argument("--file-rounds", type=int, default=1, help="runs of --file (median reported)")
     parser.add_argument("--subprocess", action="store_true", help="run --file as a real `allnav` process")
+    parser.add_argument(
+        "--jobs",
+        default="1",
+        help="comma-separated --jobs values for the --file runs (e.g. 1,2; each reported with its per-process rate)",
+    )
     args = parser.parse_args()
     kb = load_knowledge_base()
     cases = corpus()
@@ -224,15 +229,29 @@ def main() -> None:
     print(f"  load_case (baseline)   {base:10.0f} cases/s")
     print(f"  assess (everything)    {full:10.0f} cases/s")
     print(f"  ratio assess/baseline  {full / base:10.3f}")
+    # the same, split by kind: a case at diagnosis (no timeline) and a case followed through treatment
+    at_diagnosis = [c for c in cases if not c.get("timeline")]
+    with_course = [c for c in cases if c.get("timeline")]
+    for label, subset in (
+        ("at diagnosis (no timeline)", at_diagnosis),
+        ("with a course (timeline)", with_course),
+    ):
+        if subset:
+            sub = rate(lambda c: assess(c, kb=kb), subset, args.rounds)
+            print(f"  assess, {len(subset):2d} cases {label:27s} {sub:8.0f} cases/s")
 
     if args.file_cases > 0:
         with tempfile.TemporaryDirectory(prefix="allnav-bench-") as tmp:
             path = Path(tmp) / "cases.jsonl"
             path.write_text("".join(line + "\n" for line in variant_lines(args.file_cases)), encoding="utf-8")
             how = "subprocess, start-up included" if args.subprocess else "CliRunner, in process"
-            per_s, errors = file_rate(path, args.file_cases, args.file_rounds, args.subprocess)
-        print(f"allnav assess --file --json: {args.file_cases} JSON Lines cases ({how})")
-        print(f"  --file                 {per_s:10.0f} cases/s  ({errors} error lines)")
+            print(f"allnav assess --file --json: {args.file_cases} JSON Lines cases ({how})")
+            for jobs in (int(j) for j in args.jobs.split(",")):
+                per_s, errors = file_rate(path, args.file_cases, args.file_rounds, args.subprocess, jobs)
+                print(
+                    f"  --file --jobs {jobs:<2d}        {per_s:10.0f} cases/s  ({per_s / jobs:.0f} per process;"
+                    f" {errors} error lines)"
+                )
 
     if not str(assess_module.__file__).endswith(".py"):  # a compiled build calls its steps directly
         print("where the time goes: not measurable on a compiled build (step timers need the Python module)")
