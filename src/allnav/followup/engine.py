@@ -14,10 +14,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from allnav.case.model import Case
+from allnav.case.model import Case, TimelineEntry
 from allnav.followup.data_model import followup_table
 from allnav.knowledge import KnowledgeBase, RuleRef
-from allnav.response.timeline import as_of_day, dated_entries, ph_status
+from allnav.response.timeline import dated_entries, dated_entries_as_of, ph_status
 from allnav.safety.drugs import resolve
 from allnav.treatment.context import canonical_phase
 
@@ -50,11 +50,15 @@ _CHEMO = {
 }
 
 
-def _off_therapy_day(case: Case) -> tuple[int | None, str | None]:
+def _off_therapy_day(
+    case: Case, entries: list[tuple[int, int, TimelineEntry]] | None = None
+) -> tuple[int | None, str | None]:
     off: int | None = None
     after: str | None = None
-    for day, _, e in dated_entries(case):
-        phase = (e.phase or "").strip().lower()
+    for day, _, e in dated_entries(case) if entries is None else entries:
+        if not e.phase:
+            continue  # an entry without a phase label neither ends nor resumes therapy
+        phase = e.phase.strip().lower()
         if phase in OFF_PHASES or canonical_phase(phase) == "follow_up":
             # the first end-of-therapy label counts, or a new one after re-treatment; a later visit label does not
             if off is None or after is not None:
@@ -64,28 +68,38 @@ def _off_therapy_day(case: Case) -> tuple[int | None, str | None]:
     return off, after
 
 
+_NOT_YET = "surveillance after completion of all therapy (including maintenance) does not apply yet"
+_NO_OFF = "no off_therapy entry on the timeline as of the assessment day"
+
+
 def _schedule(kb: KnowledgeBase, case: Case, response: Mapping[str, Any], ph: bool) -> dict[str, Any]:
-    table = followup_table()
-    off, restarted = _off_therapy_day(case)
-    now = as_of_day(case)
-    resp = response.get("response") if isinstance(response.get("response"), Mapping) else {}
-    assert isinstance(resp, Mapping)
+    off: int | None = None  # without a timeline there is no end of therapy
+    restarted: str | None = None
+    now = 0
+    if case.timeline:  # the entries and the assessment day read once
+        entries, now = dated_entries_as_of(case)
+        off, restarted = _off_therapy_day(case, entries)
+    resp = response.get("response")
+    if type(resp) is not dict and not isinstance(resp, Mapping):  # the usual dict skips the ABC check
+        resp = {}
     status, when = resp.get("value"), resp.get("timepoint")
     if off is not None and status in ACTIVE_STATUSES and isinstance(when, int) and when >= off:
         restarted = f"{status} on day {when} after the end of therapy"
     if off is None or restarted:
-        why = [restarted or "no off_therapy entry on the timeline as of the assessment day"]
-        why.append("surveillance after completion of all therapy (including maintenance) does not apply yet")
-        return kb.conclude(
-            SCHEDULE,
-            "on therapy",
-            why,
-            status="on therapy",
-            years_after_therapy=None,
-            interval_months=None,
-            tests=[],
-            off_therapy_day=off,
-        )
+        r = kb.rules[SCHEDULE]
+        return {
+            "value": "on therapy",
+            "rule": r.id,
+            "rule_version": r.version,
+            "because": [restarted or _NO_OFF, _NOT_YET],
+            "sources": [*r.sources],
+            "status": "on therapy",
+            "years_after_therapy": None,
+            "interval_months": None,
+            "tests": [],
+            "off_therapy_day": off,
+        }
+    table = followup_table()
     days = now - off
     year = days // YEAR_DAYS + 1
     row = next(r for r in table.schedule if r.year_from <= year and (r.year_to is None or year <= r.year_to))
@@ -109,6 +123,8 @@ def _schedule(kb: KnowledgeBase, case: Case, response: Mapping[str, Any], ph: bo
 
 
 def _late_effects(case: Case) -> tuple[list[dict[str, Any]], list[str]]:
+    if not case.medications and not case.prior_anthracyclines:
+        return [], []  # nothing given: no late effect to list
     table = followup_table()
     classes: dict[str, set[str]] = {}
     for m in case.medications:
@@ -134,6 +150,11 @@ def _late_effects(case: Case) -> tuple[list[dict[str, Any]], list[str]]:
             continue
         out.append({"drugs": drugs, "effect": le.effect, "watch": le.watch, "sources": le.sources})
     return out, gaps
+
+
+_PH_WHY = "Ph+ ALL: periodic BCR::ABL1 transcript quantification"
+_NO_PH_WHY = "no BCR::ABL1 monitoring rule applies"
+_PLAN_WHY = "late effects listed only for drugs actually given (medications and prior_anthracyclines)"
 
 
 @dataclass(frozen=True)
@@ -189,37 +210,36 @@ def assess_followup(
             table.marrow if within else "as clinically indicated",
             [f"{years:g} years after therapy ({'<' if within else '>='} {table.marrow_years})"],
         )
-    ph_mon = kb.conclude(
-        PH_MONITORING,
-        ph,
-        [
-            ph_why,
-            "Ph+ ALL: periodic BCR::ABL1 transcript quantification"
-            if ph
-            else "no BCR::ABL1 monitoring rule applies",
-        ],
-    )
+    r = kb.rules[PH_MONITORING]
+    ph_mon = {
+        "value": ph,
+        "rule": r.id,
+        "rule_version": r.version,
+        "because": [ph_why, _PH_WHY if ph else _NO_PH_WHY],
+        "sources": [*r.sources],
+    }
     effects, gaps = _late_effects(case)
-    plan_why = ["late effects listed only for drugs actually given (medications and prior_anthracyclines)"]
-    plan_why += gaps
-    survivorship = kb.conclude(
-        SURVIVORSHIP,
-        "survivorship care plan",
-        plan_why,
-        schedule=[
-            {"years": years, "interval_months": list(months), "tests": tests}
+    r = kb.rules[SURVIVORSHIP]
+    survivorship = {
+        "value": "survivorship care plan",
+        "rule": r.id,
+        "rule_version": r.version,
+        "because": [_PLAN_WHY, *gaps],
+        "sources": [*r.sources],
+        "schedule": [
+            {"years": years, "interval_months": [*months], "tests": tests}
             for years, months, tests in plan.schedule
         ]
         if plan.schedule
         else table.schedule,
-        late_effects=effects,
-        gaps=gaps,
-        lifestyle=table.lifestyle,
-        plan_items=table.plan_items,
-        relapse_timing=table.relapse_timing,
-        guidelines=table.guidelines,
-        data_sources=list(plan.data_sources),
-    )
+        "late_effects": effects,
+        "gaps": gaps,
+        "lifestyle": table.lifestyle,
+        "plan_items": table.plan_items,
+        "relapse_timing": table.relapse_timing,
+        "guidelines": table.guidelines,
+        "data_sources": list(plan.data_sources),
+    }
     return {
         "followup": {
             "status": sched["status"],

@@ -5,12 +5,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from allnav.case.model import Case
+from allnav.case.model import Case, TimelineEntry
 from allnav.knowledge import KnowledgeBase, RuleRef
 from allnav.response.findings import read_findings
 from allnav.response.mrd import THRESHOLD, assess_mrd
 from allnav.response.status import REMISSION, Course, Status
-from allnav.response.timeline import as_of_day, dated_entries, diag_value, ph_status, therapy_start_day
+from allnav.response.timeline import as_of_day, dated_entries_as_of, diag_value, ph_status, therapy_start_day
 
 TIME_TO_CR = RuleRef("resp.time_to_cr")
 LATE_RELAPSE = RuleRef("resp.late_relapse")
@@ -22,11 +22,26 @@ LATE_RELAPSE_DAYS = 1095  # 3 years x 365 days; late relapse is strictly later
 SEED_WEEKS_LO, SEED_WEEKS_HI = 4, 5
 ICD_BY_STATUS = {"remission": "C91.01", "relapse": "C91.02", "active": "C91.00"}
 _LYMPHOMA = ("B-LBL", "T-LBL")
+_SEED_TTC = (
+    "seed: CR within 4 to 5 weeks of starting treatment goes with a better prognosis; UKALL XII's "
+    "> 4 weeks high-risk cut was not independently prognostic (clinical_rules F2)"
+)
 
 
 def _conclusion(kb: KnowledgeBase, s: Status) -> dict[str, Any]:
-    # Status extras never use the keys timepoint/reported; conclude makes its own list of the reasons
-    return kb.conclude(s.rule, s.value, s.because, **s.extra, timepoint=s.day, reported=s.reported)
+    """``kb.conclude(s.rule, s.value, s.because, **s.extra, timepoint=s.day, reported=s.reported)``, built
+    directly (status extras never use the keys timepoint/reported)."""
+    r = kb.rules[s.rule]
+    return {
+        "value": s.value,
+        "rule": r.id,
+        "rule_version": r.version,
+        "because": list(s.because),
+        "sources": [*r.sources],
+        **s.extra,
+        "timepoint": s.day,
+        "reported": s.reported,
+    }
 
 
 def _emd_at_diagnosis(case: Case, cns_dx: Any) -> bool:
@@ -50,58 +65,74 @@ def _time_to_cr(kb: KnowledgeBase, case: Case, history: list[Status]) -> dict[st
     band = (
         "within 4 weeks" if weeks <= SEED_WEEKS_LO else ("within 4 to 5 weeks" if within else "after 5 weeks")
     )
-    return kb.conclude(
-        TIME_TO_CR,
-        first.day,
-        [
+    r = kb.rules[TIME_TO_CR]
+    return {
+        "value": first.day,
+        "rule": r.id,
+        "rule_version": r.version,
+        "because": [
             f"first CR on day {first.day} (days from diagnosis)",
             f"{weeks:.1f} weeks from the start of treatment ({start_why}): {band}",
-            (
-                "seed: CR within 4 to 5 weeks of starting treatment goes with a better prognosis; UKALL XII's "
-                "> 4 weeks high-risk cut was not independently prognostic (clinical_rules F2)"
-            ),
+            _SEED_TTC,
         ],
-        weeks_from_treatment_start=round(weeks, 2),
-        within_4_to_5_weeks=within,
-    )
+        "sources": [*r.sources],
+        "weeks_from_treatment_start": round(weeks, 2),
+        "within_4_to_5_weeks": within,
+    }
+
+
+def _plain(kb: KnowledgeBase, rule: str, value: Any, why: str) -> dict[str, Any]:
+    """A conclusion with one reason and no extra keys (what ``kb.conclude`` gives), built directly."""
+    r = kb.rules[rule]
+    return {
+        "value": value,
+        "rule": r.id,
+        "rule_version": r.version,
+        "because": [why],
+        "sources": [*r.sources],
+    }
 
 
 def _cns(
     kb: KnowledgeBase, cns_dx: Any, latest: Status | None, csf_days: list[tuple[int, str]]
 ) -> dict[str, Any]:
     if latest is not None and latest.value == "relapse" and "CNS" in latest.extra.get("sites", []):
-        return kb.conclude(CNS_STATUS, "relapse", [f"relapse on day {latest.day} involves the CNS"])
-    if cns_dx in ("CNS2", "CNS3") and csf_days:
+        return _plain(kb, CNS_STATUS, "relapse", f"relapse on day {latest.day} involves the CNS")
+    if csf_days and cns_dx in ("CNS2", "CNS3"):
         day, last = csf_days[-1]
         if last == "CNS1":
-            return kb.conclude(
+            return _plain(
+                kb,
                 CNS_STATUS,
                 "remission",
-                [f"CNS status at diagnosis {cns_dx}; CSF on day {day} is CNS1 (no blasts)"],
+                f"CNS status at diagnosis {cns_dx}; CSF on day {day} is CNS1 (no blasts)",
             )
-        return kb.conclude(
-            CNS_STATUS, None, [f"CNS status at diagnosis {cns_dx}; CSF on day {day} is {last}"]
-        )
+        return _plain(kb, CNS_STATUS, None, f"CNS status at diagnosis {cns_dx}; CSF on day {day} is {last}")
     why = f"CNS status at diagnosis {cns_dx or 'unknown'}" + ("" if csf_days else "; no follow-up CSF")
-    return kb.conclude(CNS_STATUS, None, [why])
+    return _plain(kb, CNS_STATUS, None, why)
+
+
+_ALL_STATUS_DIAGNOSES = ("B-ALL", "T-ALL", "MPAL", "AUL", "indeterminate")
 
 
 def _icd(kb: KnowledgeBase, diagnosis: Any, history: list[Status]) -> dict[str, Any]:
-    established = [s for s in history if s.value != "not evaluable"]
     if diagnosis in _LYMPHOMA:
-        return kb.conclude(
-            ICD10CM, None, [f"{diagnosis}: lymphoma codes (C83.5x) go by site, not by remission status"]
+        return _plain(
+            kb, ICD10CM, None, f"{diagnosis}: lymphoma codes (C83.5x) go by site, not by remission status"
         )
-    if diagnosis is not None and diagnosis not in ("B-ALL", "T-ALL", "MPAL", "AUL", "indeterminate"):
-        return kb.conclude(ICD10CM, None, [f"diagnosis {diagnosis}: no ALL status code"])
-    if not established:
-        return kb.conclude(ICD10CM, "C91.00", ["no remission documented yet (new diagnosis)"])
-    last = established[-1]
+    if diagnosis is not None and diagnosis not in _ALL_STATUS_DIAGNOSES:
+        return _plain(kb, ICD10CM, None, f"diagnosis {diagnosis}: no ALL status code")
+    last: Status | None = None  # the last established status (a plain loop: mypyc-compilable)
+    for s in history:
+        if s.value != "not evaluable":
+            last = s
+    if last is None:
+        return _plain(kb, ICD10CM, "C91.00", "no remission documented yet (new diagnosis)")
     if last.value in REMISSION:
-        return kb.conclude(ICD10CM, "C91.01", [f"{last.value} on day {last.day}: in remission"])
+        return _plain(kb, ICD10CM, "C91.01", f"{last.value} on day {last.day}: in remission")
     if last.value == "relapse":
-        return kb.conclude(ICD10CM, "C91.02", [f"relapse on day {last.day}"])
-    return kb.conclude(ICD10CM, "C91.00", [f"{last.value} on day {last.day}: not having achieved remission"])
+        return _plain(kb, ICD10CM, "C91.02", f"relapse on day {last.day}")
+    return _plain(kb, ICD10CM, "C91.00", f"{last.value} on day {last.day}: not having achieved remission")
 
 
 def assess_response(case: Case, kb: KnowledgeBase, diagnostic: Mapping[str, Any]) -> dict[str, Any]:
@@ -112,56 +143,69 @@ def assess_response(case: Case, kb: KnowledgeBase, diagnostic: Mapping[str, Any]
     cns_dx = diag_value(diagnostic, "cns_status")
     ph, _ = ph_status(case, diagnostic)
     csf_days: list[tuple[int, str]] = []
-    entries = dated_entries(case)
-    history: list[Status] = []
-    if entries:  # without dated entries there is no course to follow
-        course = Course(
-            baseline_marrow=case.marrow.blasts_pct,
-            baseline_blood=case.blood.blasts_pct,
-            baseline_wbc=case.blood.wbc,
-            emd_at_diagnosis=_emd_at_diagnosis(case, cns_dx),
-        )
-        for day, i, entry in entries:
-            f = read_findings(day, i, entry)
-            course.step(f)
-            if f.cns is not None:
-                csf_days.append((day, f.cns))
-        history = course.history
-    pending: list[dict[str, Any]] = []
+    entries, as_of = dated_entries_as_of(case) if case.timeline else ([], None)
+    with_mrd: list[tuple[int, int, TimelineEntry]] = []  # the entries with an MRD result, for assess_mrd
+    course: Course | None = None  # started at the first entry that says something about response
+    for day, i, entry in entries:
+        if entry.mrd is not None:
+            with_mrd.append((day, i, entry))
+        f = read_findings(day, i, entry)
+        if f is None:
+            continue  # says nothing about response
+        if course is None:
+            course = Course(
+                baseline_marrow=case.marrow.blasts_pct,
+                baseline_blood=case.blood.blasts_pct,
+                baseline_wbc=case.blood.wbc,
+                emd_at_diagnosis=_emd_at_diagnosis(case, cns_dx),
+            )
+        course.step(f)
+        if f.cns is not None:
+            csf_days.append((day, f.cns))
+    history: list[Status] = course.history if course is not None else []
     alerts: list[dict[str, Any]] = []
     latest = history[-1] if history else None
-    if latest is None:
-        response = kb.conclude(
-            NO_RESPONSE_DATA,
-            "not evaluable",
-            [f"no response assessment on the timeline up to day {as_of_day(case)}"],
-            timepoint=None,
-            reported=False,
-        )
+    relapses = [s for s in history if s.value == "relapse"] if history else []
+    if latest is None:  # built directly, in the key order of the general case below
+        r = kb.rules[NO_RESPONSE_DATA]
+        response: dict[str, Any] = {
+            "value": "not evaluable",
+            "rule": r.id,
+            "rule_version": r.version,
+            "because": [
+                f"no response assessment on the timeline up to day {as_of_day(case) if as_of is None else as_of}"
+            ],
+            "sources": [*r.sources],
+            "timepoint": None,
+            "reported": False,
+            "time_to_cr_days": None,
+            "time_to_cr": None,
+            "relapse_site": None,
+            "late_relapse": None,
+        }
     else:
         response = _conclusion(kb, latest)
         if latest.value == "not evaluable":
             evaluable = [s for s in history if s.value != "not evaluable"]
             if evaluable:
                 response["last_established"] = {"value": evaluable[-1].value, "timepoint": evaluable[-1].day}
-    ttc = _time_to_cr(kb, case, history) if history else None
-    response["time_to_cr_days"] = ttc["value"] if ttc else None
-    response["time_to_cr"] = ttc
-    relapses = [s for s in history if s.value == "relapse"]
-    response.setdefault("relapse_site", None)
-    response["late_relapse"] = None
+        ttc = _time_to_cr(kb, case, history)
+        response["time_to_cr_days"] = ttc["value"] if ttc else None
+        response["time_to_cr"] = ttc
+        response.setdefault("relapse_site", None)
+        response["late_relapse"] = None
     if relapses:
-        r = relapses[-1]
-        late = r.day > LATE_RELAPSE_DAYS
+        rl = relapses[-1]
+        late = rl.day > LATE_RELAPSE_DAYS
         response["late_relapse"] = late
         response["late_relapse_detail"] = kb.conclude(
             LATE_RELAPSE,
             late,
-            [f"relapse on day {r.day} from diagnosis ({'>' if late else '<='} 1095 days = 3 years)"],
+            [f"relapse on day {rl.day} from diagnosis ({'>' if late else '<='} 1095 days = 3 years)"],
         )
-        response["last_relapse"] = {"day": r.day, "relapse_site": r.extra.get("relapse_site"), "late": late}
+        response["last_relapse"] = {"day": rl.day, "relapse_site": rl.extra.get("relapse_site"), "late": late}
         if latest is not None and latest.value == "relapse":
-            response["relapse_site"] = r.extra.get("relapse_site")
+            response["relapse_site"] = rl.extra.get("relapse_site")
     remissions = 0
     was_remission = False
     for s in history:  # entries into remission: a remission status not preceded by one
@@ -173,17 +217,19 @@ def assess_response(case: Case, kb: KnowledgeBase, diagnostic: Mapping[str, Any]
     response["relapse_number"] = len(relapses)
     cns = _cns(kb, cns_dx, latest, csf_days)
     response["cns"] = cns["value"]
-    mrd, mrd_alerts = assess_mrd(kb, case, ph, entries)
-    alerts += mrd_alerts
+    mrd, mrd_alerts = assess_mrd(kb, case, ph, with_mrd)
+    if mrd_alerts:
+        alerts += mrd_alerts
     icd = _icd(kb, diag_value(diagnostic, "diagnosis"), history)
     last_relapse_day = relapses[-1].day if relapses else -1
+    pending: list[dict[str, Any]] = []
     _pending_and_alerts(kb, latest, mrd, ph, pending, alerts, last_relapse_day)
     return {
         "response": response,
         "mrd": mrd,
         "icd10cm_status": icd,
         "cns": cns,
-        "history": [_conclusion(kb, s) for s in history],
+        "history": [_conclusion(kb, s) for s in history] if history else [],
         "pending": pending,
         "alerts": alerts,
     }

@@ -55,7 +55,8 @@ class Findings(NamedTuple):
     cns_disease: bool
     #: extramedullary disease outside the CNS (``emd_sites`` not empty)
     emd: bool
-    #: whether the entry carries anything the response engine reads
+    #: whether the entry carries anything the response engine reads (always true from :func:`read_findings`,
+    #: which gives None for an entry that does not)
     evaluable: bool
 
 
@@ -83,18 +84,9 @@ def _cns(entry: TimelineEntry) -> str | None:
     return "CNS2"
 
 
-def read_findings(day: int, index: int, entry: TimelineEntry) -> Findings:
-    """Collect the findings of a timeline entry; refuse an unknown ``reported_status``."""
-    sites: list[str] = list(entry.extramedullary_sites or [])
-    if entry.testicular_involvement and "testis" not in sites:
-        sites.append("testis")
-    if entry.extramedullary_disease and not sites:
-        sites.append("extramedullary (site not stated)")
-    examined = (
-        entry.extramedullary_disease is not None
-        or entry.extramedullary_sites is not None
-        or entry.testicular_involvement is not None
-    )
+def read_findings(day: int, index: int, entry: TimelineEntry) -> Findings | None:
+    """Collect the findings of a timeline entry, None when it carries nothing the response engine reads
+    (not ``evaluable``); refuse an unknown ``reported_status``."""
     reported = None
     if entry.reported_status is not None:
         key = entry.reported_status.strip().lower()
@@ -111,25 +103,32 @@ def read_findings(day: int, index: int, entry: TimelineEntry) -> Findings:
                 ],
             )
         reported = REPORTED_STATUS[key]
-    blood = entry.blood
     marrow = entry.marrow
-    phase = entry.phase.strip().lower() if entry.phase else None
     if marrow is not None:
         marrow_blasts, trilineage = marrow.blasts_pct, marrow.trilineage_hematopoiesis
     else:
         marrow_blasts = trilineage = None
-    if blood is not None:
-        blood_blasts, wbc, anc, platelets = blood.blasts_pct, blood.wbc, blood.anc, blood.platelets
-    else:
-        blood_blasts = wbc = anc = platelets = None
-    cns = _cns(entry)
-    evaluable = (
-        marrow_blasts is not None
-        or blood_blasts is not None
-        or cns is not None
-        or examined
-        or reported is not None
+    blood = entry.blood
+    blood_blasts = blood.blasts_pct if blood is not None else None
+    cns = _cns(entry) if entry.csf is not None or entry.cranial_nerve_palsy else None
+    emd_disease, emd_sites, testis = (
+        entry.extramedullary_disease,
+        entry.extramedullary_sites,
+        entry.testicular_involvement,
     )
+    examined = emd_disease is not None or emd_sites is not None or testis is not None
+    if marrow_blasts is None and blood_blasts is None and cns is None and not examined and reported is None:
+        return None  # not evaluable (the usual entry of counts, labs or a phase label)
+    sites: list[str] = list(emd_sites or [])
+    if testis and "testis" not in sites:
+        sites.append("testis")
+    if emd_disease and not sites:
+        sites.append("extramedullary (site not stated)")
+    if blood is not None:
+        wbc, anc, platelets = blood.wbc, blood.anc, blood.platelets
+    else:
+        wbc = anc = platelets = None
+    phase = entry.phase.strip().lower() if entry.phase else None
     # positional, in field order (each local is named as its field): cheaper than keywords per entry
     return Findings(
         day,
@@ -145,7 +144,7 @@ def read_findings(day: int, index: int, entry: TimelineEntry) -> Findings:
         tuple(sites),
         examined,
         reported,
-        cns in ("CNS3", "clinical"),
+        cns == "CNS3" or cns == "clinical",
         bool(sites),
-        evaluable,
+        True,
     )

@@ -147,20 +147,24 @@ def assess_mrd(
         c = classify_mrd(kb, m, day, f"timeline[{i}].mrd.level")
         history.append(c)
         latest = c
-    if latest is None:
-        latest = kb.conclude(
-            MRD_NOT_DONE,
-            "not done",
-            ["no MRD result on the timeline as of the assessment day"],
-            status="not done",
-            level=None,
-            method=None,
-            sensitivity=None,
-            threshold=THRESHOLD,
-            day=None,
-            target=None,
-        )
-    out = latest  # made by this call (classify_mrd or conclude above): extended in place, not copied
+    if latest is None:  # the usual case at diagnosis: built directly
+        r = kb.rules[MRD_NOT_DONE]
+        return {
+            "value": "not done",
+            "rule": r.id,
+            "rule_version": r.version,
+            "because": ["no MRD result on the timeline as of the assessment day"],
+            "sources": [*r.sources],
+            "status": "not done",
+            "level": None,
+            "method": None,
+            "sensitivity": None,
+            "threshold": THRESHOLD,
+            "day": None,
+            "target": None,
+            "history": [],
+        }, alerts
+    out = latest  # made by this call (classify_mrd above): extended in place, not copied
     out["history"] = [{"day": h["day"], "status": h["status"], "level": h["level"]} for h in history]
     if mol_history:
         out["molecular"] = mol_history[-1]

@@ -40,6 +40,13 @@ _POST_INDUCTION_PHASES = ("consolidation", "maintenance", "transplant", "follow_
 
 
 _NO_EXTRA: Mapping[str, Any] = MappingProxyType({})
+_TRILINEAGE = "trilineage haematopoiesis present"
+_NO_TRILINEAGE = "trilineage haematopoiesis not reported (confirm on the marrow report)"
+_NO_BLASTS = "no circulating blasts"
+_BLASTS_NOT_REPORTED = "circulating blasts not reported (confirm on the blood film)"
+_NO_EMD = "no extramedullary or CNS disease recorded"
+_CIBMTR_SET = "CIBMTR/ASBMT (ANC >= 1.0, platelets >= 100)"
+_NCCN_SET = "NCCN/ELN (ANC > 1.0, platelets > 100)"
 
 
 class Status(NamedTuple):
@@ -71,7 +78,7 @@ def _counts(f: Findings) -> tuple[bool | None, bool | None, list[str]]:
     return nccn, cibmtr, why
 
 
-@dataclass
+@dataclass(slots=True)
 class Course:
     """The state carried along the timeline."""
 
@@ -213,31 +220,27 @@ class Course:
     # -- not (yet) in remission ---------------------------------------------------------------
     def _remission(self, f: Findings) -> Status:
         """Marrow < 5 %, no circulating blasts, no EMD: CR or CRi by counts."""
-        why = [f"marrow blasts = {_fmt(f.marrow_blasts)}% (< 5%)"]
-        why.append(
-            "trilineage haematopoiesis present"
-            if f.trilineage
-            else "trilineage haematopoiesis not reported (confirm on the marrow report)"
+        anc, plt = f.anc, f.platelets
+        if anc is None or plt is None:  # as :func:`_counts`, inlined on this common path
+            counts = f"count recovery not documented (ANC {_fmt(anc)}, platelets {_fmt(plt)})"
+            value, alt, differs = "CRi", "CRi", False
+        else:
+            counts = f"ANC = {anc:g} (NCCN needs > 1.0), platelets = {plt:g} (NCCN needs > 100)"
+            value = "CR" if anc > ANC_GT and plt > PLT_GT else "CRi"
+            alt = "CR" if anc >= ANC_GT and plt >= PLT_GT else "CRi"
+            differs = alt != value
+        why = (
+            f"marrow blasts = {_fmt(f.marrow_blasts)}% (< 5%)",
+            _TRILINEAGE if f.trilineage else _NO_TRILINEAGE,
+            _NO_BLASTS if f.blood_blasts == 0 else _BLASTS_NOT_REPORTED,
+            _NO_EMD,
+            counts,
         )
-        why.append(
-            "no circulating blasts"
-            if f.blood_blasts == 0
-            else "circulating blasts not reported (confirm on the blood film)"
-        )
-        why.append("no extramedullary or CNS disease recorded")
-        nccn, cibmtr, cwhy = _counts(f)
-        why += cwhy
-        value = "CR" if nccn else "CRi"
-        alt = "CR" if cibmtr else "CRi"
         extra: dict[str, Any] = {
-            "cr_alternative": {
-                "operator_set": "CIBMTR/ASBMT (ANC >= 1.0, platelets >= 100)",
-                "value": alt if nccn is not None else "CRi",
-                "differs": nccn is not None and alt != value,
-            },
-            "criteria": "NCCN/ELN (ANC > 1.0, platelets > 100)",
+            "cr_alternative": {"operator_set": _CIBMTR_SET, "value": alt, "differs": differs},
+            "criteria": _NCCN_SET,
         }
-        return Status(f.day, value, CR if value == "CR" else CRI, tuple(why), extra=extra)
+        return Status(f.day, value, CR if value == "CR" else CRI, why, False, extra)
 
     def _progressive(self, f: Findings) -> list[str]:
         why = []

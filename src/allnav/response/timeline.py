@@ -80,39 +80,64 @@ def dated_entries(case: Case) -> list[tuple[int, int, TimelineEntry]]:
     """``(day, index, entry)`` for every dated entry up to the as-of day, in day order (stable)."""
     if not case.timeline:
         return []
-    # each entry's day (:func:`entry_day`) read once; the as-of day comes from the same days
+    return dated_entries_as_of(case)[0]
+
+
+def dated_entries_as_of(case: Case) -> tuple[list[tuple[int, int, TimelineEntry]], int]:
+    """:func:`dated_entries` and :func:`as_of_day` together, from one reading of the entries' days."""
+    # each entry's day (:func:`entry_day`) read once; the as-of day comes from the same days. The latest day
+    # and whether the days are already in order are noted on the way (most timelines are written in order).
     out = []
+    top: int | None = None
+    ordered = True
     for i, e in enumerate(case.timeline):
         d = e.day if e.day is not None else entry_day(e, case, i)
         if d is not None:
+            if top is None or d >= top:
+                top = d
+            else:
+                ordered = False
             out.append((d, i, e))
     limit = case.as_of_day
     if limit is None:
-        limit = _latest_day(case, [t[0] for t in out])
-    if any(t[0] > limit for t in out):
+        limit = _latest_day(case, [] if top is None else [top])
+    elif top is not None and top > limit:
         out = [t for t in out if t[0] <= limit]
-    out.sort(key=_DAY)  # stable: entries of one day stay in index order
-    return out
+    if not ordered:
+        out.sort(key=_DAY)  # stable: entries of one day stay in index order
+    return out, limit
+
+
+#: The reason :func:`therapy_start_day` gives when no dated medication was given.
+NO_MEDICATION_START = "no dated medication: day 0 (diagnosis) used as the start of therapy"
 
 
 def therapy_start_day(case: Case) -> tuple[int, str]:
     """Day therapy started: the first given medication day, else diagnosis (day 0); with a reason."""
-    days = [m.day for m in case.medications if m.day is not None and m.status == "given"]
-    if days:
-        return min(days), f"first medication given on day {min(days)}"
-    return 0, "no dated medication: day 0 (diagnosis) used as the start of therapy"
+    if case.medications:
+        days = [m.day for m in case.medications if m.day is not None and m.status == "given"]
+        if days:
+            first = min(days)
+            return first, f"first medication given on day {first}"
+    return 0, NO_MEDICATION_START
+
+
+#: The reasons for a Ph status given in the diagnostic dict, built once.
+_PH_GIVEN = {ph: f"diagnostic ph_positive = {ph}" for ph in (True, False)}
 
 
 def ph_status(case: Case, diagnostic: Mapping[str, Any]) -> tuple[bool | None, str]:
     """Ph status from the diagnostic dict, else from the case's own genetics or karyotype (with a reason)."""
     ph = diag_value(diagnostic, "ph_positive")
-    if isinstance(ph, bool):
-        return ph, f"diagnostic ph_positive = {ph}"
+    if ph is True or ph is False:
+        return ph, _PH_GIVEN[ph]
     for g in case.genetics:
         if g.result != "detected":
             continue
-        name = g.finding.upper().replace("-", "::").replace("/", "::").replace(" ", "")
-        if "BCR::ABL1" in name:
+        name = g.finding.upper().replace(" ", "")
+        # "ABL1" is in the name whenever "BCR::ABL1" is once "-" and "/" are read as "::": the rest is
+        # normalised only for such a name
+        if "ABL1" in name and "BCR::ABL1" in name.replace("-", "::").replace("/", "::"):
             return True, "BCR::ABL1 detected in the case genetics (diagnostic Ph status not yet set)"
     if case.karyotype and "t(9;22)" in case.karyotype.replace(" ", ""):
         return True, "t(9;22) in the karyotype (diagnostic Ph status not yet set)"

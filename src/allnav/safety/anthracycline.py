@@ -6,30 +6,37 @@ estimable, flagged) are followed; the older COG haematological substitution is r
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from allnav.case.model import Case
 from allnav.knowledge import KnowledgeBase, RuleRef
 from allnav.response.timeline import as_of_day
-from allnav.safety.drugs import RatioSet, canonical, dose_mg_m2, drug_table, has_class
+from allnav.safety.drugs import DrugTable, RatioSet, canonical, dose_mg_m2, drug_table, resolve
 
 DOXO_EQUIV = RuleRef("safety.anthracycline_dose")
 LIMIT = RuleRef("safety.anthracycline_limit")
 
 
-def cumulative_by_drug(case: Case, pending: list[dict[str, Any]]) -> dict[str, float]:
-    """mg/m2 per anthracycline: doses given up to the assessment day plus ``prior_anthracyclines``."""
+def cumulative_by_drug(
+    case: Case, pending: list[dict[str, Any]], as_of: int | None = None
+) -> dict[str, float]:
+    """mg/m2 per anthracycline: doses given up to the assessment day plus ``prior_anthracyclines``.
+
+    ``as_of``: the assessment day (:func:`~allnav.response.timeline.as_of_day`) when the caller has it.
+    """
     totals: dict[str, float] = {}
     if not case.medications and not case.prior_anthracyclines:
         return totals
-    limit = as_of_day(case)
+    limit = as_of_day(case) if as_of is None else as_of
     for p in case.prior_anthracyclines:
         name = canonical(p.drug)
         totals[name] = totals.get(name, 0.0) + p.cumulative_mg_m2
     for i, m in enumerate(case.medications):
-        if not has_class(m.drug, "anthracycline") or m.status != "given":
+        if m.status != "given" or (m.day is not None and m.day > limit):
             continue
-        if m.day is not None and m.day > limit:
+        drug = resolve(m.drug)
+        if drug is None or "anthracycline" not in drug.classes:
             continue
         d = dose_mg_m2(case, m, i)
         if d is None:
@@ -40,8 +47,7 @@ def cumulative_by_drug(case: Case, pending: list[dict[str, Any]]) -> dict[str, f
                 }
             )
             continue
-        name = canonical(m.drug)
-        totals[name] = totals.get(name, 0.0) + d
+        totals[drug.name] = totals.get(drug.name, 0.0) + d
     return totals
 
 
@@ -56,10 +62,17 @@ def _total(ratios: RatioSet, totals: dict[str, float], bound: int) -> tuple[floa
     return out, missing
 
 
-def assess_anthracycline(kb: KnowledgeBase, case: Case, pending: list[dict[str, Any]]) -> dict[str, Any]:
-    """Doxorubicin-equivalent total (current set followed, legacy shown), against the 400 / 450-500 limits."""
+def assess_anthracycline(
+    kb: KnowledgeBase, case: Case, pending: list[dict[str, Any]], as_of: int | None = None
+) -> dict[str, Any]:
+    """Doxorubicin-equivalent total (current set followed, legacy shown), against the 400 / 450-500 limits.
+
+    ``as_of`` as for :func:`cumulative_by_drug`.
+    """
     table = drug_table()
-    totals = cumulative_by_drug(case, pending)
+    totals = cumulative_by_drug(case, pending, as_of)
+    if not totals:
+        return _none_given(kb, table)
     cur, leg_lo, leg_hi = 0.0, 0.0, 0.0
     cur_missing: list[str] = []
     leg_missing: list[str] = []
@@ -99,6 +112,40 @@ def assess_anthracycline(kb: KnowledgeBase, case: Case, pending: list[dict[str, 
         fraction_of_cap=_round(cur / lim.cap_mg_m2[0], 3),
         limit_sources=lim.sources,
     )
+
+
+@functools.cache
+def _none_given_why(current_name: str) -> str:
+    """The ratio line of a zero total (built once per ratio set)."""
+    return f"current ratios ({current_name}): {0.0:.1f} mg/m2 doxorubicin-equivalent"
+
+
+def _none_given(kb: KnowledgeBase, table: DrugTable) -> dict[str, Any]:
+    """:func:`assess_anthracycline` when no anthracycline was given or recorded (the usual case): a zero
+    total, built directly in the key order of the general case."""
+    r = kb.rules[DOXO_EQUIV]
+    ratios, lim = table.anthracycline_ratios, table.anthracycline_limits
+    return {
+        "value": 0.0,
+        "rule": r.id,
+        "rule_version": r.version,
+        "because": ["no anthracycline given or recorded", _none_given_why(ratios.current.name)],
+        "sources": [*r.sources],
+        "doxorubicin_equivalent_mg_m2": 0.0,
+        "ratio_set": "current",
+        "ratio_set_name": ratios.current.name,
+        "by_drug": {},
+        "not_estimable": [],
+        "legacy": {
+            "ratio_set_name": ratios.legacy.name,
+            "doxorubicin_equivalent_mg_m2": [0.0, 0.0],
+            "not_estimable": [],
+        },
+        "limit_mg_m2": {"warning": lim.warning_mg_m2, "cap": list(lim.cap_mg_m2)},
+        "fraction_of_limit": 0.0,
+        "fraction_of_cap": 0.0,
+        "limit_sources": lim.sources,
+    }
 
 
 def _round(x: float, digits: int) -> float:

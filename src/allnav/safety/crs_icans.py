@@ -80,47 +80,82 @@ def icans_entry(e: CrsIcansEntry) -> tuple[int | None, list[str]]:
     return max(grades), [f"day {e.day}: " + "; ".join(why or ["no abnormal domain"])]
 
 
-def _worst(kb: KnowledgeBase, rule: str, case: Case, fn: Any, extra_why: list[str]) -> dict[str, Any]:
-    entries = []
-    if case.crs_icans:
-        limit = as_of_day(case)
-        entries = [e for e in case.crs_icans if e.day <= limit]
+def _none(kb: KnowledgeBase, rule: str) -> dict[str, Any]:
+    """The conclusion without any CRS/ICANS entry up to the assessment day (the usual case), built directly."""
+    r = kb.rules[rule]
+    return {
+        "value": None,
+        "rule": r.id,
+        "rule_version": r.version,
+        "because": ["no CRS/ICANS assessments recorded"],
+        "sources": [*r.sources],
+        "grade": None,
+        "day": None,
+        "by_day": [],
+    }
+
+
+def _worst(
+    kb: KnowledgeBase, rule: str, case: Case, fn: Any, extra_why: list[str], as_of: int | None
+) -> dict[str, Any]:
+    limit = as_of_day(case) if as_of is None else as_of
+    entries = [e for e in case.crs_icans if e.day <= limit]
     if not entries:
-        return kb.conclude(rule, None, ["no CRS/ICANS assessments recorded"], grade=None, day=None, by_day=[])
+        return _none(kb, rule)
     by_day = []
     worst: tuple[int, int] | None = None
     why_worst: list[str] = []
-    for e in sorted(entries, key=lambda x: x.day):
+    for e in sorted(entries, key=_day) if len(entries) > 1 else entries:
         g, why = fn(e)
         by_day.append({"day": e.day, "grade": g})
         if g is not None and (worst is None or g > worst[0]):
             worst, why_worst = (g, e.day), why
+    r = kb.rules[rule]
     if worst is None:
-        return kb.conclude(
-            rule, None, ["no gradable assessment", *extra_why], grade=None, day=None, by_day=by_day
-        )
-    latest = by_day[-1]["grade"]
-    return kb.conclude(
-        rule,
-        worst[0],
-        why_worst + extra_why,
-        grade=worst[0],
-        day=worst[1],
-        current_grade=latest,
-        by_day=by_day,
-    )
+        return {
+            "value": None,
+            "rule": r.id,
+            "rule_version": r.version,
+            "because": ["no gradable assessment", *extra_why],
+            "sources": [*r.sources],
+            "grade": None,
+            "day": None,
+            "by_day": by_day,
+        }
+    return {
+        "value": worst[0],
+        "rule": r.id,
+        "rule_version": r.version,
+        "because": why_worst + extra_why,
+        "sources": [*r.sources],
+        "grade": worst[0],
+        "day": worst[1],
+        "current_grade": by_day[-1]["grade"],
+        "by_day": by_day,
+    }
 
 
-def crs_grade(kb: KnowledgeBase, case: Case) -> dict[str, Any]:
-    """The worst CRS grade to date (with the latest day's grade and each day's)."""
+def _day(e: CrsIcansEntry) -> int:
+    return e.day
+
+
+def crs_grade(kb: KnowledgeBase, case: Case, as_of: int | None = None) -> dict[str, Any]:
+    """The worst CRS grade to date (with the latest day's grade and each day's).
+
+    ``as_of``: the assessment day (:func:`~allnav.response.timeline.as_of_day`) when the caller has it.
+    """
+    if not case.crs_icans:
+        return _none(kb, CRS)
     note = ["hypotension not needing vasopressors (grade 2) is not a case field: check the chart"]
-    return _worst(kb, CRS, case, crs_entry, note)
+    return _worst(kb, CRS, case, crs_entry, note, as_of)
 
 
-def icans_grade(kb: KnowledgeBase, case: Case) -> dict[str, Any]:
-    """The worst ICANS grade to date (adult ICE-based grading)."""
+def icans_grade(kb: KnowledgeBase, case: Case, as_of: int | None = None) -> dict[str, Any]:
+    """The worst ICANS grade to date (adult ICE-based grading); ``as_of`` as for :func:`crs_grade`."""
+    if not case.crs_icans:
+        return _none(kb, ICANS)
     age = case.patient.age_years
     note = []
     if age is not None and age < ICE_ADULT_MIN_AGE:
         note.append(f"age {age:g} < 12: ASTCT grades children with CAPD, not ICE")
-    return _worst(kb, ICANS, case, icans_entry, note)
+    return _worst(kb, ICANS, case, icans_entry, note, as_of)

@@ -11,7 +11,7 @@ from allnav.case.model import Case, Medication
 from allnav.errors import UnitError
 from allnav.knowledge import KnowledgeBase, RuleRef
 from allnav.response.timeline import as_of_day, dated_entries
-from allnav.safety.drugs import MpRow, canonical, dose_mg_m2, drug_table, has_class
+from allnav.safety.drugs import Drug, MpRow, canonical, dose_mg_m2, drug_table, resolve
 
 VCR_CAP = RuleRef("safety.vcr_cap")
 VCR_ROUTE = RuleRef("safety.vcr_route")
@@ -24,6 +24,8 @@ ECHO = RuleRef("safety.echo_before_anthracycline")
 _IV = {"iv", "intravenous", "iv push", "ivp", "ivpb", "iv infusion", "iv minibag"}
 
 Out = tuple[list[dict[str, Any]], list[dict[str, Any]], list[dict[str, Any]]]  # checks, alerts, pending
+#: A medication as of the assessment day: ``(index in case.medications, medication, its drug or None)``.
+Current = list[tuple[int, Medication, Drug | None]]
 
 
 def vincristine(kb: KnowledgeBase, case: Case, i: int, m: Medication, out: Out) -> None:
@@ -288,13 +290,20 @@ def methotrexate(kb: KnowledgeBase, case: Case, i: int, m: Medication, out: Out)
     )
 
 
-def watch_lists(kb: KnowledgeBase, case: Case, out: Out) -> None:
-    """Asparaginase toxicities and agent-specific label points for the drugs given or ordered."""
+def watch_lists(kb: KnowledgeBase, case: Case, out: Out, as_of: int | None = None) -> None:
+    """Asparaginase toxicities and agent-specific label points for the drugs given or ordered.
+
+    ``as_of``: the assessment day (:func:`~allnav.response.timeline.as_of_day`) when the caller has it.
+    """
+    _watch_lists(kb, case, out, _current(case, as_of))
+
+
+def _watch_lists(kb: KnowledgeBase, case: Case, out: Out, current: Current) -> None:
+    """:func:`watch_lists` for the medications as of the assessment day, each with its drug (read once)."""
     checks, alerts, pending = out
     table = drug_table()
-    meds = _up_to_as_of(case)
-    names = [m.drug for m in meds]
-    asp = sorted({canonical(n) for n in names if has_class(n, "asparaginase")})
+    known = [d for _, _, d in current if d is not None]
+    asp = sorted({d.name for d in known if "asparaginase" in d.classes})
     if asp:
         checks.append(
             kb.conclude(
@@ -305,7 +314,7 @@ def watch_lists(kb: KnowledgeBase, case: Case, out: Out) -> None:
             )
         )
     for cls, watch in table.agent_watch.items():
-        given = sorted({canonical(n) for n in names if has_class(n, cls)})
+        given = sorted({d.name for d in known if cls in d.classes})
         if not given:
             continue
         checks.append(
@@ -317,13 +326,17 @@ def watch_lists(kb: KnowledgeBase, case: Case, out: Out) -> None:
                 sources_detail=watch.sources,
             )
         )
-        if cls in ("t_cell_engager", "car_t") and not case.crs_icans and _in_current_phase(case, cls):
+        if (
+            cls in ("t_cell_engager", "car_t")
+            and not case.crs_icans
+            and _in_current_phase(case, cls, current)
+        ):
             pending.append(
                 {"test": "daily CRS and ICANS assessment (ASTCT 2019)", "why": f"{', '.join(given)}"}
             )
         if cls == "nelarabine":
-            it = [m.drug for m in meds if (m.route or "").lower() in ("it", "intrathecal")]
-            rt = [n for n in names if has_class(n, "cranial_rt")]
+            it = [m.drug for _, m, _ in current if (m.route or "").lower() in ("it", "intrathecal")]
+            rt = [m.drug for _, m, d in current if d is not None and "cranial_rt" in d.classes]
             if it or rt:
                 alerts.append(
                     kb.conclude(
@@ -335,7 +348,7 @@ def watch_lists(kb: KnowledgeBase, case: Case, out: Out) -> None:
                         "dose and stop at grade 2 or worse.",
                     )
                 )
-    if any(has_class(n, "anthracycline") for n in names):
+    if any("anthracycline" in d.classes for d in known):
         pending.append(
             {"test": "echocardiogram or MUGA", "why": "NCCN: cardiac function before anthracyclines"}
         )
@@ -349,40 +362,46 @@ def watch_lists(kb: KnowledgeBase, case: Case, out: Out) -> None:
         )
 
 
-def dose_checks(kb: KnowledgeBase, case: Case) -> Out:
+def dose_checks(kb: KnowledgeBase, case: Case, as_of: int | None = None) -> Out:
     """All per-drug checks for the case's medications as of the assessment day: (checks, alerts, pending).
 
-    Doses given after ``as_of_day`` are left out; orders are always checked (see :func:`_up_to_as_of`).
+    Doses given after ``as_of_day`` are left out; orders are always checked (see :func:`_current`).
+    ``as_of``: the assessment day (:func:`~allnav.response.timeline.as_of_day`) when the caller has it.
     """
     out: Out = ([], [], [])
     if not case.medications:
         return out  # nothing to check and nothing to watch
-    current = {id(m) for m in _up_to_as_of(case)}
-    for i, m in enumerate(case.medications):
-        if id(m) not in current:
-            continue  # given after the day the assessment speaks for: not yet happened (orders are still checked)
-        name = canonical(m.drug)
-        if has_class(m.drug, "vinca"):
+    current = _current(case, as_of)
+    for i, m, drug in current:
+        # given after the day the assessment speaks for: not in ``current`` (orders are still checked)
+        if drug is None:
+            continue  # an unknown drug has no per-drug check
+        if "vinca" in drug.classes:
             vincristine(kb, case, i, m, out)
-        elif name == "mercaptopurine":
+        elif drug.name == "mercaptopurine":
             mercaptopurine(kb, case, i, m, out)
-        elif name == "methotrexate":
+        elif drug.name == "methotrexate":
             methotrexate(kb, case, i, m, out)
-    watch_lists(kb, case, out)
+    _watch_lists(kb, case, out, current)
     return out
 
 
-def _up_to_as_of(case: Case) -> list[Medication]:
-    """The medications as of ``as_of_day``: every order, and the doses given on or before that day.
+def _current(case: Case, as_of: int | None) -> Current:
+    """The medications as of ``as_of_day``: every order, and the doses given on or before that day; each with
+    its index and its drug (:func:`resolve`, read once).
 
     A dose recorded as given after ``as_of_day`` has not happened yet for this assessment (the anthracycline
     total leaves it out the same way); an ordered dose is always kept, so that a wrong order is caught early.
     """
-    limit = as_of_day(case)
-    return [m for m in case.medications if m.status != "given" or m.day is None or m.day <= limit]
+    limit = as_of_day(case) if as_of is None else as_of
+    return [
+        (i, m, resolve(m.drug))
+        for i, m in enumerate(case.medications)
+        if m.status != "given" or m.day is None or m.day <= limit
+    ]
 
 
-def _in_current_phase(case: Case, cls: str) -> bool:
+def _in_current_phase(case: Case, cls: str, current: Current) -> bool:
     """Whether a drug of ``cls`` was given in the current treatment phase (the latest ``phase`` up to as_of_day).
 
     No source gives a time window for CRS/ICANS watch after blinatumomab or CAR T; the phase boundary is the
@@ -391,7 +410,7 @@ def _in_current_phase(case: Case, cls: str) -> bool:
     as_of = case.effective_as_of_day
     starts = [e.day for e in case.timeline if e.phase and e.day is not None and e.day <= as_of]
     start = max(starts) if starts else None
-    days = [m.day for m in _up_to_as_of(case) if has_class(m.drug, cls)]
+    days = [m.day for _, m, d in current if d is not None and cls in d.classes]
     if start is None or any(d is None for d in days):
         return True
     return any(d is not None and d >= start for d in days)

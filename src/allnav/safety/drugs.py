@@ -112,7 +112,9 @@ def _index() -> dict[str, Drug]:
 
 def resolve(name: str) -> Drug | None:
     """The drug a written name means (generic, brand or abbreviation), or None when unknown."""
-    return _index().get(_norm(name))
+    index = _index()
+    d = index.get(name)  # a name already in the normalised spelling (a key) needs no normalising
+    return d if d is not None else index.get(_norm(name))
 
 
 def canonical(name: str) -> str:
