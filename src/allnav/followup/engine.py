@@ -148,7 +148,7 @@ def _late_effects(case: Case) -> tuple[list[dict[str, Any]], list[str]]:
                 "late effect; see the COG Long-Term Follow-Up Guidelines"
             )
             continue
-        out.append({"drugs": drugs, "effect": le.effect, "watch": le.watch, "sources": le.sources})
+        out.append({"drugs": drugs, "effect": le.effect, "watch": le.watch, "sources": [*le.sources]})
     return out, gaps
 
 
@@ -227,15 +227,15 @@ def assess_followup(
         "because": [_PLAN_WHY, *gaps],
         "sources": [*r.sources],
         "schedule": [
-            {"years": years, "interval_months": [*months], "tests": tests}
+            {"years": years, "interval_months": [*months], "tests": [*tests]}
             for years, months, tests in plan.schedule
         ]
         if plan.schedule
         else table.schedule,
         "late_effects": effects,
         "gaps": gaps,
-        "lifestyle": table.lifestyle,
-        "plan_items": table.plan_items,
+        "lifestyle": [*table.lifestyle],  # fresh lists: callers may edit the output
+        "plan_items": [*table.plan_items],
         "relapse_timing": table.relapse_timing,
         "guidelines": table.guidelines,
         "data_sources": list(plan.data_sources),

@@ -110,7 +110,7 @@ def assess_anthracycline(
         limit_mg_m2={"warning": lim.warning_mg_m2, "cap": list(lim.cap_mg_m2)},
         fraction_of_limit=_round(frac, 3),
         fraction_of_cap=_round(cur / lim.cap_mg_m2[0], 3),
-        limit_sources=lim.sources,
+        limit_sources=[*lim.sources],
     )
 
 
@@ -144,7 +144,7 @@ def _none_given(kb: KnowledgeBase, table: DrugTable) -> dict[str, Any]:
         "limit_mg_m2": {"warning": lim.warning_mg_m2, "cap": list(lim.cap_mg_m2)},
         "fraction_of_limit": 0.0,
         "fraction_of_cap": 0.0,
-        "limit_sources": lim.sources,
+        "limit_sources": [*lim.sources],
     }
 
 

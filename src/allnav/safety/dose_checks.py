@@ -308,7 +308,7 @@ def _watch_lists(kb: KnowledgeBase, case: Case, out: Out, current: Current) -> N
         checks.append(
             kb.conclude(
                 ASP_WATCH,
-                table.asparaginase_watch.items,
+                [*table.asparaginase_watch.items],
                 [f"asparaginase product: {', '.join(asp)}"],
                 check="asparaginase_watch",
             )
@@ -323,7 +323,7 @@ def _watch_lists(kb: KnowledgeBase, case: Case, out: Out, current: Current) -> N
                 watch.text,
                 [f"{', '.join(given)} given or ordered"],
                 check=f"{cls}_watch",
-                sources_detail=watch.sources,
+                sources_detail=[*watch.sources],
             )
         )
         if (
