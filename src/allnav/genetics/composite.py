@@ -8,7 +8,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from allnav.case.model import GeneticFinding
-from allnav.genetics.evidence import Evidence
+from allnav.genetics.evidence import Evidence, new_evidence
 from allnav.genetics.findings import normalise_finding
 from allnav.knowledge import RuleRef
 
@@ -33,13 +33,17 @@ IKZF1PLUS_CODELETIONS = ("cdkn2a_deletion", "cdkn2b_deletion", "pax5_deletion", 
 
 
 def implied_evidence(items: Sequence[Evidence]) -> list[Evidence]:
-    """Positive evidence copied to the lesions it implies (negatives do not propagate)."""
+    """Positive evidence copied (with its own input record) to the lesions it implies (negatives do not
+    propagate).
+    """
     out: list[Evidence] = []
     for e in items:
         if e.result is True:
             for target in IMPLIES.get(e.lesion, ()):
                 text = f"{e.text} (implies {target})"
-                out.append(Evidence(target, True, e.rank, text, e.input, e.gene, e.karyotype, implied=True))
+                out.append(
+                    new_evidence((target, True, e.rank, text, dict(e.input), e.gene, e.karyotype, True))
+                )
     return out
 
 

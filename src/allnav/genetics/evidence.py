@@ -9,14 +9,14 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Container, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from types import MappingProxyType
 from typing import Any, NamedTuple
 
 from allnav.case.model import GeneticFinding
+from allnav.genetics.call import LESION, LesionCall, new_call
 from allnav.genetics.catalog import LesionDef, load_catalog
-from allnav.genetics.findings import ParsedFinding, normalise_finding
+from allnav.genetics.findings import _ALTERATION_BY_WORD, ParsedFinding, normalise_finding
 
 #: Method weight: sequencing and PCR 3, FISH / MLPA / arrays / classifiers 2, karyotype and surrogates 1.
 _RANKS: tuple[tuple[tuple[str, ...], int], ...] = (
@@ -50,7 +50,7 @@ class Evidence(NamedTuple):
     result: bool | None
     rank: int
     text: str
-    input: Mapping[str, Any] = MappingProxyType({})
+    input: dict[str, Any]  # the item's own record: a call or alert may hand it out without copying
     gene: str | None = None
     karyotype: bool = False
     implied: bool = False
@@ -211,41 +211,186 @@ def match_finding(pf: ParsedFinding, d: LesionDef) -> tuple[bool, str | None, bo
 
 _WORDS: dict[bool | None, str] = {True: "detected", False: "not detected", None: "indeterminate"}
 
+#: One lesion a finding speaks to: (lesion id, gene, inverts the stated result).
+Hit = tuple[str, str | None, bool]
 
-def finding_evidence(
-    findings: Sequence[GeneticFinding], field_name: str = "genetics"
-) -> tuple[list[Evidence], list[int]]:
-    """Evidence from the case's genetics findings, and the indices of findings no lesion took."""
-    out: list[Evidence] = []
-    unmatched: list[int] = []
+#: Validator kinds whose findings the hit tables answer (with genes and an alteration, no brackets).
+_TABLE_KINDS = frozenset({"fusion", "gene_alteration", "copy_number"})
+#: A protein/coding change that names no catalogue variant (HGVS never contains a NUL).
+_OTHER_VARIANT = "p.\x00"
+
+
+def finding_hits(pf: ParsedFinding, index: CatalogIndex) -> tuple[Hit, ...]:
+    """The lesions a parsed finding speaks to (catalogue order), by :func:`candidates` and
+    :func:`match_finding`.
+    """
+    hits: list[Hit] = []
+    for d in candidates(pf, index):
+        ok, gene, inverts = match_finding(pf, d)
+        if ok:
+            hits.append((d.id, gene, inverts))
+    return tuple(hits)
+
+
+class HitTables(NamedTuple):
+    """:func:`finding_hits` answered in advance for every validator-parsed finding with one gene or a
+    two-gene fusion (built once from the catalogue; the same answers, one dict look-up per finding).
+    """
+
+    pairs: Mapping[tuple[str, str], tuple[Hit, ...]]  # fusion (a, b), both genes of fusion interest
+    solo: Mapping[str, tuple[Hit, ...]]  # fusion of this gene with a gene of no fusion interest
+    fusion_genes: frozenset[str]  # genes in a fusion pair, an exclusion pair or a partner list
+    single: Mapping[tuple[str, str], tuple[Hit, ...]]  # (gene, alteration) for the matching alterations
+    other_variant: Mapping[str, tuple[Hit, ...]]  # a p./c. change of the gene that is no catalogue variant
+
+
+@functools.cache
+def hit_tables() -> HitTables:
+    """The :class:`HitTables` of the catalogue (built once per process)."""
     index = catalog_index()
+    fusion_genes: set[str] = set()
+    for d in index.lesions:
+        fusion_genes.update(g for pair in (*d.fusion_pairs, *d.exclude_pairs) for g in pair)
+        fusion_genes.update(d.partner_genes)
+    # A gene of no fusion interest can neither complete a fusion or exclusion pair nor be a partner, so a
+    # fusion with it matches what a fusion with an unknown gene matches ("?" is no gene symbol).
+    pairs = {
+        (a, b): finding_hits(ParsedFinding("fusion", (a, b), "rearrangement"), index)
+        for a in fusion_genes
+        for b in fusion_genes
+    }
+    solo = {g: finding_hits(ParsedFinding("fusion", (g, "?"), "rearrangement"), index) for g in fusion_genes}
+    # Only these alterations (and the catalogue variants) match anything: any other gives no hit.
+    alterations = {"rearrangement", "wild_type", "mutation", "deletion", "amplification", "overexpression"}
+    single: dict[tuple[str, str], tuple[Hit, ...]] = {}
+    for gene in index.by_gene:
+        variants = {v for d in index.by_gene[gene] for g, v in d.variants if g == gene}
+        for alt in alterations | variants:
+            single[gene, alt] = finding_hits(ParsedFinding("gene_alteration", (gene,), alt), index)
+    other_variant = {
+        g: finding_hits(ParsedFinding("gene_alteration", (g,), _OTHER_VARIANT), index) for g in index.by_gene
+    }
+    return HitTables(pairs, solo, frozenset(fusion_genes), single, other_variant)
+
+
+#: The validator's alteration spellings that need no trimming, as :func:`normalise_finding` canonicalises
+#: them (the alteration words and the canonical alterations, as written).
+_CANONICAL: dict[str, str] = {
+    **{alt: alt for alt in _ALTERATION_BY_WORD.values()},
+    **_ALTERATION_BY_WORD,
+}
+
+
+def _table_hits(f: GeneticFinding, tables: HitTables) -> tuple[str, tuple[Hit, ...]] | None:
+    """A validator-parsed fusion or single-gene finding's alteration and hits, from the :class:`HitTables`
+    (what :func:`normalise_finding` + :func:`finding_hits` give); None for any other finding.
+    """
+    genes = f.genes
+    raw = f.alteration
+    n = len(genes)
+    if not raw or n > 2 or not n or f.kind not in _TABLE_KINDS or "(" in f.finding:
+        return None
+    # normalise_finding's validator branch: no ISCN part (no bracket), the validator's alteration
+    alteration = _CANONICAL.get(raw)
+    if alteration is None:
+        alteration = raw.strip()
+        if not alteration:
+            return None
+        if not alteration.startswith(("p.", "c.")):
+            low = alteration.lower()
+            alteration = _ALTERATION_BY_WORD.get(low, low)
+    if n == 1:
+        gene = genes[0].upper()
+        hits = tables.single.get((gene, alteration))
+        if hits is None:
+            other = alteration.startswith(("p.", "c."))
+            hits = tables.other_variant.get(gene, ()) if other else ()
+        return alteration, hits
+    if f.kind != "fusion":
+        return None
+    a, b = genes[0].upper(), genes[1].upper()
+    hits = tables.pairs.get((a, b))
+    if hits is None:
+        fusion_genes = tables.fusion_genes
+        if a not in fusion_genes:
+            hits = tables.solo.get(b, ())
+        elif b in fusion_genes:
+            hits = ()
+        else:
+            hits = tables.solo[a]
+    return alteration, hits
+
+
+#: "genetics[i]" for the first findings of a case (formatted once).
+_FIELDS: tuple[str, ...] = tuple(f"genetics[{i}]" for i in range(32))
+
+
+def add_finding_evidence(
+    findings: Sequence[GeneticFinding],
+    by_lesion: dict[str, list[Evidence]],
+    positives: list[Evidence],
+    field_name: str = "genetics",
+) -> list[int]:
+    """Add the evidence of the case's genetics findings to ``by_lesion`` (the positive items also to
+    ``positives``, in order); return the indices of findings no lesion took.
+
+    Every item gets its own input record (a caller may hand it out without copying).
+    """
+    unmatched: list[int] = []
+    tables = hit_tables()
+    ranks: dict[str | None, int] = {}  # method_rank of this case's methods
+    fields = _FIELDS if field_name == "genetics" else ()
     for i, f in enumerate(findings):
-        pf = normalise_finding(f)
-        hits: list[tuple[str, str | None, bool]] = []
-        for d in candidates(pf, index):
-            ok, gene, inverts = match_finding(pf, d)
-            if ok:
-                hits.append((d.id, gene, inverts))
+        table_hits = _table_hits(f, tables)
+        if table_hits is None:
+            pf = normalise_finding(f)
+            kind, alteration, hits = pf.kind, pf.alteration, finding_hits(pf, catalog_index())
+        else:
+            kind = f.kind
+            alteration, hits = table_hits
         if not hits:
-            if pf.kind != "copy_number":
+            if kind != "copy_number":
                 unmatched.append(i)
             continue
         stated = _RESULT[f.result]
-        surrogate = pf.alteration == "overexpression"
-        rank = 1 if surrogate else method_rank(f.method)
-        method = f" by {f.method}" if f.method else ""
-        suffix = f"{method} (flow surrogate)" if surrogate else method
-        # one input record per finding: evidence inputs are copied wherever they leave this package
-        inp: dict[str, Any] = {"field": f"{field_name}[{i}]", "finding": f.finding, "method": f.method}
+        method = f.method
+        finding = f.finding
+        surrogate = alteration == "overexpression"
+        if surrogate:
+            rank = 1
+        else:
+            rank = ranks.get(method, 0)
+            if not rank:
+                rank = ranks[method] = method_rank(method)
+        suffix = f" by {method}" if method else ""
+        if surrogate:
+            suffix += " (flow surrogate)"
+        text = f"{finding} {_WORDS[stated]}{suffix}"
+        field = fields[i] if i < len(fields) else f"{field_name}[{i}]"
+        inp: dict[str, Any] = {"field": field, "finding": finding, "method": method}
         if f.transcript:
             inp["transcript"] = f.transcript
         if f.copies is not None:
             inp["copies"] = f.copies
+        first = True
         for lesion, gene, inverts in hits:
-            result = (not stated) if inverts and stated is not None else stated
-            text = f"{f.finding} {_WORDS[result]}{suffix}"
-            out.append(new_evidence((lesion, result, rank, text, inp, gene, False, False)))
-    return out, unmatched
+            this = inp if first else dict(inp)
+            first = False
+            if inverts and stated is not None:
+                result: bool | None = not stated
+                e = new_evidence(
+                    (lesion, result, rank, f"{finding} {_WORDS[result]}{suffix}", this, gene, False, False)
+                )
+            else:
+                e = new_evidence((lesion, stated, rank, text, this, gene, False, False))
+            items = by_lesion.get(lesion)
+            if items is None:
+                by_lesion[lesion] = [e]
+            else:
+                items.append(e)
+            if e[1] is True:
+                positives.append(e)
+    return unmatched
 
 
 def _span_inputs(features: Mapping[str, Any], flag: str) -> list[dict[str, Any]]:
@@ -254,40 +399,111 @@ def _span_inputs(features: Mapping[str, Any], flag: str) -> list[dict[str, Any]]
     return items or [{"field": "karyotype", "text": features.get("input"), "flag": flag}]
 
 
-def _abnormalities(features: Mapping[str, Any]) -> Iterator[Mapping[str, Any]]:
-    for clone in features.get("clones") or []:
-        yield from clone.get("abnormalities") or []
+#: How much can still speak to a lesion after the karyotype's flags (the ``mode`` of a case's karyotype):
+QUIET = 0  # only the ploidy (no abnormalities, and nothing positive that implies another lesion)
+PLAIN = 1  # the ploidy and implications (no abnormalities)
+ABNORMAL = 2  # the ploidy, implications and the karyotype's abnormalities
 
 
-def karyotype_evidence(features: Mapping[str, Any]) -> tuple[list[Evidence], dict[str, list[str]]]:
-    """Evidence from a valid karyotype's features for every lesion; notes (by lesion) for negatives
-    that do not exclude a lesion (cryptic on G-banding).
+class FlagPlan(NamedTuple):
+    """What a false karyotype flag does for one lesion it names (see :func:`flag_plans`)."""
+
+    lesion: str
+    negative: str | None  # the negative evidence's text (the karyotype excludes the lesion), else None
+    note: str  # else the note that G-banding cannot exclude it
+    rule: str  # the lesion's rule and label, for a call made on the spot
+    label: str
+    final: tuple[bool, bool, bool]  # by mode: nothing else can speak to the lesion after the flags
+
+
+def flag_plans(
+    rules: Mapping[str, str], ploidy: Container[str], implied: Container[str]
+) -> dict[str, tuple[FlagPlan, ...]]:
+    """For each karyotype flag, a :class:`FlagPlan` per lesion it names. ``rules`` gives each lesion's
+    rule; ``ploidy`` and ``implied`` name the lesions that the ploidy and implications (read after the
+    flags) can speak to. A lesion named by one flag only is final in mode QUIET unless the ploidy speaks to
+    it, in mode PLAIN also unless it can be implied, and in mode ABNORMAL also unless a translocation or
+    a band can name it.
     """
     index = catalog_index()
-    out: list[Evidence] = []
+    plans: dict[str, tuple[FlagPlan, ...]] = {}
+    for flag, frs in index.flag_rules.items():
+        out: list[FlagPlan] = []
+        for fr in frs:
+            d = index.by_id[fr.lesion]
+            quiet = len(set(d.karyotype_flags)) == 1 and d.id not in ploidy
+            plain = quiet and d.id not in implied
+            abnormal = plain and not (d.translocations or d.bands)
+            rule = rules.get(d.id, LESION)
+            out.append(FlagPlan(d.id, fr.negative, fr.note, rule, d.label, (quiet, plain, abnormal)))
+        plans[flag] = tuple(out)
+    return plans
+
+
+def add_karyotype_evidence(
+    features: Mapping[str, Any],
+    plans: Mapping[str, tuple[FlagPlan, ...]],
+    mode: int,
+    by_lesion: dict[str, list[Evidence]],
+    positives: list[Evidence],
+    calls: dict[str, LesionCall],
+) -> dict[str, list[str]]:
+    """Add the evidence of a valid karyotype's features (flags by ``plans``, see :func:`flag_plans`) to
+    ``by_lesion`` (the positive items also to ``positives``, in order); return the notes (by lesion) for
+    negatives that do not exclude a lesion (cryptic on G-banding). Every item gets its own input record.
+
+    A false flag that is the only input of a lesion final in ``mode`` (QUIET, PLAIN or ABNORMAL: the
+    caller's reading of the case) gives its call in ``calls`` at once (what deciding its one item or note
+    would give: the negative, or the note with nothing decided).
+    """
     notes: dict[str, list[str]] = {}
-    flags: dict[str, Any] = dict(features.get("recurrent") or {})
-    flags["complex"] = features.get("complex")
     seen: set[tuple[str, tuple[int, ...]]] = set()
     text = features.get("input")
-    for flag, value in flags.items():
-        rules = index.flag_rules.get(flag)
-        if rules is None:
+    recurrent: Mapping[str, Any] = features.get("recurrent") or {}
+    if "complex" in recurrent:  # the karyotype's own value replaces it, in its place
+        recurrent = {**recurrent, "complex": features.get("complex")}
+        flags: Iterable[tuple[str, Any]] = recurrent.items()
+    else:  # the recurrent flags, then "complex" (without copying them)
+        flags = (*recurrent.items(), ("complex", features.get("complex")))
+    for flag, value in flags:
+        flag_plan = plans.get(flag)
+        if flag_plan is None:
             continue
-        if value is True:
-            for rule in rules:
-                for inp in _span_inputs(features, flag):
-                    seen.add((rule.lesion, tuple(inp.get("span") or ())))
-                    shows = f"karyotype shows {inp.get('text') or flag}"
-                    out.append(new_evidence((rule.lesion, True, 1, shows, inp, None, True, False)))
-        elif value is False:
-            for rule in rules:
-                if rule.negative is not None:
+        if value is False:
+            for lesion, negative, note, rule, label, final in flag_plan:
+                direct = final[mode] and lesion not in by_lesion
+                if negative is not None:
                     inp = {"field": "karyotype", "text": text, "flag": flag}
-                    out.append(new_evidence((rule.lesion, False, 1, rule.negative, inp, None, True, False)))
+                    if direct:
+                        calls[lesion] = new_call((False, [negative], [inp], rule, label, False, None))
+                        continue
+                    e = new_evidence((lesion, False, 1, negative, inp, None, True, False))
+                    items = by_lesion.get(lesion)
+                    if items is None:
+                        by_lesion[lesion] = [e]
+                    else:
+                        items.append(e)
+                elif direct:
+                    calls[lesion] = new_call((None, [note], [], rule, label, False, None))
                 else:
-                    notes.setdefault(rule.lesion, []).append(rule.note)
-    for ab in _abnormalities(features):
+                    lesion_notes = notes.get(lesion)
+                    if lesion_notes is None:
+                        notes[lesion] = [note]
+                    else:
+                        lesion_notes.append(note)
+        elif value is True:
+            for fp in flag_plan:
+                for inp in _span_inputs(features, flag):
+                    seen.add((fp.lesion, tuple(inp.get("span") or ())))
+                    shows = f"karyotype shows {inp.get('text') or flag}"
+                    e = new_evidence((fp.lesion, True, 1, shows, inp, None, True, False))
+                    by_lesion.setdefault(fp.lesion, []).append(e)
+                    positives.append(e)
+    if mode != ABNORMAL:  # no clone has abnormalities
+        return notes
+    abnormalities = [ab for clone in features.get("clones") or [] for ab in clone.get("abnormalities") or []]
+    index = catalog_index()
+    for ab in abnormalities:
         span = tuple(ab.get("span") or ())
         hits: list[LesionDef] = []
         kind = ab.get("type")
@@ -301,5 +517,7 @@ def karyotype_evidence(features: Mapping[str, Any]) -> tuple[list[Evidence], dic
                 continue
             seen.add((d.id, span))
             inp = {"field": "karyotype", "span": list(span), "text": ab.get("text")}
-            out.append(Evidence(d.id, True, 1, f"karyotype shows {ab.get('text')}", inp, None, True))
-    return out, notes
+            e = new_evidence((d.id, True, 1, f"karyotype shows {ab.get('text')}", inp, None, True, False))
+            by_lesion.setdefault(d.id, []).append(e)
+            positives.append(e)
+    return notes

@@ -13,9 +13,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
+from collections.abc import Container, Mapping
+from typing import Any, NamedTuple
 
+from allnav.errors import KnowledgeBaseError
+from allnav.genetics.call import LesionCall, new_call
+from allnav.genetics.catalog import load_catalog
 from allnav.genetics.evidence import Evidence, new_evidence
 from allnav.knowledge import RuleRef
 
@@ -66,59 +69,151 @@ def _in_range(bounds: tuple[int, int], lo: int, hi: int) -> bool | None:
     return None
 
 
-def _stemline_text(features: Mapping[str, Any]) -> str | None:
-    for clone in features.get("clones") or []:
-        if clone.get("role") != "normal":
-            text = clone.get("text")
-            return str(text) if text is not None else None
-    return None
+#: _RANGES with the end of each evidence text by result (" within 51-67", ...).
+_RANGE_ENDS: tuple[tuple[str, int, int, dict[bool | None, str]], ...] = tuple(
+    (x, lo, hi, {inside: f" {word} {lo}-{hi}" for inside, word in _WORDS.items()}) for x, lo, hi in _RANGES
+)
+
+MASKED_LESION = "near_triploid_masked"
 
 
-def _masked_pair(features: Mapping[str, Any]) -> list[str]:
+class PloidyPlan(NamedTuple):
+    """The ploidy lesions with what a call made on the spot needs (see :func:`ploidy_plan`)."""
+
+    #: (lesion, lo, hi, text ends by result, rule, label, final) for each modal-number range
+    ranges: tuple[tuple[str, int, int, dict[bool | None, str], str, str, tuple[bool, bool]], ...]
+    masked: tuple[str, str, tuple[bool, bool]]  # near_triploid_masked: (rule, label, final)
+    #: the highest modal number at which a range lesion that implies another can be present (-1: none)
+    implying_top: int
+
+
+def ploidy_plan(implied: Container[str], implying: Container[str]) -> PloidyPlan:
+    """The ploidy lesions' rules and labels. A lesion is final (its ploidy item is its only input when no
+    finding spoke to it), in a case where nothing implies another lesion, unless a karyotype flag names
+    it, and otherwise also unless it can be ``implied``. ``implying`` names the lesions that imply others.
+    """
+    by_id = {d.id: d for d in load_catalog().lesions}
+
+    def final(lesion: str) -> tuple[bool, bool]:
+        quiet = not by_id[lesion].karyotype_flags
+        return quiet, quiet and lesion not in implied
+
+    if MASKED_LESION in implying:
+        raise KnowledgeBaseError("the ploidy plan assumes that near_triploid_masked implies no lesion")
+    ranges = tuple(
+        (x, lo, hi, ends, PLOIDY_LESIONS[x], by_id[x].label, final(x)) for x, lo, hi, ends in _RANGE_ENDS
+    )
+    masked = (PLOIDY_LESIONS[MASKED_LESION], by_id[MASKED_LESION].label, final(MASKED_LESION))
+    top = max((hi for x, _, hi, _ in _RANGE_ENDS if x in implying), default=-1)
+    return PloidyPlan(ranges, masked, top)
+
+
+def may_imply(plan: PloidyPlan, features: Mapping[str, Any]) -> bool:
+    """Whether a karyotype's modal number can make a lesion present that implies another."""
+    bounds = ploidy_bounds(features.get("modal_number"))
+    return bounds is not None and bounds[0] <= plan.implying_top
+
+
+def _stemline_and_pair(features: Mapping[str, Any]) -> tuple[str | None, list[str]]:
+    """The stemline's text (the first clone that is not normal) and the masked-hypodiploid clone pair
+    (the 30-39 clones then the 60-78 clones, when there are both; empty otherwise), in one pass.
+    """
+    clones = features.get("clones") or []
+    if len(clones) == 1:  # the common case: one clone, no pair
+        clone = clones[0]
+        text = clone.get("text") if clone.get("role") != "normal" else None
+        return (str(text) if text is not None else None), []
+    stem: str | None = None
+    found_stem = False
     counts: list[tuple[int, str]] = []
-    for clone in features.get("clones") or []:
+    for clone in clones:
+        if not found_stem and clone.get("role") != "normal":
+            found_stem = True
+            text = clone.get("text")
+            stem = str(text) if text is not None else None
         n = clone.get("chromosome_count")
         if isinstance(n, int) and not isinstance(n, bool):
             counts.append((n, str(clone.get("text"))))
     if len(counts) < 2:  # the pair needs two clones
-        return []
+        return stem, []
     low = [t for n, t in counts if 30 <= n <= 39]
     high = [t for n, t in counts if 60 <= n <= 78]
-    return low + high if low and high else []
+    return stem, (low + high if low and high else [])
 
 
-def ploidy_evidence(features: Mapping[str, Any]) -> list[Evidence]:
-    """Karyotype evidence for the ploidy lesions of a valid karyotype."""
-    bounds = ploidy_bounds(features.get("modal_number"))
-    if bounds is None:
-        return []
+def add_ploidy_evidence(
+    features: Mapping[str, Any],
+    plan: PloidyPlan,
+    quiet: bool,
+    by_lesion: dict[str, list[Evidence]],
+    positives: list[Evidence],
+    calls: dict[str, LesionCall],
+) -> None:
+    """Add the karyotype evidence for the ploidy lesions of a valid karyotype to ``by_lesion`` (the
+    positive items also to ``positives``, in order). Every item gets its own input record.
+
+    The item of a final lesion (see :func:`ploidy_plan`; ``quiet``: nothing in the case implies another
+    lesion) that no finding spoke to gives its call in ``calls`` at once (what deciding that one item
+    would give).
+    """
     modal = features.get("modal_number")
-    inp: dict[str, Any] = {"field": "karyotype", "modal_number": modal, "text": _stemline_text(features)}
-    out: list[Evidence] = []
-    pair = _masked_pair(features)
+    bounds = ploidy_bounds(modal)
+    if bounds is None:
+        return
+    low, high = bounds
+    mode = 0 if quiet else 1
+    stem, pair = _stemline_and_pair(features)
     recurrent_evidence = features.get("recurrent_evidence") or {}
     prefix = f"modal number {modal}"
-    for lesion, lo, hi, range_text in _RANGE_TEXTS:
-        inside = _in_range(bounds, lo, hi)
-        if lesion == "high_hyperdiploid" and pair:
+    inside: bool | None
+    for lesion, lo, hi, ends, rule, label, final in plan.ranges:
+        if pair and lesion == "high_hyperdiploid":
             inside = False
-        spans = (recurrent_evidence.get(lesion) or []) if inside else []
-        this = {**inp, "span": list(spans[0]["span"])} if spans and "span" in spans[0] else inp
-        text = f"{prefix} {_WORDS[inside]} {range_text}"
-        out.append(new_evidence((lesion, inside, 1, text, this, None, True, False)))
+        else:  # _in_range, inlined (four ranges per karyotype)
+            inside = True if lo <= low and high <= hi else False if high < lo or low > hi else None
+        inp: dict[str, Any] = {"field": "karyotype", "modal_number": modal, "text": stem}
+        if inside:
+            spans = recurrent_evidence.get(lesion)
+            if spans and "span" in spans[0]:
+                inp["span"] = list(spans[0]["span"])
+        text = prefix + ends[inside]
+        if final[mode] and lesion not in by_lesion:
+            calls[lesion] = new_call((inside, [text], [inp], rule, label, False, None))
+            if inside:  # still the source of the lesions it implies
+                positives.append(new_evidence((lesion, True, 1, text, inp, None, True, False)))
+            continue
+        e = new_evidence((lesion, inside, 1, text, inp, None, True, False))
+        items = by_lesion.get(lesion)
+        if items is None:
+            by_lesion[lesion] = [e]
+        else:
+            items.append(e)
+        if inside:
+            positives.append(e)
+    inp = {"field": "karyotype", "modal_number": modal, "text": stem}
+    masked: bool | None
     if pair:
         text = f"hypodiploid clone with its doubled clone: {' / '.join(pair)}"
-        out.append(Evidence("near_triploid_masked", True, 1, text, inp, None, True))
+        masked = True
     else:
         doubled = _in_range(bounds, 68, 78)
         ambiguous = _in_range(bounds, 60, 67)
         if doubled:
             text = f"modal number {modal} in 68-78: near-triploid, counted as low hypodiploid (NCCN)"
-            out.append(Evidence("near_triploid_masked", True, 1, text, inp, None, True))
+            masked = True
         elif ambiguous is not False or doubled is None:
             text = f"modal number {modal} in 60-67: high hyperdiploid or doubled (masked) hypodiploid"
-            out.append(Evidence("near_triploid_masked", None, 1, text, inp, None, True))
+            masked = None
         else:
             text = f"modal number {modal} outside 60-78"
-            out.append(Evidence("near_triploid_masked", False, 1, text, inp, None, True))
-    return out
+            masked = False
+    rule, label, final = plan.masked
+    if final[mode] and MASKED_LESION not in by_lesion:
+        calls[MASKED_LESION] = new_call((masked, [text], [inp], rule, label, False, None))
+        if masked:
+            positives.append(new_evidence((MASKED_LESION, True, 1, text, inp, None, True, False)))
+        return
+    e = new_evidence((MASKED_LESION, masked, 1, text, inp, None, True, False))
+    by_lesion.setdefault(MASKED_LESION, []).append(e)
+    if masked:
+        positives.append(e)

@@ -6,12 +6,12 @@ from collections.abc import Sequence
 from typing import Any
 
 from allnav.case.model import Case
+from allnav.genetics.call import LESION
 from allnav.genetics.catalog import LesionDef
 from allnav.genetics.evidence import Evidence
 from allnav.genetics.resolve import Decision
 from allnav.knowledge import KnowledgeBase, RuleRef
 
-LESION = RuleRef("gen.lesion_call")
 CONFLICT = RuleRef("gen.method_precedence")
 KARYOTYPE = RuleRef("gen.karyotype_status")
 BCR_ABL1_LIKE = RuleRef("gen.bcr_abl1_like")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from typing import Any, NamedTuple
 
 from allnav.case.model import Case
@@ -36,6 +37,10 @@ class PrognosisResult(NamedTuple):
             "pending": self.pending,
             "alerts": self.alerts,
         }
+
+
+#: A :class:`PrognosisResult` from a tuple of its five fields in order (skips the keyword handling).
+_prognosis_result = functools.partial(tuple.__new__, PrognosisResult)
 
 
 def _dedupe(items: list[dict[str, Any]], key: str) -> list[dict[str, Any]]:
@@ -76,13 +81,16 @@ def assess_prognosis(
         factors += genetic_factors(kb, profile)
         factors += flag_factors(kb, etp, b_stage, cns_disease)
         factors += response_factors(kb, response)
-    pending = _dedupe([*profile.pending, *prognosis_pending(kb, diagnosis, profile)], "test")
-    return PrognosisResult(
-        factors=factors,
-        genetic_risk=genetic_risk(kb, diagnosis, etp, profile),
-        ph_positive=ph_status(kb, profile),
-        pending=pending,
-        alerts=list(profile.alerts),
+    own = prognosis_pending(kb, diagnosis, profile)  # one item per test
+    pending = _dedupe([*profile.pending, *own], "test") if profile.pending else own
+    return _prognosis_result(
+        (
+            factors,
+            genetic_risk(kb, diagnosis, etp, profile),
+            ph_status(kb, profile),
+            pending,
+            list(profile.alerts),
+        )
     )
 
 

@@ -23,6 +23,7 @@ AGE_UKALL_HIGH = 35.0
 AYA = (15.0, 39.0)
 #: F2: time to CR > 4 weeks (UKALL XII; not independently prognostic); seed line 295 "4 to 5 weeks".
 LATE_CR_WEEKS = 5
+_AGE_LIMIT_TEXT = f"{AGE_UKALL_HIGH:g}"  # formatted once
 
 
 def _lineage(diagnosis: str, lineage: str | None) -> str | None:
@@ -50,7 +51,7 @@ def age_factor(kb: KnowledgeBase, case: Case) -> dict[str, Any] | None:
     poor = age > AGE_UKALL_HIGH
     op = ">" if poor else "<="
     because = [
-        f"patient.age_years = {age:g} ({op} {AGE_UKALL_HIGH:g}, UKALL XII high-risk age)",
+        f"patient.age_years = {age:g} ({op} {_AGE_LIMIT_TEXT}, UKALL XII high-risk age)",
         f"band: {band}",
     ]
     return kb.conclude(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import operator
 from typing import Any
 
 from allnav.genetics import GeneticProfile
@@ -28,12 +29,15 @@ POOR: dict[str, str] = {
 }
 #: factor id -> lesion id, for good-direction lesions (seed lines 289-292; NCCN ALL-2 standard risk).
 GOOD: dict[str, str] = {"high_hyperdiploid": "high_hyperdiploid", "t_12_21": "etv6_runx1", "dux4_r": "dux4_r"}
+#: The calls of the POOR lesions, fetched together (one C-level look-up).
+_poor_calls = operator.itemgetter(*POOR.values())
+_present = operator.attrgetter("present")  # any(map(_present, ...)): the common none-present answer in C
 
 
 def _factor(
     kb: KnowledgeBase, rule: str, fid: str, direction: str, profile: GeneticProfile, lesion: str, **extra: Any
 ) -> dict[str, Any]:
-    call = profile.call(lesion)
+    call = profile.calls[lesion]  # a catalogue lesion id (the profile calls every one)
     return kb.conclude(
         rule, True, call.evidence, id=fid, direction=direction, inputs=list(call.inputs), **extra
     )
@@ -42,9 +46,10 @@ def _factor(
 def genetic_factors(kb: KnowledgeBase, profile: GeneticProfile) -> list[dict[str, Any]]:
     """One factor per present lesion of the contract list; absent or unknown lesions give none."""
     out: list[dict[str, Any]] = []
-    ph = profile.present("bcr_abl1")
+    calls = profile.calls  # POOR / GOOD and the lesions named here are catalogue lesion ids (tested)
+    ph = calls["bcr_abl1"].present
     if ph:
-        ikzf1plus, cml = profile.present("ikzf1plus"), profile.antecedent_cml
+        ikzf1plus, cml = calls["ikzf1plus"].present, profile.antecedent_cml
         nccn = (
             "poor"
             if (ikzf1plus or cml)
@@ -66,14 +71,15 @@ def genetic_factors(kb: KnowledgeBase, profile: GeneticProfile) -> list[dict[str
                         "note": "standard without IKZF1plus and without antecedent CML; poor with either",
                     }
                 ],
-                transcript=profile.call("bcr_abl1").transcript,
+                transcript=calls["bcr_abl1"].transcript,
             )
         )
-    calls = profile.calls  # POOR / GOOD name catalogue lesion ids (tested)
-    for fid, lesion in POOR.items():
-        if calls[lesion].present:
-            out.append(_factor(kb, POOR_LESION, fid, "poor", profile, lesion))
-    hypo, masked = profile.present("hypodiploid_lt44"), profile.present("near_triploid_masked")
+    poor_calls = _poor_calls(calls)
+    if any(map(_present, poor_calls)):  # most cases have none
+        for (fid, lesion), call in zip(POOR.items(), poor_calls, strict=True):
+            if call.present:
+                out.append(_factor(kb, POOR_LESION, fid, "poor", profile, lesion))
+    hypo, masked = calls["hypodiploid_lt44"].present, calls["near_triploid_masked"].present
     if hypo or masked:
         lesion = "hypodiploid_lt44" if hypo else "near_triploid_masked"
         out.append(
@@ -102,7 +108,7 @@ def genetic_factors(kb: KnowledgeBase, profile: GeneticProfile) -> list[dict[str
     for fid, lesion in GOOD.items():
         if calls[lesion].present:
             out.append(_factor(kb, GOOD_LESION, fid, "good", profile, lesion))
-    if profile.present("tcf3_pbx1"):
+    if calls["tcf3_pbx1"].present:
         out.append(
             _factor(
                 kb,
@@ -126,6 +132,6 @@ def genetic_factors(kb: KnowledgeBase, profile: GeneticProfile) -> list[dict[str
 
 def ph_status(kb: KnowledgeBase, profile: GeneticProfile) -> dict[str, Any]:
     """``ph_positive``: True / False / None (unknown) from the BCR::ABL1 call."""
-    call = profile.call("bcr_abl1")
+    call = profile.calls["bcr_abl1"]  # a catalogue lesion id (the profile calls every one)
     because = call.evidence or ["no karyotype or BCR::ABL1 test reported"]
     return kb.conclude(PH, call.present, because, inputs=list(call.inputs), transcript=call.transcript)

@@ -11,20 +11,22 @@ PENDING = RuleRef("risk.pending_tests")
 
 
 def _molecular(profile: GeneticProfile, lesion: str) -> bool:
-    return any(str(i.get("field", "")).startswith("genetics") for i in profile.call(lesion).inputs)
+    inputs = profile.calls[lesion].inputs  # a catalogue lesion id (the profile calls every one)
+    return any(str(i.get("field", "")).startswith("genetics") for i in inputs)
 
 
 def prognosis_pending(kb: KnowledgeBase, diagnosis: str, profile: GeneticProfile) -> list[dict[str, Any]]:
     """Pending tests by diagnosis: BCR::ABL1, IKZF1, CML history, Ph-like screening, TP53, T-ALL panel."""
     items: list[tuple[str, str]] = []
+    calls = profile.calls  # the lesions named here are catalogue lesion ids (the profile calls every one)
     if diagnosis in ("B-ALL", "B-LBL"):
-        ph = profile.present("bcr_abl1")
+        ph = calls["bcr_abl1"].present
         if not _molecular(profile, "bcr_abl1") and ph is not True:
             items.append(
                 ("BCR::ABL1 RT-PCR/FISH", "Ph status not settled by a molecular test (cryptic fusions)")
             )
         if ph:
-            if profile.present("ikzf1_deletion") is None and profile.present("ikzf1plus") is None:
+            if calls["ikzf1_deletion"].present is None and calls["ikzf1plus"].present is None:
                 items.append(
                     ("IKZF1 status (MLPA/array) for Ph+", "Ph+ sub-risk depends on IKZF1plus (NCCN ALL-2)")
                 )
@@ -36,20 +38,20 @@ def prognosis_pending(kb: KnowledgeBase, diagnosis: str, profile: GeneticProfile
                     )
                 )
         else:
-            if profile.present("bcr_abl1_like") is None:
+            if calls["bcr_abl1_like"].present is None:
                 items.append(
                     (
                         "Ph-like screening (low-density array / NGS / FISH for CRLF2, ABL-class, JAK2)",
                         "BCR::ABL1-like ALL is poor risk and needs targeted testing",
                     )
                 )
-            if profile.present("ikzf1_alteration") is None:
+            if calls["ikzf1_alteration"].present is None:
                 items.append(("IKZF1 status (MLPA/array)", "IKZF1 alterations are poor risk (NCCN ALL-2)"))
-        if profile.present("tp53") is None:
+        if calls["tp53"].present is None:
             items.append(("TP53 sequencing", "TP53 mutation is poor risk (NCCN ALL-2)"))
     if diagnosis in ("T-ALL", "T-LBL") and None in (
-        profile.present("notch1_fbxw7"),
-        profile.present("ras_pten"),
+        calls["notch1_fbxw7"].present,
+        calls["ras_pten"].present,
     ):
         items.append(
             (

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import operator
 from typing import Any
 
-from allnav.genetics import GeneticProfile
+from allnav.genetics import GeneticProfile, LesionCall
 from allnav.genetics.ploidy import ploidy_bounds
 from allnav.knowledge import KnowledgeBase, RuleRef
 
@@ -33,6 +34,19 @@ NCCN_POOR = (
 #: NCCN ALL-2 standard-risk lesions other than Ph+ and high hyperdiploidy.
 NCCN_STANDARD = ("etv6_runx1", "tcf3_pbx1", "dux4_r", "pax5_p80r")
 NCCN_HEH = (51, 65)
+#: The calls of those lesions, fetched together (one C-level look-up per list).
+_poor_calls = operator.itemgetter(*NCCN_POOR)
+_standard_calls = operator.itemgetter(*NCCN_STANDARD)
+
+
+_present = operator.attrgetter("present")
+
+
+def _present_labels(lesions: tuple[str, ...], calls: tuple[LesionCall, ...]) -> list[str]:
+    """'<label> present' for each present lesion (in order); the common none-present answer in C."""
+    if not any(map(_present, calls)):
+        return []
+    return [f"{c.label or x} present" for x, c in zip(lesions, calls, strict=True) if c.present]
 
 
 def b_risk(kb: KnowledgeBase, profile: GeneticProfile) -> dict[str, Any]:
@@ -41,14 +55,15 @@ def b_risk(kb: KnowledgeBase, profile: GeneticProfile) -> dict[str, Any]:
         why = ["no karyotype and no genetics findings"]
         return kb.conclude(NCCN_B, "indeterminate", why, scheme=SCHEME_B)
     calls = profile.calls  # NCCN_POOR / NCCN_STANDARD are catalogue lesion ids (tested)
-    poor = [f"{calls[x].label or x} present" for x in NCCN_POOR if calls[x].present]
-    standard = [f"{calls[x].label or x} present" for x in NCCN_STANDARD if calls[x].present]
-    b = ploidy_bounds(profile.modal_number)
-    if profile.present("high_hyperdiploid") and b is not None and NCCN_HEH[0] <= b[0] and b[1] <= NCCN_HEH[1]:
-        standard.append(f"high hyperdiploidy, modal {profile.modal_number} (51-65)")
+    poor = _present_labels(NCCN_POOR, _poor_calls(calls))
+    standard = _present_labels(NCCN_STANDARD, _standard_calls(calls))
+    if calls["high_hyperdiploid"].present:
+        b = ploidy_bounds(profile.modal_number)
+        if b is not None and NCCN_HEH[0] <= b[0] and b[1] <= NCCN_HEH[1]:
+            standard.append(f"high hyperdiploidy, modal {profile.modal_number} (51-65)")
     sub = None
-    if profile.present("bcr_abl1"):
-        ikzf1plus, cml = profile.present("ikzf1plus"), profile.antecedent_cml
+    if calls["bcr_abl1"].present:
+        ikzf1plus, cml = calls["ikzf1plus"].present, profile.antecedent_cml
         if ikzf1plus or cml:
             poor.append(f"Ph+ with IKZF1plus ({ikzf1plus}) / antecedent CML ({cml})")
         elif ikzf1plus is False and cml is False:
@@ -73,7 +88,8 @@ def b_risk(kb: KnowledgeBase, profile: GeneticProfile) -> dict[str, Any]:
 
 def t_risk(kb: KnowledgeBase, profile: GeneticProfile, etp: bool | None) -> dict[str, Any]:
     """T-ALL: NOTCH1/FBXW7 mutated without RAS/PTEN -> standard; RAS/PTEN or NOTCH1/FBXW7 wild type -> poor."""
-    notch, ras = profile.present("notch1_fbxw7"), profile.present("ras_pten")
+    calls = profile.calls  # catalogue lesion ids (the profile calls every one)
+    notch, ras = calls["notch1_fbxw7"].present, calls["ras_pten"].present
     extra: dict[str, Any] = {"scheme": SCHEME_T}
     if etp:
         extra["etp_note"] = "ETP phenotype is a high-risk feature favouring allogeneic HCT (NCCN ALL-6)"
