@@ -8,14 +8,19 @@ import random
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
+import assess_dump
 import engine_dump
 import orjson
 import pytest
+import yaml
 
 from allnav import accel
 
 DATA = Path(__file__).resolve().parents[1] / "cytogenetics" / "data"
+CASES = Path(__file__).resolve().parents[1] / "assessment" / "data"
+DEMO = Path(__file__).resolve().parents[2] / "src" / "allnav" / "services" / "demo"
 REQUIRED = os.environ.get("ALLNAV_ACCEL_REQUIRED") == "1"
 
 
@@ -150,3 +155,74 @@ def test_this_process_runs_the_build_it_was_asked_for() -> None:
         assert not scanner.__file__.endswith(".py")
     else:
         pytest.skip(f"build not required here; this process runs: {accel.STATUS}")
+
+
+def _case_files() -> list[dict[str, Any]]:
+    """Every case file of the assessment tests and the demo, and each course as of each of its checkpoints."""
+    cases: list[dict[str, Any]] = []
+    for path in sorted(CASES.rglob("*.json")):
+        if path.name != "expected.json":
+            cases.append(json.loads(path.read_text(encoding="utf-8")))
+    for path in sorted(DEMO.glob("*.yaml")):
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        if isinstance(data, dict) and "patient" in data:
+            cases.append(data)
+    expected = json.loads((CASES / "courses" / "expected.json").read_text(encoding="utf-8"))
+    for name, spec in sorted(expected.items()):
+        course = json.loads((CASES / "courses" / name).read_text(encoding="utf-8"))
+        for checkpoint in spec["checkpoints"]:
+            cases.append({**course, "as_of_day": checkpoint["as_of_day"]})
+    return cases
+
+
+def _varied(cases: list[dict[str, Any]], n: int, seed: int = 20261127) -> list[dict[str, Any]]:
+    """``n`` seeded variants: blood and marrow numbers scaled by 0.5-1.5 (some beyond their limits, so that
+    refusals are compared too), markers dropped, the karyotype or a genetics finding removed."""
+    rng = random.Random(seed)
+    out = []
+    for i in range(n):
+        case = json.loads(json.dumps(rng.choice(cases)))
+        for section in ("blood", "marrow", "csf"):
+            values = case.get(section)
+            if isinstance(values, dict):
+                for key, value in values.items():
+                    if isinstance(value, int | float) and not isinstance(value, bool) and rng.random() < 0.5:
+                        values[key] = round(value * rng.uniform(0.5, 1.5), 1)
+        markers = case.get("immunophenotype", {}).get("markers")
+        if isinstance(markers, dict) and markers and rng.random() < 0.3:
+            markers.pop(rng.choice(sorted(markers)))
+        if rng.random() < 0.15:
+            case.pop("karyotype", None)
+        if case.get("genetics") and rng.random() < 0.3:
+            case["genetics"].pop(rng.randrange(len(case["genetics"])))
+        case.setdefault("patient", {})["id"] = f"variant-{i}"
+        out.append(case)
+    return out
+
+
+def test_the_compiled_assessment_gives_the_same_bytes_as_pure_python() -> None:
+    """Every compiled evaluator together: the ``--json`` bytes of each assessment, compiled vs pure."""
+    files, status = accel.check(accel.accel_dir())
+    if files is None:
+        if REQUIRED:
+            pytest.fail(f"the compiled build is required here (ALLNAV_ACCEL_REQUIRED=1) but: {status}")
+        pytest.skip(status)
+    base = _case_files()
+    cases = base + _varied(base, 1500)
+    stdin = b"".join(orjson.dumps(c) + b"\n" for c in cases)
+    done = subprocess.run(
+        [sys.executable, str(Path(assess_dump.__file__))],
+        input=stdin,
+        env={**os.environ, "ALLNAV_ACCEL": "1"},
+        capture_output=True,
+        check=True,
+    )
+    lines = done.stdout.splitlines()
+    assert orjson.loads(lines[0])["status"].startswith("compiled")
+    assert len(lines) == len(cases) + 1
+    refused = 0
+    for case, line in zip(cases, lines[1:], strict=True):
+        expected = assess_dump.result(case)
+        refused += expected.startswith(b'{"error"')
+        assert line == expected, case["patient"]["id"]
+    assert refused < len(cases) / 3  # most comparisons are of whole assessments, not of refusals
