@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import datetime as _dt
 import itertools
+import operator
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, NamedTuple
 
 from allnav.case.model import Case, GeneticFinding, MarkerValue, Medication, TimelineEntry
@@ -66,6 +67,7 @@ PHASE_ALIASES: dict[str, str] = {
 
 _HCT_WORDS = frozenset(("transplant", "hct", "hsct", "sct", "allohct", "allo-hct"))
 _REMISSION = ("CR", "CRi")
+_RELAPSED = ("relapse", "refractory", "progressive")
 
 
 #: Keyword fallback for labels that are not an exact alias ("salvage blinatumomab", "post-transplant
@@ -92,6 +94,9 @@ def canonical_phase(label: str | None) -> str | None:
     """
     if not label:
         return None
+    hit = PHASE_ALIASES.get(label)  # most labels are written as an alias already (normalised form)
+    if hit is not None:
+        return hit
     key = label.strip().lower().replace("-", "_").replace(" ", "_").replace("/", "_")
     if key in PHASE_ALIASES:
         return PHASE_ALIASES[key]
@@ -143,18 +148,20 @@ class PlanContext(NamedTuple):
     drugs_given: tuple[str, ...]
     current_tki: str | None
     prior_hct: bool
-    t315i: bool | None
-    abl1_kd_tested: bool
+    genetic_findings: Sequence[GeneticFinding]  # the case's and the timeline's (read by t315i)
+    in_remission: bool  # the latest response is CR or CRi
+    relapsed_or_refractory: bool  # the latest response is relapse, refractory or progressive
+
+    # ABL1 T315I is read only for Ph+ relapsed/refractory disease: worked out from the findings when asked
+    @property
+    def t315i(self) -> bool | None:
+        """ABL1 T315I detected (True), tested and not detected (False), or unknown (None)."""
+        return _t315i(self.genetic_findings)[0]
 
     @property
-    def in_remission(self) -> bool:
-        """The latest response is CR or CRi."""
-        return self.response in _REMISSION
-
-    @property
-    def relapsed_or_refractory(self) -> bool:
-        """The latest response is relapse, refractory or progressive."""
-        return self.response in ("relapse", "refractory", "progressive")
+    def abl1_kd_tested(self) -> bool:
+        """An ABL1 kinase-domain (or T315I) test is among the findings."""
+        return _t315i(self.genetic_findings)[1]
 
 
 def _value(raw: Any) -> Any:
@@ -173,24 +180,23 @@ def _day(entry: TimelineEntry, case: Case) -> int | None:
     return None
 
 
-def _dated(case: Case) -> list[tuple[int, TimelineEntry]]:
-    """Every dated timeline entry with its day, in timeline order."""
-    return [(d, e) for e in case.timeline if (d := _day(e, case)) is not None]
+def _entries(case: Case) -> tuple[int, list[tuple[int, TimelineEntry]]]:
+    """The as-of day and the dated timeline entries up to it, in day order (stable)."""
+    dated: list[tuple[int, TimelineEntry]] = []
+    for e in case.timeline:
+        d = e.day if e.day is not None else _day(e, case)  # the entry's day, else from its date
+        if d is not None:
+            dated.append((d, e))
+    as_of = case.as_of_day
+    if as_of is None:
+        as_of = max([d for d, _ in dated], default=0)
+    else:
+        dated = [x for x in dated if x[0] <= as_of]
+    dated.sort(key=_first)
+    return as_of, dated
 
 
-def _as_of(case: Case, dated: list[tuple[int, TimelineEntry]]) -> int:
-    if case.as_of_day is not None:
-        return case.as_of_day
-    return max((d for d, _ in dated), default=0)
-
-
-def _entries(dated: list[tuple[int, TimelineEntry]], as_of: int) -> list[tuple[int, TimelineEntry]]:
-    """The dated entries up to ``as_of``, in day order (stable)."""
-    return sorted([x for x in dated if x[0] <= as_of], key=_first)
-
-
-def _first(x: tuple[int, TimelineEntry]) -> int:
-    return x[0]
+_first = operator.itemgetter(0)
 
 
 def _lineage(diagnosis: str | None, lineage: Any) -> str | None:
@@ -214,61 +220,84 @@ def _marker(
 ) -> Marker:
     """The latest reading of a marker; a reading on or after ``since`` is a relapse-sample reading."""
     found: tuple[int | None, str, MarkerValue] | None = None
-    for name in names:
-        if name in case.immunophenotype:
-            found = (0, "diagnostic sample", case.immunophenotype[name])
-            break
+    ip = case.immunophenotype
+    if ip:
+        for name in names:
+            mv = ip.get(name)
+            if mv is not None:
+                found = (0, "diagnostic sample", mv)
+                break
     for day, entry in entries:
-        if not entry.immunophenotype:
+        eip = entry.immunophenotype
+        if not eip:
             continue
         for name in names:
-            if name in entry.immunophenotype:
+            mv = eip.get(name)
+            if mv is not None:
                 where = "relapse sample" if since is not None and day >= since else "timeline sample"
-                found = (day, f"{where} (day {day})", entry.immunophenotype[name])
+                found = (day, f"{where} (day {day})", mv)
                 break
     if found is None:
-        return Marker(names[0], None, "not measured", None)
+        return _NOT_MEASURED.get(names[0]) or Marker(names[0], None, "not measured", None)
     found_day, where, mv = found
     return Marker(names[0], mv.positive, where, found_day, mv.percent)
 
 
-def _genetics(case: Case, entries: list[tuple[int, TimelineEntry]]) -> list[GeneticFinding]:
-    out = list(case.genetics)
-    for _, entry in entries:
-        out.extend(entry.genetics or [])
-    return out
+#: The unmeasured markers (immutable: built once).
+_NOT_MEASURED = {name: Marker(name, None, "not measured", None) for name in ("CD19", "CD22")}
 
 
-def _t315i(findings: list[GeneticFinding]) -> tuple[bool | None, bool]:
+def _t315i(findings: Iterable[GeneticFinding]) -> tuple[bool | None, bool]:
     result: bool | None = None
     tested = False
     for f in findings:
         text = f"{f.finding} {f.alteration or ''}".upper()
-        if "ABL1" in text and ("KINASE" in text or "T315I" in text or "KD" in text.split()):
-            tested = True
         if "T315I" in text:
             tested = True
             if f.result == "detected":
                 result = True
             elif f.result == "not_detected" and result is None:
                 result = False
+        elif "ABL1" in text and ("KINASE" in text or "KD" in text.split()):
+            tested = True
     return result, tested
 
 
 def _history_relapses(response: Mapping[str, Any]) -> tuple[int, bool]:
     hist = response.get("history")
-    if not isinstance(hist, list):
+    if not isinstance(hist, list) or not hist:
         return 0, False
-    values = [_value(h) for h in hist if isinstance(h, Mapping)]
-    return sum(1 for v in values if v == "relapse"), any(v in _REMISSION for v in values)
+    values = [h.get("value") for h in hist if isinstance(h, (dict, Mapping))]
+    return values.count("relapse"), any(v in _REMISSION for v in values)
 
 
-def _timeline_relapses(entries: list[tuple[int, TimelineEntry]]) -> tuple[int, bool]:
-    """Relapse episodes and any remission, from reported statuses and events (fallback count)."""
-    count, in_rem, ever = 0, False, False
-    for _, e in entries:
+class _Timeline(NamedTuple):
+    """What the pathway reads from the timeline entries up to the as-of day (one pass)."""
+
+    phase_label: str | None
+    phase_day: int | None
+    relapses: int
+    ever_remission: bool
+    prior_hct: bool
+    genetics: Sequence[GeneticFinding]
+
+
+def _read_timeline(entries: list[tuple[int, TimelineEntry]]) -> _Timeline:
+    """The latest phase label, the relapse episodes and any remission (from reported statuses, events and
+    marrow blasts: a fallback count), a prior transplant (a transplant phase or a transplant word among the
+    events) and the genetic findings, in one pass over the entries."""
+    phase_label, phase_day = None, None
+    count, in_rem, ever, hct = 0, False, False, False
+    genetics: list[GeneticFinding] = []
+    for day, e in entries:
+        if e.phase:
+            phase_label, phase_day = e.phase, day
+            if not hct and canonical_phase(e.phase) == "transplant":
+                hct = True
+        events = " ".join(e.events).lower() if e.events else ""
+        if events and not hct and not _HCT_WORDS.isdisjoint(events.split()):
+            hct = True
         status = (e.reported_status or "").strip()
-        events = " ".join(e.events or []).lower()
         blasts = e.marrow.blasts_pct if e.marrow is not None else None
         relapse_now = (
             status.lower() == "relapse" or "relapse" in events or (blasts is not None and blasts > 5)
@@ -278,85 +307,104 @@ def _timeline_relapses(entries: list[tuple[int, TimelineEntry]]) -> tuple[int, b
             in_rem = False
         elif status in _REMISSION or (blasts is not None and blasts < 5):
             in_rem, ever = True, True
-    return count, ever
+        if e.genetics:
+            genetics.extend(e.genetics)
+    return _Timeline(phase_label, phase_day, count, ever, hct, genetics)
+
+
+_NO_TIMELINE = _Timeline(None, None, 0, False, False, ())
 
 
 def build_context(case: Case, diagnostic: Mapping[str, Any], response: Mapping[str, Any]) -> PlanContext:
     """Gather the pathway's inputs; reads ``diagnostic`` and ``response`` defensively."""
-    dated = _dated(case)
-    as_of = _as_of(case, dated)
-    entries = _entries(dated, as_of)
-    diagnosis = _value(diagnostic.get("diagnosis"))
+    if case.timeline:
+        as_of, entries = _entries(case)
+        tl = _read_timeline(entries) if entries else _NO_TIMELINE
+    else:
+        as_of, entries, tl = (case.as_of_day if case.as_of_day is not None else 0), [], _NO_TIMELINE
+    get = diagnostic.get
+    # each field is a conclusion dict (its "value") or a bare value: _value() inline, dicts first
+    diagnosis = v.get("value") if type(v := get("diagnosis")) is dict else _value(v)
+    lineage = v.get("value") if type(v := get("lineage")) is dict else _value(v)
+    ph = v.get("value") if type(v := get("ph_positive")) is dict else _value(v)
+    etp = v.get("value") if type(v := get("etp")) is dict else _value(v)
+    cns = v.get("value") if type(v := get("cns_status")) is dict else _value(v)
+    risk = v.get("value") if type(v := get("genetic_risk")) is dict else _value(v)
     resp_raw = response.get("response")
     resp = resp_raw if isinstance(resp_raw, (dict, Mapping)) else {"value": resp_raw}
     mrd_raw = response.get("mrd")
     mrd = mrd_raw if isinstance(mrd_raw, (dict, Mapping)) else {}
-    factors = diagnostic.get("prognostic_factors") or []
-    poor = tuple(
-        [
-            str(f.get("id"))
-            for f in factors
-            if isinstance(f, (dict, Mapping)) and f.get("direction") == "poor" and f.get("id")
-        ]
+    factors = diagnostic.get("prognostic_factors")
+    poor = (
+        tuple(
+            [
+                str(f.get("id"))
+                for f in factors
+                if isinstance(f, (dict, Mapping)) and f.get("direction") == "poor" and f.get("id")
+            ]
+        )
+        if factors
+        else ()
     )
     resp_value = resp.get("value")
     resp_day = resp.get("timepoint", resp.get("day"))
     resp_day = resp_day if isinstance(resp_day, int) else None
-    phase_label, phase_day = None, None
-    for day, e in entries:
-        if e.phase:
-            phase_label, phase_day = e.phase, day
     n_hist, rem_hist = _history_relapses(response)
-    n_tl, rem_tl = _timeline_relapses(entries) if entries else (0, False)
     relapse_number = resp.get("relapse_number")
     if not isinstance(relapse_number, int):
-        relapse_number = max(n_hist, n_tl, 1 if resp_value == "relapse" else 0)
-    since = resp_day if resp_value in ("relapse", "refractory", "progressive") else None
+        relapse_number = max(n_hist, tl.relapses, 1 if resp_value == "relapse" else 0)
+    since = resp_day if resp_value in _RELAPSED else None
     given: list[str] = []
     current_tki = None
-    for m in _meds(case):
-        for name in (m.drug, m.product):
-            n = normalise_drug(name)
-            if n and n not in given:
-                given.append(n)
-            if n in TKI_IDS:
-                current_tki = n
-    prior_hct = _prior_hct(entries) if entries else False
-    t315i, kd_tested = _t315i(_genetics(case, entries) if entries else case.genetics)
+    if case.medications:
+        for m in _meds(case):
+            for name in (m.drug, m.product):
+                n = normalise_drug(name)
+                if n and n not in given:
+                    given.append(n)
+                if n in TKI_IDS:
+                    current_tki = n
+    genetics = case.genetics
+    findings = [*genetics, *tl.genetics] if tl.genetics else genetics
     ttc = resp.get("time_to_cr_days")
     late = resp.get("late_relapse")
+    lv = mrd.get("level")
+    phase_label = tl.phase_label
+    resp_value = resp_value if isinstance(resp_value, str) and resp_value else None
+    # positional, in field order (the cheapest way to build a NamedTuple of 29 fields)
     return PlanContext(
-        age_years=case.patient.age_years,
-        diagnosis=diagnosis if isinstance(diagnosis, str) else None,
-        lineage=_lineage(diagnosis, _value(diagnostic.get("lineage"))),
-        ph_positive=_bool(_value(diagnostic.get("ph_positive"))),
-        etp=_bool(_value(diagnostic.get("etp"))),
-        cns_status=_str(_value(diagnostic.get("cns_status"))),
-        genetic_risk=_str(_value(diagnostic.get("genetic_risk"))),
-        poor_factors=poor,
-        response=_str(resp_value),
-        response_day=resp_day,
-        time_to_cr_days=float(ttc) if isinstance(ttc, (int, float)) and not isinstance(ttc, bool) else None,
-        relapse_site=_str(resp.get("relapse_site")),
-        late_relapse=late if isinstance(late, bool) else None,
-        mrd_status=_str(mrd.get("status")),
-        mrd_level=float(lv)
-        if isinstance(lv := mrd.get("level"), (int, float)) and not isinstance(lv, bool)
-        else None,
-        ecog=case.presentation.ecog,
-        as_of_day=as_of,
-        phase_label=phase_label,
-        phase_recorded=canonical_phase(phase_label) if phase_label else None,
-        phase_day=phase_day,
-        relapse_number=relapse_number,
-        ever_remission=rem_hist or rem_tl or resp_value in _REMISSION or relapse_number > 0,
-        cd19=_marker(case, ("CD19", "sCD19"), since, entries),
-        cd22=_marker(case, ("CD22", "sCD22"), since, entries),
-        drugs_given=tuple(given),
-        current_tki=current_tki,
-        prior_hct=prior_hct,
-        t315i=t315i,
-        abl1_kd_tested=kd_tested,
+        case.patient.age_years,  # age_years
+        diagnosis if isinstance(diagnosis, str) else None,  # diagnosis
+        _lineage(diagnosis, lineage),  # lineage
+        ph if isinstance(ph, bool) else None,  # ph_positive
+        etp if isinstance(etp, bool) else None,  # etp
+        cns if isinstance(cns, str) and cns else None,  # cns_status
+        risk if isinstance(risk, str) and risk else None,  # genetic_risk
+        poor,  # poor_factors
+        resp_value,  # response
+        resp_day,  # response_day
+        float(ttc)
+        if isinstance(ttc, (int, float)) and not isinstance(ttc, bool)
+        else None,  # time_to_cr_days
+        site if isinstance(site := resp.get("relapse_site"), str) and site else None,  # relapse_site
+        late if isinstance(late, bool) else None,  # late_relapse
+        mst if isinstance(mst := mrd.get("status"), str) and mst else None,  # mrd_status
+        float(lv) if isinstance(lv, (int, float)) and not isinstance(lv, bool) else None,  # mrd_level
+        case.presentation.ecog,  # ecog
+        as_of,  # as_of_day
+        phase_label,  # phase_label
+        canonical_phase(phase_label) if phase_label else None,  # phase_recorded
+        tl.phase_day,  # phase_day
+        relapse_number,  # relapse_number
+        rem_hist or tl.ever_remission or resp_value in _REMISSION or relapse_number > 0,  # ever_remission
+        _marker(case, ("CD19", "sCD19"), since, entries),  # cd19
+        _marker(case, ("CD22", "sCD22"), since, entries),  # cd22
+        tuple(given),  # drugs_given
+        current_tki,  # current_tki
+        tl.prior_hct,  # prior_hct
+        findings,  # genetic_findings
+        resp_value in _REMISSION,  # in_remission
+        resp_value in _RELAPSED,  # relapsed_or_refractory
     )
 
 
@@ -364,22 +412,11 @@ def _meds(case: Case) -> list[Medication]:
     """The medications up to ``as_of_day`` (undated ones kept), in day order (undated first)."""
     if not case.medications:
         return []
-    return sorted(
-        (m for m in case.medications if m.day is None or case.as_of_day is None or m.day <= case.as_of_day),
-        key=lambda m: m.day if m.day is not None else -1,
-    )
+    as_of = case.as_of_day
+    meds = [m for m in case.medications if m.day is None or as_of is None or m.day <= as_of]
+    meds.sort(key=_med_day)
+    return meds
 
 
-def _prior_hct(entries: list[tuple[int, TimelineEntry]]) -> bool:
-    """A transplant phase or a transplant word among the events of the timeline."""
-    phases_seen = [canonical_phase(e.phase) for _, e in entries]
-    events = " ".join(" ".join(e.events or []) for _, e in entries).lower()
-    return "transplant" in phases_seen or not _HCT_WORDS.isdisjoint(events.split())
-
-
-def _bool(v: Any) -> bool | None:
-    return v if isinstance(v, bool) else None
-
-
-def _str(v: Any) -> str | None:
-    return v if isinstance(v, str) and v else None
+def _med_day(m: Medication) -> int:
+    return m.day if m.day is not None else -1

@@ -200,9 +200,19 @@ def normalise_drug(name: str | None) -> str | None:
     if not name:
         return None
     key = name.strip().lower()
-    if key in ALIASES:
-        return ALIASES[key]
+    alias = ALIASES.get(key)
+    if alias is not None:
+        return alias
     key_id = key.replace(" ", "_").replace("-", "_")
-    if key_id in drugs_by_id():
+    if key_id in (_DRUG_IDS or _drug_ids()):
         return key_id
     return key
+
+
+#: The drug-table ids (filled on first use: the table is read once).
+_DRUG_IDS: set[str] = set()
+
+
+def _drug_ids() -> set[str]:
+    _DRUG_IDS.update(drugs_by_id())
+    return _DRUG_IDS

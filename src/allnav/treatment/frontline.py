@@ -10,8 +10,8 @@ from typing import Any
 
 from allnav.knowledge import KnowledgeBase, RuleRef
 from allnav.treatment.context import PlanContext
-from allnav.treatment.facts import Setting, approach, band, pathway_table, threshold
-from allnav.treatment.labels import check, option
+from allnav.treatment.facts import approach, band, pathway_table, threshold
+from allnav.treatment.labels import add_options
 from allnav.treatment.transplant import MRD_PENDING
 
 INDUCTION_PH_POS = RuleRef("tx.induction_ph_pos")
@@ -29,6 +29,11 @@ MAINTENANCE = RuleRef("tx.maintenance_pomp")
 MAINTENANCE_TKI = RuleRef("tx.maintenance_tki")
 
 Found = tuple[dict[str, Any], list[dict[str, str]]]
+
+#: The agents checked in each front-line phase (in the order they are listed).
+_INDUCTION_TKIS = ("ponatinib", "dasatinib", "imatinib")
+_CONSOLIDATION_PH_POS = ("blinatumomab", "ponatinib", "dasatinib", "imatinib")
+_MAINTENANCE_TKIS = ("imatinib", "dasatinib", "ponatinib")
 
 #: The age thresholds of ``pathway.yaml`` and their texts (the table is static: read once at import).
 _OLDER_GT = threshold("older_age_gt_years")
@@ -56,54 +61,50 @@ def phase_dict(
     kb: KnowledgeBase, rule: str, name: str, reasons: list[str], options: list[dict[str, Any]]
 ) -> dict[str, Any]:
     """One phase of the plan as a conclusion carrying ``phase``, ``options`` and ``reasons``."""
-    out = kb.conclude(rule, name, reasons)
-    out.update(phase=name, options=options, reasons=reasons)
-    return out
+    r = kb.rules.get(rule) or kb.rule(rule)  # kb.rule raises for a missing record
+    # kb.conclude(rule, name, reasons) with the three keys added, built as one literal
+    return {
+        "value": name,
+        "rule": r.id,
+        "rule_version": r.version,
+        "because": list(reasons),
+        "sources": list(r.sources),
+        "phase": name,
+        "options": options,
+        "reasons": reasons,
+    }
 
 
-def _drugs(
-    kb: KnowledgeBase, ids: tuple[str, ...], setting: Setting, ctx: PlanContext
-) -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[dict[str, str]]]:
-    opts: list[dict[str, Any]] = []
-    excluded: list[dict[str, Any]] = []
-    pending: list[dict[str, str]] = []
-    for i in ids:
-        lc = check(kb, i, setting, ctx)
-        target = excluded if lc.status == "excluded" else opts
-        target.append(option(kb, lc))
-        pending.extend(lc.pending)
-    return opts, excluded, pending
+#: The fitness notes and the age notes that do not depend on the patient (rule ids are the records' ids).
+_AGE_UNKNOWN = "age unknown: cannot apply the seed's 'older (typically over 65)'"
+_AGE_NOT_BARRIER = "advanced age by itself is not a barrier to chemotherapy (seed 345)"
+_ECOG_TAIL = (
+    " recorded: fitness for intensive therapy is a clinician judgement; "
+    f"no source in the knowledge base maps an ECOG value to reduced intensity ({FITNESS})"
+)
+_FITNESS_UNKNOWN = (
+    f"fitness (serious health conditions, ECOG) not recorded: a clinician judgement input ({FITNESS})"
+)
 
 
 def older_or_unfit(kb: KnowledgeBase, ctx: PlanContext) -> tuple[bool, list[str]]:
     """Reduced-intensity flag by age (> 65, seed 543) and the fitness note (ECOG is a clinician input)."""
-    limit, (lo, hi) = _OLDER_GT, _AYA
-    why: list[str] = []
+    age = ctx.age_years
     older = False
-    if ctx.age_years is None:
-        why.append("age unknown: cannot apply the seed's 'older (typically over 65)'")
-    elif ctx.age_years > limit:
+    if age is None:
+        why = [_AGE_UNKNOWN, _AGE_NOT_BARRIER]
+    elif age > _OLDER_GT:
         older = True
-        why.append(
-            f"age {ctx.age_years:g} y > {_OLDER_TEXT}: older patient, doses may need to be reduced (seed 543)"
-        )
+        why = [f"age {age:g} y > {_OLDER_TEXT}: older patient, doses may need to be reduced (seed 543)"]
+        why.append(_AGE_NOT_BARRIER)
     else:
-        why.append(
-            f"age {ctx.age_years:g} y (not > {_OLDER_TEXT}): full-intensity induction unless health conditions say otherwise"
-        )
-        if lo <= ctx.age_years <= hi:
+        why = [
+            f"age {age:g} y (not > {_OLDER_TEXT}): full-intensity induction unless health conditions say otherwise"
+        ]
+        if _AYA[0] <= age <= _AYA[1]:
             why.append(_AYA_TEXT)
-    why.append("advanced age by itself is not a barrier to chemotherapy (seed 345)")
-    fit = kb.rule(FITNESS)
-    if ctx.ecog is not None:
-        why.append(
-            f"ECOG {ctx.ecog} recorded: fitness for intensive therapy is a clinician judgement; "
-            f"no source in the knowledge base maps an ECOG value to reduced intensity ({fit.id})"
-        )
-    else:
-        why.append(
-            f"fitness (serious health conditions, ECOG) not recorded: a clinician judgement input ({fit.id})"
-        )
+        why.append(_AGE_NOT_BARRIER)
+    why.append(f"ECOG {ctx.ecog}{_ECOG_TAIL}" if ctx.ecog is not None else _FITNESS_UNKNOWN)
     return older, why
 
 
@@ -120,18 +121,12 @@ def induction(
         reasons.append(f"diagnosis = {ctx.diagnosis}: ambiguous lineage, no single agreed regimen")
         opts.append(regimen("induction_mixed", reasons[:]))
         if ctx.ph_positive:
-            o, e, p = _drugs(kb, ("ponatinib", "dasatinib", "imatinib"), "frontline", ctx)
-            opts.extend(o)
-            excluded.extend(e)
-            pending.extend(p)
+            add_options(kb, _INDUCTION_TKIS, "frontline", ctx, opts, excluded, pending)
     elif ctx.ph_positive:
         rule = INDUCTION_PH_POS
         reasons.append("Ph+ (BCR::ABL1): systemic therapy + TKI")
         opts.append(regimen("induction_tki", ["Ph+"]))
-        o, e, p = _drugs(kb, ("ponatinib", "dasatinib", "imatinib"), "frontline", ctx)
-        opts.extend(o)
-        excluded.extend(e)
-        pending.extend(p)
+        add_options(kb, _INDUCTION_TKIS, "frontline", ctx, opts, excluded, pending)
     elif ctx.lineage == "T":
         rule = INDUCTION_T
         reasons.append(f"{ctx.diagnosis}: multi-agent systemic therapy with CNS prophylaxis")
@@ -155,12 +150,13 @@ def induction(
             "(the nelarabine and erwinia asparaginase labels name LBL with ALL, clinical_rules.md J)"
         )
     older, fit_why = older_or_unfit(kb, ctx)
-    red = kb.rule(REDUCED)
+    red = kb.rules.get(REDUCED) or kb.rule(REDUCED)  # kb.rule raises for a missing record
     if older:
         reduced = regimen("induction_reduced", fit_why[:1])
         reduced["rule"] = red.id
         opts.append(reduced)
-    reasons.extend(f"{w} ({red.id})" if i == 0 else w for i, w in enumerate(fit_why))
+    fit_why[0] = f"{fit_why[0]} ({red.id})"  # the age note carries the reduced-intensity rule
+    reasons.extend(fit_why)
     return phase_dict(kb, rule, "induction", reasons, opts), excluded, pending
 
 
@@ -215,15 +211,14 @@ def consolidation(
             )
         ]
         opts.append(regimen("consolidation_ph_pos", reasons[:]))
-        ids: tuple[str, ...] = ("blinatumomab", *(t for t in ("ponatinib", "dasatinib", "imatinib")))
-        o, e, p = _drugs(kb, ids, "consolidation", ctx)
+        add_options(kb, _CONSOLIDATION_PH_POS, "consolidation", ctx, opts, excluded, pending)
     elif ctx.lineage == "T":
         rule = CONSOLIDATION_T
         reasons = [
             f"{ctx.diagnosis}: consolidation with CNS prophylaxis; nelarabine may be added (NCCN ALL-6)"
         ]
         opts.append(regimen("consolidation_t", reasons[:]))
-        o, e, p = _drugs(kb, ("nelarabine",), "consolidation", ctx)
+        add_options(kb, ("nelarabine",), "consolidation", ctx, opts, excluded, pending)
     else:
         rule = CONSOLIDATION_PH_NEG
         reasons = [
@@ -233,10 +228,7 @@ def consolidation(
             )
         ]
         opts.append(regimen("consolidation_ph_neg", reasons[:]))
-        o, e, p = _drugs(kb, ("blinatumomab",), "consolidation", ctx)
-    opts.extend(o)
-    excluded.extend(e)
-    pending.extend(p)
+        add_options(kb, ("blinatumomab",), "consolidation", ctx, opts, excluded, pending)
     opts.append(regimen("consolidation_chemo", ["consolidation follows remission (seed 553)"]))
     if ctx.mrd_status in (None, "not done", "negative_insufficient_sensitivity"):
         pending.append(dict(MRD_PENDING))
@@ -270,16 +262,10 @@ def maintenance(
         rule = MAINTENANCE_TKI
         reasons.append("Ph+: TKI maintenance (with or after POMP; after HCT: post-HCT TKI)")
         opts.append(regimen("maintenance_tki", ["Ph+"]))
-        ids: tuple[str, ...] = ("imatinib", "dasatinib", "ponatinib")
-        o, e, p = _drugs(kb, ("blinatumomab", *ids) if mrd_positive else ids, "maintenance", ctx)
-        opts.extend(o)
-        excluded.extend(e)
-        pending.extend(p)
+        ids = ("blinatumomab", *_MAINTENANCE_TKIS) if mrd_positive else _MAINTENANCE_TKIS
+        add_options(kb, ids, "maintenance", ctx, opts, excluded, pending)
     elif ctx.lineage == "B":
-        o, e, p = _drugs(kb, ("blinatumomab",), "maintenance", ctx)
-        opts.extend(o)
-        excluded.extend(e)
-        pending.extend(p)
+        add_options(kb, ("blinatumomab",), "maintenance", ctx, opts, excluded, pending)
     reasons.append("6-MP starting dose by TPMT/NUDT15 (see safety.dose_checks)")
     if not pgx_known:
         reasons.append("TPMT/NUDT15 status not recorded: needed before 6-MP (the safety section asks for it)")

@@ -207,11 +207,20 @@ class _UseFacts(NamedTuple):
     ph_rank: dict[bool | None, int]  # the worst state (index in _STATES) of those criteria
     ages: tuple[_Limit, ...]
     unknown_ages: tuple[Crit, ...]  # the age criteria when the age is unknown
-    priority: dict[State, int]  # the rank of (basis, state) in _CHOICE (absent: never chosen by it)
+    #: by state (index in _STATES): the rank of (basis, state) in _CHOICE (len(_CHOICE): never chosen)
+    priority_by_rank: tuple[int, ...]
     requires: tuple[str, ...]
     is_label: bool
     not_within: str  # the head of the "not within label" reason
     merged: dict[tuple[str, ...], tuple[str, ...]]  # rule sources + this use's, by the rule's sources
+    ph_why: dict[bool | None, tuple[str, ...]]  # the Ph criteria as shown in ``why``, by Ph status
+    ph_unmet: dict[bool | None, tuple[str, ...]]  # the texts of the Ph criteria not met, by Ph status
+    unknown_ages_why: tuple[str, ...]  # the age criteria as shown when the age is unknown
+
+
+def _shown(c: Crit) -> str:
+    """A criterion as shown in ``why``: its text, with its state when it is not met."""
+    return c[1] if c[0] == "met" else f"{c[1]} ({c[0]})"
 
 
 def _merged_sources(uf: _UseFacts, rule_sources: tuple[str, ...]) -> tuple[str, ...]:
@@ -231,6 +240,7 @@ def _use_facts(u: Use) -> _UseFacts:
     ph_rank = {v: max([_RANK[c[0]] for c in crit], default=0) for v, crit in ph.items()}
     limits = _limits(u)
     priority = {state: i for i, (basis, state, _) in enumerate(_CHOICE) if basis == u.basis}
+    by_rank = tuple(priority.get(state, len(_CHOICE)) for state in _STATES)
     return _UseFacts(
         u,
         f"{u.basis}: {u.text}{approved}{verify}",
@@ -238,11 +248,14 @@ def _use_facts(u: Use) -> _UseFacts:
         ph_rank,
         limits,
         tuple(lim.unknown for lim in limits),
-        priority,
+        by_rank,
         u.requires,
         u.basis == "label",
         f"not within label '{u.text}': ",
         {},
+        {v: tuple(_shown(c) for c in crit) for v, crit in ph.items()},
+        {v: tuple(c[1] for c in crit if c[0] != "met") for v, crit in ph.items()},
+        tuple(_shown(lim.unknown) for lim in limits),
     )
 
 
@@ -331,105 +344,194 @@ def _target(
 #: Every drug of the table with its uses prepared (the table is static: read once at import).
 _FACTS: dict[str, _DrugFacts] = {d.id: _drug_facts(d) for d in drug_table().drugs}
 
+#: What :func:`_evaluate` returns: status, why (a fresh list), sources, rule, pending (a fresh list), use.
+_Outcome = tuple[Status, list[str], tuple[str, ...], str, list[dict[str, str]], Use | None]
 
-def check(kb: KnowledgeBase, drug_id_or_drug: str | Drug, setting: Setting, ctx: PlanContext) -> LabelCheck:
-    """Check one agent in one setting for this patient."""
+
+def _facts_of(drug_id_or_drug: str | Drug) -> _DrugFacts:
     d = _drug(drug_id_or_drug) if isinstance(drug_id_or_drug, str) else drug_id_or_drug
     facts = _FACTS.get(d.id)
     if facts is None or facts.drug is not d:
         facts = _drug_facts(d)
-    rule = DRUG_RULES[d.rule]
+    return facts
+
+
+def check(kb: KnowledgeBase, drug_id_or_drug: str | Drug, setting: Setting, ctx: PlanContext) -> LabelCheck:
+    """Check one agent in one setting for this patient."""
+    facts = _facts_of(drug_id_or_drug)
+    status, why, sources, rule, pend, use = _evaluate(kb, facts, setting, ctx, {})
+    return LabelCheck(facts.drug, status, tuple(why), sources, rule, tuple(pend), use)
+
+
+def _evaluate(
+    kb: KnowledgeBase, facts: _DrugFacts, setting: Setting, ctx: PlanContext, reqs: dict[str, Crit]
+) -> _Outcome:
+    """The label check of one agent; ``reqs`` holds the requirement criteria already evaluated for this
+    patient (shared by the checks of one plan: they depend on the patient only)."""
+    d = facts.drug
     if d.status == "withdrawn":
-        gone = (f"{d.label}: FDA approval withdrawn {d.withdrawn}", *d.notes)
-        return LabelCheck(d, "excluded", gone, tuple(kb.rule(WITHDRAWN).sources), WITHDRAWN)
+        gone = [f"{d.label}: FDA approval withdrawn {d.withdrawn}", *d.notes]
+        return "excluded", gone, tuple(kb.rule(WITHDRAWN).sources), WITHDRAWN, [], None
     lin_out = facts.lineage.get(ctx.lineage)
     lin, lin_excl = lin_out if lin_out is not None else _lineage(d, ctx.lineage)
     if lin_excl:
-        return LabelCheck(d, "excluded", (lin_excl,), tuple(kb.rule(LINEAGE).sources), LINEAGE)
-    tgt, tgt_excl, pend = _target(d, ctx, setting)
-    if tgt_excl:
-        return LabelCheck(d, "excluded", (tgt_excl,), tuple(kb.rule(MARKER).sources), MARKER)
-    base: list[Crit] = [c for c in (lin, tgt) if c is not None]
+        return "excluded", [lin_excl], tuple(kb.rule(LINEAGE).sources), LINEAGE, [], None
+    base: list[Crit] = [] if lin is None else [lin]
+    pend: list[dict[str, str]]
+    if d.target is None:
+        pend = []
+    else:
+        tgt, tgt_excl, pend = _target(d, ctx, setting)
+        if tgt_excl:
+            return "excluded", [tgt_excl], tuple(kb.rule(MARKER).sources), MARKER, [], None
+        if tgt is not None:
+            base.append(tgt)
+    ph = ctx.ph_positive
     if d.ph_required:
-        if ctx.ph_positive is False:
-            no_target = (f"Ph-negative: {d.name} acts on BCR::ABL1, absent here",)
-            return LabelCheck(d, "excluded", no_target, tuple(kb.rule(PH).sources), PH)
-        base.append(_PH_UNKNOWN if ctx.ph_positive is None else _PH_MET)
-    scored: list[_Scored] = []
-    age, ph = ctx.age_years, ctx.ph_positive
-    prefix = ""  # the age criterion text, built when a use has an age limit
-    base_rank = max([_RANK[c[0]] for c in base], default=0)
-    reqs: dict[str, Crit] = {}  # each requirement is evaluated once per check
-    for uf in facts.uses.get(setting, ()):
-        crit = base + uf.ph[ph]
+        if ph is False:
+            no_target = [f"Ph-negative: {d.name} acts on BCR::ABL1, absent here"]
+            return "excluded", no_target, tuple(kb.rule(PH).sources), PH, [], None
+        base.append(_PH_UNKNOWN if ph is None else _PH_MET)
+    age = ctx.age_years
+    base_rank = 0
+    for b in base:
+        if b[0] != "met":
+            base_rank = max(base_rank, _RANK[b[0]])
+    # first pass: each use's state only (index in _STATES), and the best choice (see _CHOICE); the criteria
+    # texts are built afterwards for the uses that are shown (the chosen one, other labelled ones)
+    uses = facts.uses.get(setting, ())
+    ranks: list[int] = []
+    chosen: _UseFacts | None = None
+    chosen_priority = len(_CHOICE)
+    chosen_rank = 0
+    for uf in uses:
         rank = uf.ph_rank[ph]
         if base_rank > rank:
             rank = base_rank
-        if age is None:
-            if uf.ages:
-                crit += uf.unknown_ages
-                rank = max(rank, 1)
-        elif uf.ages:
-            if not prefix:
-                prefix = f"age {_fmt_age(age)}: label/guideline limit "
-            for lim in uf.ages:
-                if _within(lim, age):
-                    crit.append(("met", prefix + lim.rel))
-                else:
-                    crit.append(("failed", prefix + lim.rel))
-                    rank = 2
-        for r in uf.requires:
+        if uf.ages and rank < 2:
+            if age is None:
+                rank = 1
+            else:
+                for lim in uf.ages:
+                    if not _within(lim, age):
+                        rank = 2
+                        break
+        if rank < 2:
+            for r in uf.requires:
+                c = reqs.get(r)
+                if c is None:
+                    c = reqs[r] = _requirement(r, ctx)
+                if c[0] != "met" and _RANK[c[0]] > rank:
+                    rank = _RANK[c[0]]
+        ranks.append(rank)
+        p = uf.priority_by_rank[rank]
+        if p < chosen_priority:
+            chosen, chosen_priority, chosen_rank = uf, p, rank
+    status: Status
+    if chosen is not None:
+        status = _CHOICE[chosen_priority][2]
+    else:
+        status = "off_label"
+        for uf in uses:
+            if uf.is_label:
+                chosen = uf
+                break
+        else:
+            chosen = uses[0] if uses else None
+    # the chosen use's criteria as shown, and the unmet criteria of the other labelled uses (built from
+    # the parts prepared at import: the base criteria, then Ph, age limits and requirements)
+    why: list[str]
+    if chosen is not None:
+        why = [chosen.head]
+        for b in base:
+            why.append(b[1] if b[0] == "met" else f"{b[1]} ({b[0]})")
+        why += chosen.ph_why[ph]
+        if chosen.ages:
+            if age is None:
+                why += chosen.unknown_ages_why
+            else:
+                prefix = f"age {age:g} y: label/guideline limit "
+                for lim in chosen.ages:
+                    why.append(prefix + lim.rel if _within(lim, age) else f"{prefix}{lim.rel} (failed)")
+        for r in chosen.requires:
             c = reqs.get(r)
             if c is None:
                 c = reqs[r] = _requirement(r, ctx)
-            crit.append(c)
-            if _RANK[c[0]] > rank:
-                rank = _RANK[c[0]]
-        scored.append((uf, _STATES[rank], crit))
-    status, chosen = _decide(scored)
-    why: list[str] = []
-    if chosen is not None:
-        uf, _, crit = chosen
-        why.append(uf.head)
-        why.extend([text if state == "met" else f"{text} ({state})" for state, text in crit])
+            why.append(c[1] if c[0] == "met" else f"{c[1]} ({c[0]})")
     else:
-        why.extend([c[1] for c in base])
+        why = [c[1] for c in base]
         why.append(
             f"no labelled or guideline use of {d.name} in {setting.replace('_', '/')} in the knowledge base"
         )
-    if status == "off_label" or status == "guideline_only":
-        chosen_uf = chosen[0] if chosen is not None else None
-        for uf, _, crit in scored:
-            if uf.is_label and uf is not chosen_uf:
-                failed = "; ".join([text for state, text in crit if state != "met"])
-                if failed:
-                    why.append(uf.not_within + failed)
-    why.extend(d.notes)
-    rule_sources = kb.rule(rule).sources
+    if status != "on_label":
+        for uf, rank in zip(uses, ranks, strict=True):
+            if uf.is_label and uf is not chosen and rank:
+                why.append(uf.not_within + "; ".join(_unmet(uf, base, ph, age, reqs, ctx)))
+    if d.notes:
+        why.extend(d.notes)
+    rule = DRUG_RULES[d.rule]
+    rule_sources = (kb.rules.get(rule) or kb.rule(rule)).sources  # kb.rule raises for a missing record
     if chosen is None:
-        return LabelCheck(d, status, tuple(why), tuple(rule_sources), rule, tuple(pend), None)
-    if status == "guideline_only" and chosen[1] == "unknown":
-        pend.extend(_unknown_pending(chosen[2], d))
-    uf = chosen[0]
-    return LabelCheck(d, status, tuple(why), _merged_sources(uf, rule_sources), rule, tuple(pend), uf.use)
+        return status, why, tuple(rule_sources), rule, pend, None
+    if status == "guideline_only" and chosen_rank == 1:
+        pend.extend(_unknown_pending(_criteria(chosen, base, ph, age, reqs, ctx), d))
+    return status, why, _merged_sources(chosen, rule_sources), rule, pend, chosen.use
+
+
+def _criteria(
+    uf: _UseFacts,
+    base: list[Crit],
+    ph: bool | None,
+    age: float | None,
+    reqs: dict[str, Crit],
+    ctx: PlanContext,
+) -> list[Crit]:
+    """A use's criteria for this patient, in the order they are reported: lineage and target (``base``),
+    Ph, age limits, requirements."""
+    crit = base + uf.ph[ph]
+    if uf.ages:
+        if age is None:
+            crit += uf.unknown_ages
+        else:
+            prefix = f"age {age:g} y: label/guideline limit "
+            for lim in uf.ages:
+                crit.append(("met" if _within(lim, age) else "failed", prefix + lim.rel))
+    for r in uf.requires:
+        c = reqs.get(r)
+        if c is None:
+            c = reqs[r] = _requirement(r, ctx)
+        crit.append(c)
+    return crit
+
+
+def _unmet(
+    uf: _UseFacts,
+    base: list[Crit],
+    ph: bool | None,
+    age: float | None,
+    reqs: dict[str, Crit],
+    ctx: PlanContext,
+) -> list[str]:
+    """The texts of a use's criteria that are not met, in the order of :func:`_criteria`."""
+    out = [b[1] for b in base if b[0] != "met"]
+    out += uf.ph_unmet[ph]
+    if uf.ages:
+        if age is None:
+            out += [lim.unknown[1] for lim in uf.ages]
+        else:
+            prefix = f"age {age:g} y: label/guideline limit "
+            out += [prefix + lim.rel for lim in uf.ages if not _within(lim, age)]
+    for r in uf.requires:
+        c = reqs.get(r)
+        if c is None:
+            c = reqs[r] = _requirement(r, ctx)
+        if c[0] != "met":
+            out.append(c[1])
+    return out
 
 
 _PH_UNKNOWN: Crit = ("unknown", "Ph status unknown")
 _PH_MET: Crit = ("met", "Ph+")
-_Scored = tuple[_UseFacts, State, list[Crit]]
-
-
-def _decide(scored: list[_Scored]) -> tuple[Status, _Scored | None]:
-    best: _Scored | None = None
-    best_priority = len(_CHOICE)
-    for s in scored:
-        p = s[0].priority.get(s[1], best_priority)
-        if p < best_priority:
-            best, best_priority = s, p
-    if best is not None:
-        return _CHOICE[best_priority][2], best
-    labels = [s for s in scored if s[0].use.basis == "label"]
-    return "off_label", (labels[0] if labels else (scored[0] if scored else None))
 
 
 def _unknown_pending(crit: list[Crit], d: Drug) -> list[dict[str, str]]:
@@ -461,22 +563,69 @@ def _drug(drug_id: str) -> Drug:
 
 def option(kb: KnowledgeBase, lc: LabelCheck) -> dict[str, Any]:
     """The JSON option for a label check (``drug`` or, for CAR T, ``product``)."""
-    r = kb.rule(lc.rule)
-    d = lc.drug
-    facts = _FACTS.get(d.id)
-    key, label = (facts.key, facts.label) if facts is not None and facts.drug is d else _key_label(d)
+    return _option(kb, _facts_of(lc.drug), lc.status, list(lc.why), lc.sources, lc.rule, lc.use)
+
+
+def _option(
+    kb: KnowledgeBase,
+    facts: _DrugFacts,
+    status: Status,
+    why: list[str],
+    sources: tuple[str, ...],
+    rule: str,
+    use: Use | None,
+) -> dict[str, Any]:
+    """The JSON option of a check's outcome (``why`` is put in as is: pass a fresh list)."""
+    r = kb.rules.get(rule) or kb.rule(rule)  # kb.rule raises for a missing record
     out: dict[str, Any] = {
-        key: label,
-        "drug_id": d.id,
-        "label_status": lc.status,
-        "why": list(lc.why),
-        "sources": list(lc.sources),
+        facts.key: facts.label,
+        "drug_id": facts.drug.id,
+        "label_status": status,
+        "why": why,
+        "sources": list(sources),
         "rule": r.id,
         "rule_version": r.version,
     }
-    use = lc.use
     if use is not None and use.approved:
         out["approved"] = use.approved
-    if d.safety:
-        out["safety"] = list(d.safety)
+    if facts.drug.safety:
+        out["safety"] = list(facts.drug.safety)
     return out
+
+
+def checked_option(
+    kb: KnowledgeBase, drug_id: str, setting: Setting, ctx: PlanContext, reqs: dict[str, Crit]
+) -> tuple[Status, dict[str, Any], list[dict[str, str]]]:
+    """``option(kb, check(kb, drug_id, setting, ctx))`` with the check's status and pending tests, without
+    the intermediate :class:`LabelCheck`; ``reqs`` is shared by the checks of one plan (start with ``{}``)."""
+    facts = _FACTS.get(drug_id)
+    if facts is None:
+        facts = _facts_of(drug_id)  # raises KnowledgeBaseError for an unknown id
+    status, why, sources, rule, pend, use = _evaluate(kb, facts, setting, ctx, reqs)
+    return status, _option(kb, facts, status, why, sources, rule, use), pend
+
+
+def add_options(
+    kb: KnowledgeBase,
+    ids: tuple[str, ...],
+    setting: Setting,
+    ctx: PlanContext,
+    opts: list[dict[str, Any]],
+    excluded: list[dict[str, Any]],
+    pending: list[dict[str, str]],
+) -> None:
+    """Check each agent (drug-table ids) and add its option to ``opts`` or ``excluded``, its tests to
+    ``pending``: ``option(kb, check(...))`` for each, in one loop."""
+    reqs: dict[str, Crit] = {}
+    for i in ids:
+        facts = _FACTS.get(i)
+        if facts is None:
+            facts = _facts_of(i)  # raises KnowledgeBaseError for an unknown id
+        status, why, sources, rule, pend, use = _evaluate(kb, facts, setting, ctx, reqs)
+        o = _option(kb, facts, status, why, sources, rule, use)
+        if status == "excluded":
+            excluded.append(o)
+        else:
+            opts.append(o)
+        if pend:
+            pending.extend(pend)

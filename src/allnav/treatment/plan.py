@@ -34,16 +34,49 @@ def _status(phase: str, now: str) -> str:
     return "planned"
 
 
+#: The phases a plan can be in now (``phase_now`` values) and, by phase now, the status of each front-line
+#: phase (built once from :func:`_status`).
+_NOW_VALUES = (
+    "diagnosis",
+    "induction",
+    "consolidation",
+    "maintenance",
+    "transplant",
+    "follow_up",
+    "unknown",
+    "relapsed_refractory",
+    "palliative",
+)
+
+
+def _statuses(now: str) -> tuple[str, str, str, str]:
+    """The status of induction, consolidation, maintenance and CNS therapy by the phase now."""
+    return (
+        _status("induction", now),
+        _status("consolidation", now),
+        _status("maintenance", now),
+        "completed" if now == "follow_up" else "current" if now in _FRONTLINE else "planned",
+    )
+
+
+_STATUSES: dict[str, tuple[str, str, str, str]] = {now: _statuses(now) for now in _NOW_VALUES}
+
+
 def _merge(target: list[dict[str, str]], items: list[dict[str, str]]) -> None:
+    if not items:
+        return
     seen = {(p.get("test"), p.get("why")) for p in target}
     for p in items:
-        if (p.get("test"), p.get("why")) not in seen:
-            seen.add((p.get("test"), p.get("why")))
+        key = (p.get("test"), p.get("why"))
+        if key not in seen:
+            seen.add(key)
             target.append(p)
 
 
 def _alerts(kb: KnowledgeBase, case: Case, ctx: PlanContext, now: str) -> list[dict[str, Any]]:
     alerts: list[dict[str, Any]] = []
+    if not ctx.drugs_given and not ctx.ph_positive:
+        return alerts  # no drug to check and no Ph+ TKI question
     by_id = drugs_by_id()
     for name in ctx.drugs_given:
         d = by_id.get(name)
@@ -129,12 +162,9 @@ def plan_treatment(
         pgx_known = pgx.TPMT not in (None, "unknown") and pgx.NUDT15 not in (None, "unknown")
         mai, exc3, pend3 = frontline.maintenance(kb, ctx, pgx_known)
         cns_ph, pend4 = frontline.cns(kb, ctx)
-        for p in (ind, con, mai):
-            p["status"] = _status(p["phase"], now)
-        cns_ph["status"] = (
-            "completed" if now == "follow_up" else "current" if now in _FRONTLINE else "planned"
-        )
-        phases.extend([ind, cns_ph, con, mai])
+        statuses = _STATUSES.get(now) or _statuses(now)
+        ind["status"], con["status"], mai["status"], cns_ph["status"] = statuses
+        phases.extend((ind, cns_ph, con, mai))
         for e in (exc, exc2, exc3):
             if e:
                 excluded.extend(x for x in e if x not in excluded)

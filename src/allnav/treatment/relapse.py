@@ -12,7 +12,7 @@ from allnav.knowledge import KnowledgeBase, RuleRef
 from allnav.treatment.context import PlanContext
 from allnav.treatment.facts import TKI_IDS, drug, threshold
 from allnav.treatment.frontline import phase_dict, regimen
-from allnav.treatment.labels import check, option
+from allnav.treatment.labels import Crit, check, checked_option, option
 
 RR_TRIAL = RuleRef("tx.rr_clinical_trial")
 RR_CHEMO = RuleRef("tx.rr_reinduction")
@@ -38,10 +38,20 @@ _LATE_RELAPSE_GT_YEARS = threshold("late_relapse_gt_years")
 def approach_option(kb: KnowledgeBase, rule: str, approach_id: str, why: list[str]) -> dict[str, Any]:
     """A non-drug R/R option (trial, re-induction, HCT, palliative care): guideline-only by nature."""
     o = regimen(approach_id, why)
-    r = kb.rule(rule)
-    o.update(label_status="guideline_only", rule=r.id, rule_version=r.version)
-    o["sources"] = list(dict.fromkeys([*o["sources"], *r.sources]))
+    r = kb.rules.get(rule) or kb.rule(rule)  # kb.rule raises for a missing record
+    key = (approach_id, r.sources)
+    merged = _MERGED.get(key)
+    if merged is None:  # the approach's sources, then the rule's (duplicates dropped): static, merged once
+        merged = _MERGED[key] = tuple(dict.fromkeys([*o["sources"], *r.sources]))
+    o["sources"] = list(merged)
+    o["label_status"] = "guideline_only"
+    o["rule"] = r.id
+    o["rule_version"] = r.version
     return o
+
+
+#: Merged sources by (approach, rule sources): both come from static tables.
+_MERGED: dict[tuple[str, tuple[str, ...]], tuple[str, ...]] = {}
 
 
 def is_late_relapse(kb: KnowledgeBase, ctx: PlanContext) -> dict[str, Any] | None:
@@ -107,20 +117,17 @@ def relapsed_refractory(
         agents.append("clofarabine")
     if ctx.ph_positive is not False:
         agents.extend(TKI_IDS)
+    reqs: dict[str, Crit] = {}  # requirement criteria, shared by this patient's checks
     for agent in agents:
-        lc = check(kb, agent, "relapsed_refractory", ctx)
-        o = option(kb, lc)
-        if agent in TKI_IDS and agent == ctx.current_tki:
-            excluded.append(
-                {
-                    **o,
-                    "label_status": "excluded",
-                    "why": [f"on {agent} at relapse: switch to a different TKI (seed 567)", *lc.why],
-                }
-            )
+        status, o, pend = checked_option(kb, agent, "relapsed_refractory", ctx, reqs)
+        if agent == ctx.current_tki and agent in TKI_IDS:
+            o["label_status"] = "excluded"
+            o["why"].insert(0, f"on {agent} at relapse: switch to a different TKI (seed 567)")
+            excluded.append(o)
             continue
-        (excluded if lc.status == "excluded" else opts).append(o)
-        pending.extend(lc.pending)
+        (excluded if status == "excluded" else opts).append(o)
+        if pend:
+            pending.extend(pend)
     if ctx.ph_positive:
         sw = kb.rule(TKI_SWITCH)
         reasons.append(f"Ph+: ABL1 kinase-domain testing guides the TKI; switch TKI ({sw.id})")

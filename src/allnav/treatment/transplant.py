@@ -17,6 +17,11 @@ MRD_PENDING = {
     "why": "MRD decides consolidation and the transplant question (NCCN ALL-4/ALL-5)",
 }
 
+_CAUTION = (
+    "transplant side effects are often too severe for older people or people with other health problems "
+    "(seed 517); reduced-intensity transplant is not standard (seed 517)"
+)
+
 #: The late-CR threshold of ``pathway.yaml`` (the table is static: read once at import).
 _LATE_CR_GT_DAYS = threshold("late_cr_gt_days")
 
@@ -68,7 +73,6 @@ def transplant_question(kb: KnowledgeBase, ctx: PlanContext) -> tuple[dict[str, 
         ids.append("ambiguous_lineage")
     cr2 = ctx.in_remission and ctx.relapse_number >= 1
     pending: list[dict[str, str]] = []
-    caution = "transplant side effects are often too severe for older people or people with other health problems (seed 517); reduced-intensity transplant is not standard (seed 517)"
     if ctx.diagnosis not in ("B-ALL", "T-ALL", "B-LBL", "T-LBL", "MPAL", "AUL"):
         return kb.conclude(ALLO_HCT, "not_applicable", [f"diagnosis = {ctx.diagnosis or 'unknown'}"]), []
     if ctx.relapsed_or_refractory:
@@ -99,13 +103,17 @@ def transplant_question(kb: KnowledgeBase, ctx: PlanContext) -> tuple[dict[str, 
         missing = []
         if ctx.genetic_risk in (None, "indeterminate"):
             missing.append("genetic risk indeterminate")
+        mrd_missing = True
         if ctx.mrd_status in (None, "not done"):
             missing.append("MRD not done")
         elif ctx.mrd_status == "negative_insufficient_sensitivity":
             missing.append("MRD negative but the assay did not reach 1e-4")
+        else:
+            mrd_missing = False
         if missing:
-            value, because = "indeterminate", [*missing, "high-risk features cannot be excluded"]
-            if any(m.startswith("MRD") for m in missing) and ctx.in_remission:
+            missing.append("high-risk features cannot be excluded")
+            value, because = "indeterminate", missing
+            if mrd_missing and ctx.in_remission:
                 pending.append(dict(MRD_PENDING))
         else:
             value = "not_favoured"
@@ -119,7 +127,17 @@ def transplant_question(kb: KnowledgeBase, ctx: PlanContext) -> tuple[dict[str, 
                 "why": "allogeneic HCT may be needed; start early (NCCN ALL-3 work-up)",
             }
         )
-    out = kb.conclude(ALLO_HCT, value, because, reasons=ids, caution=caution)
+    r = kb.rules.get(ALLO_HCT) or kb.rule(ALLO_HCT)  # kb.rule raises for a missing record
+    # kb.conclude(ALLO_HCT, value, because, reasons=ids, caution=_CAUTION) built as one literal
+    out: dict[str, Any] = {
+        "value": value,
+        "rule": r.id,
+        "rule_version": r.version,
+        "because": list(because),
+        "sources": list(r.sources),
+        "reasons": ids,
+        "caution": _CAUTION,
+    }
     if lc is not None:
         out["late_cr"] = lc
     return out, pending
