@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import functools
 from typing import Any, NamedTuple
 
 from allnav.case.model import Case
 from allnav.classification.codes import icd10cm, ploidy
+from allnav.classification.tables import lesion_states
 from allnav.classification.who2016 import who2016
 from allnav.classification.who2022 import classify_2022
 from allnav.genetics import GeneticProfile
@@ -32,6 +34,11 @@ class ClassificationResult(NamedTuple):
         }
 
 
+#: A :class:`ClassificationResult` from a tuple of its fields in order, without the keyword handling of
+#: the generated constructor.
+_new_result = functools.partial(tuple.__new__, ClassificationResult)
+
+
 def classify(
     case: Case,
     kb: KnowledgeBase,
@@ -50,12 +57,16 @@ def classify(
     give null entities with the reason. ``response`` (section-4 response) moves C91.00 to C91.01/C91.02.
     """
     del case  # the case is read through the profile; kept for a stable signature
-    return ClassificationResult(
-        who2016=who2016(kb, diagnosis, lineage, etp, profile),
-        who2022=classify_2022(kb, "who2022", diagnosis, etp, profile, near_etp),
-        icc2022=classify_2022(kb, "icc2022", diagnosis, etp, profile, near_etp),
-        icd10cm=icd10cm(kb, diagnosis, response),
-        ploidy=ploidy(kb, karyotype_features),
+    # the lesion calls the three systems need, read once (B diagnoses only use them)
+    states = lesion_states(profile) if diagnosis in ("B-ALL", "B-LBL") else None
+    return _new_result(
+        (
+            who2016(kb, diagnosis, lineage, etp, profile, states),
+            classify_2022(kb, "who2022", diagnosis, etp, profile, near_etp, states),
+            classify_2022(kb, "icc2022", diagnosis, etp, profile, near_etp, states),
+            icd10cm(kb, diagnosis, response),
+            ploidy(kb, karyotype_features),
+        )
     )
 
 

@@ -41,15 +41,33 @@ def icd10cm(kb: KnowledgeBase, diagnosis: str, response: dict[str, Any] | None =
     because = [f"diagnosis = {diagnosis}: ALL not having achieved remission (at diagnosis)"]
     if status is not None:
         because.append(f"response = {status}")
-    return kb.conclude(ICD10CM, "C91.00", because, verify=False)
+    r = kb.rules[ICD10CM]  # the usual conclusion, built in kb.conclude's key order
+    return {
+        "value": "C91.00",
+        "rule": r.id,
+        "rule_version": r.version,
+        "because": because,
+        "sources": list(r.sources),
+        "verify": False,
+    }
 
 
 def ploidy(kb: KnowledgeBase, features: dict[str, Any] | None) -> dict[str, Any]:
     """``modal_number`` and ``ploidy_class`` from the karyotype features (None when unavailable)."""
+    r = kb.rules[PLOIDY]  # built in kb.conclude's key order
     if not features or features.get("valid") is False:
-        why = "no karyotype" if not features else "karyotype invalid"
-        return kb.conclude(PLOIDY, None, [why], modal_number=None, ploidy_class=None)
-    modal = features.get("modal_number")
-    pclass = features.get("ploidy_class")
-    because = [f"karyotype stemline modal number = {modal} -> {pclass}"]
-    return kb.conclude(PLOIDY, pclass, because, modal_number=modal, ploidy_class=pclass)
+        modal = pclass = None
+        because = ["no karyotype" if not features else "karyotype invalid"]
+    else:
+        modal = features.get("modal_number")
+        pclass = features.get("ploidy_class")
+        because = [f"karyotype stemline modal number = {modal} -> {pclass}"]
+    return {
+        "value": pclass,
+        "rule": r.id,
+        "rule_version": r.version,
+        "because": because,
+        "sources": list(r.sources),
+        "modal_number": modal,
+        "ploidy_class": pclass,
+    }

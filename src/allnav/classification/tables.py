@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterable
+import operator
+from collections.abc import Iterable, Mapping
 from typing import NamedTuple
 
 from pydantic import BaseModel, ConfigDict
@@ -93,7 +94,12 @@ NEAR_DIPLOID = (44, 45)
 
 def near_diploid(profile: GeneticProfile) -> bool:
     """Whether the stemline modal number is 44 or 45."""
-    b = ploidy_bounds(profile.modal_number)
+    modal = profile.modal_number
+    if modal is None:  # the usual cases, without a function call
+        return False
+    if type(modal) is int:  # as ploidy_bounds reads it: (modal, modal); a bool is not a modal number
+        return NEAR_DIPLOID[0] <= modal <= NEAR_DIPLOID[1]
+    b = ploidy_bounds(modal)
     return b is not None and NEAR_DIPLOID[0] <= b[0] and b[1] <= NEAR_DIPLOID[1]
 
 
@@ -131,16 +137,65 @@ def lesion_present(profile: GeneticProfile, lesion: str) -> bool | None:
     if lesion not in DERIVED_LESIONS:
         return profile.present(lesion)
     if lesion == "hypodiploid_entity":
-        b = ploidy_bounds(profile.modal_number)
-        if profile.present("near_haploid") or profile.present("low_hypodiploid"):
-            return True
-        if b is None:
-            return profile.present("hypodiploid_lt44")
-        return True if b[1] < NEAR_DIPLOID[0] else (False if b[0] >= NEAR_DIPLOID[0] else None)
+        present = profile.present
+        return _hypodiploid_entity(
+            profile.modal_number,
+            present("near_haploid") or present("low_hypodiploid"),
+            present("hypodiploid_lt44"),
+        )
     if lesion == "low_hypodiploid_icc":
-        vals = [profile.present("low_hypodiploid"), profile.present("near_triploid_masked")]
-        return True if True in vals else (None if None in vals else False)
+        return _any([profile.present("low_hypodiploid"), profile.present("near_triploid_masked")])
     if lesion == "other_defined":
-        vals = lesions_present(profile, OTHER_DEFINED)
-        return True if True in vals else (None if None in vals else False)
+        return _any(lesions_present(profile, OTHER_DEFINED))
     return profile.present(lesion)
+
+
+def _hypodiploid_entity(modal: object, haploid_or_low: bool | None, lt44: bool | None) -> bool | None:
+    """``hypodiploid_entity`` from the modal number and the near-haploid / low-hypodiploid / < 44 calls."""
+    if haploid_or_low:
+        return True
+    b = ploidy_bounds(modal)
+    if b is None:
+        return lt44
+    return True if b[1] < NEAR_DIPLOID[0] else (False if b[0] >= NEAR_DIPLOID[0] else None)
+
+
+def _any(vals: list[bool | None]) -> bool | None:
+    """True if any is True, else None if any is unknown, else False."""
+    return True if True in vals else (None if None in vals else False)
+
+
+@functools.cache
+def _state_lesions() -> tuple[str, ...]:
+    """The plain (not derived) defining lesions of every entity of the three systems, once each."""
+    seen = dict.fromkeys(
+        str(e.lesion) for system in SYSTEMS for e in getattr(load_entities(), system) if e.lesion
+    )
+    seen.update(dict.fromkeys(OTHER_DEFINED))
+    return tuple(x for x in seen if x not in DERIVED_LESIONS)
+
+
+_other_defined = operator.itemgetter(*OTHER_DEFINED)
+
+
+def lesion_states(profile: GeneticProfile) -> Mapping[str, bool | None]:
+    """:func:`lesion_present` of every defining lesion of the three systems, computed once per case.
+
+    The classifiers read their lesions from this map instead of asking the profile per system.
+    """
+    calls = profile.calls
+    try:
+        states: dict[str, bool | None] = {x: calls[x].present for x in _state_lesions()}
+        haploid_or_low = calls["near_haploid"].present or calls["low_hypodiploid"].present
+        low, masked = calls["low_hypodiploid"].present, calls["near_triploid_masked"].present
+        lt44 = calls["hypodiploid_lt44"].present
+    except KeyError:  # not a lesion of the catalogue: the slow path raises the UsageError naming it
+        return {x: lesion_present(profile, x) for x in (*_state_lesions(), *DERIVED_LESIONS)}
+    # the derived lesions, as lesion_present gives them (_any inlined)
+    states["hypodiploid_entity"] = _hypodiploid_entity(profile.modal_number, haploid_or_low, lt44)
+    states["low_hypodiploid_icc"] = (
+        True if low is True or masked is True else (None if low is None or masked is None else False)
+    )
+    vals = _other_defined(states)  # (states[y] for y in OTHER_DEFINED)
+    states["other_defined"] = True if True in vals else (None if None in vals else False)
+    return states

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import functools
-from typing import Any
+import operator
+from collections.abc import Callable, Mapping
+from typing import Any, NamedTuple
 
-from allnav.classification.tables import Defining, Entity, entity, lesions_present, near_diploid
+from allnav.classification.tables import Defining, Entity, entity, lesion_states, near_diploid
 from allnav.genetics import GeneticProfile
 from allnav.knowledge import KnowledgeBase, RuleRef
 
@@ -35,16 +37,60 @@ def _b_entities() -> Defining:
     return Defining(tuple(found), tuple(str(e.lesion) for e in found))
 
 
+class _BTable(NamedTuple):
+    entities: tuple[Entity, ...]
+    lesions: tuple[str, ...]
+    #: ``tuple(states[lesion] for lesion in lesions)`` in one C-level step
+    states_of: Callable[[Mapping[str, bool | None]], tuple[bool | None, ...]]
+    nos: Entity
+
+
+@functools.cache
+def _b_table() -> _BTable:
+    """What the B-lineage path reads, gathered once (one cached call per case)."""
+    entities, lesions = _b_entities()
+    # (itemgetter of one key gives the value, not a 1-tuple)
+    getter: Callable[[Mapping[str, bool | None]], tuple[bool | None, ...]] = (
+        operator.itemgetter(*lesions) if len(lesions) > 1 else lambda states: (states[lesions[0]],)
+    )
+    return _BTable(entities, lesions, getter, entity("who2016", "b_nos"))
+
+
 def _code_num(e: Entity) -> int:
     return int((e.icdo3 or "0/0").split("/")[0])
 
 
-def _out(kb: KnowledgeBase, rule: str, e: Entity | None, because: list[str], **extra: Any) -> dict[str, Any]:
+def _out(
+    kb: KnowledgeBase, rule: str, e: Entity | None, because: list[str], extra: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    """The conclusion (``because`` taken as is: a fresh list), built in kb.conclude's key order."""
+    r = kb.rules[rule]
     if e is None:
-        return kb.conclude(rule, None, because, icdo3=None, entity_id=None, verify=False, **extra)
-    return kb.conclude(
-        rule, e.name, because, icdo3=e.icdo3, entity_id=e.id, verify=e.verify, code_source=e.source, **extra
-    )
+        out = {
+            "value": None,
+            "rule": r.id,
+            "rule_version": r.version,
+            "because": because,
+            "sources": list(r.sources),
+            "icdo3": None,
+            "entity_id": None,
+            "verify": False,
+        }
+    else:
+        out = {
+            "value": e.name,
+            "rule": r.id,
+            "rule_version": r.version,
+            "because": because,
+            "sources": list(r.sources),
+            "icdo3": e.icdo3,
+            "entity_id": e.id,
+            "verify": e.verify,
+            "code_source": e.source,
+        }
+    if extra:
+        out.update(extra)
+    return out
 
 
 def seer_priority(candidates: list[Entity]) -> tuple[Entity, list[str]]:
@@ -73,15 +119,30 @@ def seer_priority(candidates: list[Entity]) -> tuple[Entity, list[str]]:
 
 
 def who2016(
-    kb: KnowledgeBase, diagnosis: str, lineage: str | None, etp: bool | None, profile: GeneticProfile
+    kb: KnowledgeBase,
+    diagnosis: str,
+    lineage: str | None,
+    etp: bool | None,
+    profile: GeneticProfile,
+    states: Mapping[str, bool | None] | None = None,
 ) -> dict[str, Any]:
-    """The WHO 2016 conclusion: entity name as value, with ``icdo3``, ``entity_id``, ``verify``."""
+    """The WHO 2016 conclusion: entity name as value, with ``icdo3``, ``entity_id``, ``verify``.
+
+    ``states``: :func:`~allnav.classification.tables.lesion_states` of the profile, when already known.
+    """
     if diagnosis in ("B-ALL", "B-LBL"):
-        entities, lesions = _b_entities()
-        found = list(zip(entities, lesions_present(profile, lesions), strict=True))
-        hits = [e for e, present in found if present is True]
-        because = [f"diagnosis = {diagnosis}"] + [f"{e.lesion} present -> {e.icdo3} ({e.id})" for e in hits]
-        untested = [str(e.lesion) for e, present in found if present is None]
+        if states is None:
+            states = lesion_states(profile)
+        entities, lesions, states_of, nos = _b_table()
+        found = states_of(states)  # the lesions' states, in entity order
+        # usually no lesion is present: the scans of the tuple spare the loops
+        hits = [e for e, present in zip(entities, found, strict=True) if present] if True in found else []
+        untested = (
+            [x for x, present in zip(lesions, found, strict=True) if present is None] if None in found else []
+        )
+        because = [f"diagnosis = {diagnosis}"]
+        for e in hits:
+            because.append(f"{e.lesion} present -> {e.icdo3} ({e.id})")
         if near_diploid(profile):
             because.append(
                 f"modal number {profile.modal_number} (44-45, near-diploid): inside the WHO '< 46' text but "
@@ -89,15 +150,27 @@ def who2016(
                 "registrar to confirm"
             )
         if not hits:
-            e = entity("who2016", "b_nos")
             because.append("no defining lesion found -> B-lymphoblastic leukemia/lymphoma, NOS")
             if untested:
                 because.append(f"not tested (unknown), so the entity may change: {', '.join(untested)}")
-            return _out(kb, ENTITY, e, because, candidates=[], untested=untested)
+            r = kb.rules[ENTITY]  # the usual conclusion: _out's, inlined
+            return {
+                "value": nos.name,
+                "rule": r.id,
+                "rule_version": r.version,
+                "because": because,
+                "sources": list(r.sources),
+                "icdo3": nos.icdo3,
+                "entity_id": nos.id,
+                "verify": nos.verify,
+                "code_source": nos.source,
+                "candidates": [],
+                "untested": untested,
+            }
         chosen, why = seer_priority(hits)
         cands = [{"entity_id": e.id, "name": e.name, "icdo3": e.icdo3, "verify": e.verify} for e in hits]
         rule = PRIORITY if len(hits) > 1 else ENTITY
-        return _out(kb, rule, chosen, because + why, candidates=cands, untested=untested)
+        return _out(kb, rule, chosen, because + why, {"candidates": cands, "untested": untested})
     if diagnosis in ("T-ALL", "T-LBL"):
         eid = "t_etp" if etp else "t_all"
         because = [f"diagnosis = {diagnosis}", f"etp = {etp}"]
@@ -130,4 +203,6 @@ def _mpal(kb: KnowledgeBase, lineage: str | None, profile: GeneticProfile) -> di
     because.append(
         f"lineage {lineage}: no WHO 2016 ICD-O-3 code for it in the sources (clinical_rules.md A1)"
     )
-    return _out(kb, AMBIGUOUS, None, because, entity="Mixed phenotype acute leukemia (lineage not coded)")
+    return _out(
+        kb, AMBIGUOUS, None, because, {"entity": "Mixed phenotype acute leukemia (lineage not coded)"}
+    )

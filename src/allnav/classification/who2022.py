@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Mapping
 from typing import Any
 
 from allnav.classification.tables import (
@@ -9,7 +11,7 @@ from allnav.classification.tables import (
     defining_entities,
     entity,
     lesion_present,
-    lesions_present,
+    lesion_states,
     near_diploid,
 )
 from allnav.genetics import GeneticProfile, parse_finding_text
@@ -23,14 +25,26 @@ _ABL_CLASS = {"ABL1", "ABL2", "PDGFRA", "PDGFRB", "CSF1R"}
 _JAK_STAT = {"CRLF2", "EPOR", "JAK1", "JAK2", "JAK3", "TYK2", "IL7R", "SH2B3"}
 
 
+@functools.cache
+def _b_table(system: str) -> tuple[tuple[tuple[Entity, str], ...], Entity]:
+    """The system's B entities with a defining lesion as ``(entity, lesion)`` pairs, and its NOS entity."""
+    defining = defining_entities(system, "b_")
+    return tuple(zip(defining.entities, defining.lesions, strict=True)), entity(system, "b_nos")
+
+
 def _pick(
-    system: str, diagnosis: str, etp: bool | None, profile: GeneticProfile
+    system: str,
+    diagnosis: str,
+    etp: bool | None,
+    profile: GeneticProfile,
+    states: Mapping[str, bool | None] | None = None,
 ) -> tuple[Entity | None, list[Entity], list[str]]:
     if diagnosis in ("B-ALL", "B-LBL"):
-        defining = defining_entities(system, "b_")
-        present = lesions_present(profile, defining.lesions)
-        hits = [e for e, value in zip(defining.entities, present, strict=True) if value]
-        default = entity(system, "b_nos")
+        if states is None:
+            states = lesion_states(profile)
+        pairs, default = _b_table(system)
+        # usually no lesion at all is present: one scan of the map settles it
+        hits = [e for e, lesion in pairs if states[lesion]] if True in states.values() else []
         if not hits:
             return default, [], ["no defining lesion found -> NOS"]
         why = [f"{e.lesion} present -> {e.name}" for e in hits]
@@ -54,39 +68,46 @@ def _pick(
 
 
 def _notes(system: str, chosen: Entity | None, profile: GeneticProfile, near_etp: bool | None) -> list[str]:
-    notes: list[str] = []
-    if chosen is None:
-        return notes
-    if chosen.id == "t_all" and near_etp:
-        notes.append("near-ETP: ETP phenotype but CD5 on >= 75% of blasts (descriptive, not an entity; B3)")
-    if system == "icc2022" and chosen.id == "b_bcr_abl1":
-        notes.append(
-            "lymphoid-only vs multilineage involvement not determined (BCR::ABL1 in non-blast lineages, e.g. "
-            "neutrophils, decides; multilineage overlaps CML lymphoid blast phase)"
-        )
-    if system == "icc2022" and chosen.id == "b_bcr_abl1_like":
-        genes = {
-            g
-            for i in profile.call("bcr_abl1_like").inputs
-            for g in parse_finding_text(str(i.get("finding", ""))).genes
-        }
-        sub = (
-            "ABL-1 class rearranged"
-            if genes & _ABL_CLASS
-            else "JAK-STAT activated"
-            if genes & _JAK_STAT
-            else "NOS"
-        )
-        notes.append(f"BCR::ABL1-like subclass: {sub}")
-    if chosen.id == "b_nos" and near_diploid(profile):
-        notes.append(
-            "modal 44-45 (near-diploid): B1 text is '< 46', but 44-45 is usually not treated as hypodiploid"
-        )
-    if chosen.id == "b_hyperdiploid" and isinstance(profile.modal_number, int) and profile.modal_number > 65:
-        notes.append(
-            "modal number above 65: B1 gives 51-65 for high hyperdiploidy; confirm (masked hypodiploidy?)"
-        )
-    return notes
+    # each note belongs to one entity: at most one applies (the usual B NOS case is tested first)
+    cid = chosen.id if chosen is not None else None
+    if cid == "b_nos":
+        if near_diploid(profile):
+            return [
+                "modal 44-45 (near-diploid): B1 text is '< 46', but 44-45 is usually not treated as hypodiploid"
+            ]
+    elif cid == "t_all":
+        if near_etp:
+            return ["near-ETP: ETP phenotype but CD5 on >= 75% of blasts (descriptive, not an entity; B3)"]
+    elif cid == "b_bcr_abl1":
+        if system == "icc2022":
+            return [
+                (
+                    "lymphoid-only vs multilineage involvement not determined (BCR::ABL1 in non-blast lineages, "
+                    "e.g. neutrophils, decides; multilineage overlaps CML lymphoid blast phase)"
+                )
+            ]
+    elif cid == "b_bcr_abl1_like":
+        if system == "icc2022":
+            genes = {
+                g
+                for i in profile.call("bcr_abl1_like").inputs
+                for g in parse_finding_text(str(i.get("finding", ""))).genes
+            }
+            sub = (
+                "ABL-1 class rearranged"
+                if genes & _ABL_CLASS
+                else "JAK-STAT activated"
+                if genes & _JAK_STAT
+                else "NOS"
+            )
+            return [f"BCR::ABL1-like subclass: {sub}"]
+    elif cid == "b_hyperdiploid":
+        modal = profile.modal_number
+        if isinstance(modal, int) and modal > 65:
+            return [
+                "modal number above 65: B1 gives 51-65 for high hyperdiploidy; confirm (masked hypodiploidy?)"
+            ]
+    return []
 
 
 def classify_2022(
@@ -96,18 +117,23 @@ def classify_2022(
     etp: bool | None,
     profile: GeneticProfile,
     near_etp: bool | None = None,
+    states: Mapping[str, bool | None] | None = None,
 ) -> dict[str, Any]:
-    """WHO-HAEM5 (``who2022``) or ICC (``icc2022``) conclusion: entity name as value."""
-    chosen, hits, why = _pick(system, diagnosis, etp, profile)
-    rule = HAEM5 if system == "who2022" else ICC
-    because = [f"diagnosis = {diagnosis}", *why]
-    cands = [{"entity_id": e.id, "name": e.name} for e in hits]
-    return kb.conclude(
-        rule,
-        chosen.name if chosen else None,
-        because,
-        entity_id=chosen.id if chosen else None,
-        verify=bool(chosen and chosen.verify),
-        candidates=cands,
-        notes=_notes(system, chosen, profile, near_etp),
-    )
+    """WHO-HAEM5 (``who2022``) or ICC (``icc2022``) conclusion: entity name as value.
+
+    ``states``: :func:`~allnav.classification.tables.lesion_states` of the profile, when already known.
+    """
+    chosen, hits, why = _pick(system, diagnosis, etp, profile, states)
+    r = kb.rules[HAEM5 if system == "who2022" else ICC]
+    # built in kb.conclude's key order (value, rule, rule_version, because, sources, extras)
+    return {
+        "value": chosen.name if chosen else None,
+        "rule": r.id,
+        "rule_version": r.version,
+        "because": [f"diagnosis = {diagnosis}", *why],
+        "sources": list(r.sources),
+        "entity_id": chosen.id if chosen else None,
+        "verify": bool(chosen and chosen.verify),
+        "candidates": [{"entity_id": e.id, "name": e.name} for e in hits] if hits else [],
+        "notes": _notes(system, chosen, profile, near_etp),
+    }

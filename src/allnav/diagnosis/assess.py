@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
+import functools
+from typing import Any, NamedTuple
 
 from allnav.case.model import Case
 from allnav.diagnosis import cns
@@ -16,9 +16,8 @@ from allnav.knowledge import KnowledgeBase
 Conclusion = dict[str, Any]
 
 
-@dataclass(frozen=True)
-class DiagnosisAssessment:
-    """Diagnosis, CNS status and testicular involvement, each a cited conclusion."""
+class DiagnosisAssessment(NamedTuple):
+    """Diagnosis, CNS status and testicular involvement, each a cited conclusion (immutable)."""
 
     diagnosis: Conclusion
     cns_status: Conclusion
@@ -26,6 +25,11 @@ class DiagnosisAssessment:
     testicular: Conclusion
     pending: list[dict[str, str]]
     alerts: list[Conclusion]
+
+
+#: A :class:`DiagnosisAssessment` from a tuple of its fields in order, without the keyword handling of
+#: the generated constructor.
+_new_assessment = functools.partial(tuple.__new__, DiagnosisAssessment)
 
 
 def assess_diagnosis(
@@ -38,11 +42,13 @@ def assess_diagnosis(
     out = Out()
     diagnosis = diagnose(case, kb, immuno, genetics, out)
     status = cns.cns_status(case, kb, out)
-    return DiagnosisAssessment(
-        diagnosis=diagnosis,
-        cns_status=status,
-        cns_disease=cns.cns_disease(kb, status),
-        testicular=cns.testicular(case, kb, out),
-        pending=out.pending,
-        alerts=out.alerts,
+    return _new_assessment(
+        (
+            diagnosis,
+            status,
+            cns.cns_disease(kb, status),
+            cns.testicular(case, kb, out),
+            out.pending,
+            out.alerts,
+        )
     )

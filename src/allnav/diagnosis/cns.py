@@ -34,11 +34,11 @@ def steinherz_bleyer_positive(csf_wbc: float, csf_rbc: float, blood_wbc: float, 
 def cns_status(case: Case, kb: KnowledgeBase, out: Out) -> dict[str, Any]:
     """The CNS status conclusion with ``substatus``."""
     pres, csf = case.presentation, case.csf
-    clinical = [
-        k
-        for k, v in (("cranial_nerve_palsy", pres.cranial_nerve_palsy), ("cns_mass", pres.cns_mass))
-        if v is True
-    ]
+    clinical = []
+    if pres.cranial_nerve_palsy is True:
+        clinical.append("cranial_nerve_palsy")
+    if pres.cns_mass is True:
+        clinical.append("cns_mass")
     if clinical:
         because = [f"presentation.{k} = true" for k in clinical] + [
             "clinical CNS disease, whatever the CSF counts"
@@ -54,17 +54,28 @@ def cns_status(case: Case, kb: KnowledgeBase, out: Out) -> dict[str, Any]:
         return kb.conclude(CLINICAL, "CNS3", because, substatus="CNS3c")
     if csf.wbc_per_ul is None and csf.rbc_per_ul is None and csf.blasts is None and csf.traumatic is None:
         out.need(LP_TEST, "CNS status is unknown: no CSF examination reported")
-        return kb.conclude(STATUS, None, ["csf not examined"], substatus=None)
+        r = kb.rules[STATUS]  # the usual conclusion, built in kb.conclude's key order
+        return {
+            "value": None,
+            "rule": r.id,
+            "rule_version": r.version,
+            "because": ["csf not examined"],
+            "sources": list(r.sources),
+            "substatus": None,
+        }
     if csf.blasts is None:
         out.need("CSF cytospin for blasts", "CNS status needs to know whether blasts are present")
         return kb.conclude(STATUS, None, ["csf.blasts not reported"], substatus=None)
     if csf.blasts is False:
-        return kb.conclude(
-            STATUS,
-            "CNS1",
-            ["csf.blasts = false (no blasts on cytospin, whatever the counts)"],
-            substatus="CNS1",
-        )
+        r = kb.rules[STATUS]
+        return {
+            "value": "CNS1",
+            "rule": r.id,
+            "rule_version": r.version,
+            "because": ["csf.blasts = false (no blasts on cytospin, whatever the counts)"],
+            "sources": list(r.sources),
+            "substatus": "CNS1",
+        }
     return _with_blasts(case, kb, out)
 
 
@@ -125,8 +136,14 @@ def _traumatic(
 def cns_disease(kb: KnowledgeBase, status: dict[str, Any]) -> dict[str, Any]:
     """CNS disease: true for CNS2 or CNS3, false for CNS1, null when the status is unknown."""
     value = status["value"]
-    disease = None if value is None else value != "CNS1"
-    return kb.conclude(DISEASE, disease, [f"cns_status = {value} ({status.get('substatus')})"])
+    r = kb.rules[DISEASE]
+    return {
+        "value": None if value is None else value != "CNS1",
+        "rule": r.id,
+        "rule_version": r.version,
+        "because": [f"cns_status = {value} ({status.get('substatus')})"],
+        "sources": list(r.sources),
+    }
 
 
 def testicular(case: Case, kb: KnowledgeBase, out: Out) -> dict[str, Any]:
@@ -134,14 +151,22 @@ def testicular(case: Case, kb: KnowledgeBase, out: Out) -> dict[str, Any]:
     v = case.presentation.testicular_involvement
     sex = case.patient.sex
     if v is not None:
-        return kb.conclude(TESTIS, v, [f"presentation.testicular_involvement = {str(v).lower()}"])
-    if sex == "female":
-        return kb.conclude(TESTIS, False, ["patient.sex = female: not applicable"])
-    why = "testicular involvement not recorded"
-    out.need(
-        "testicular examination (scrotal ultrasound as indicated, NCCN ALL-3)",
-        why + f" (patient.sex = {sex})",
-    )
-    return kb.conclude(
-        TESTIS, None, [f"presentation.testicular_involvement not recorded; patient.sex = {sex}"]
-    )
+        because = [f"presentation.testicular_involvement = {str(v).lower()}"]
+    elif sex == "female":
+        v = False
+        because = ["patient.sex = female: not applicable"]
+    else:
+        why = "testicular involvement not recorded"
+        out.need(
+            "testicular examination (scrotal ultrasound as indicated, NCCN ALL-3)",
+            why + f" (patient.sex = {sex})",
+        )
+        because = [f"presentation.testicular_involvement not recorded; patient.sex = {sex}"]
+    r = kb.rules[TESTIS]  # built in kb.conclude's key order
+    return {
+        "value": v,
+        "rule": r.id,
+        "rule_version": r.version,
+        "because": because,
+        "sources": list(r.sources),
+    }

@@ -66,7 +66,7 @@ def diagnose(
     mass = case.presentation.lymphoblastic_mass
     mass_line = f"presentation.lymphoblastic_mass = {_tv(mass)}"
     if blasts is not None:
-        b_line = f"marrow.blasts_pct = {fmt(blasts)}"
+        b_line = f"marrow.blasts_pct = {blasts:g}"  # :g as fmt
         if blasts >= THRESHOLD:
             because = [f"{b_line} (>= 20)", mass_line, lin_line]
             extra: dict[str, Any] = {"protocol_dependent": False, "route": "marrow"}
@@ -97,7 +97,7 @@ def diagnose(
 
 
 def _tv(v: object) -> str:
-    return "unknown" if v is None else str(v).lower()
+    return "unknown" if v is None else ("true" if v is True else "false" if v is False else str(v).lower())
 
 
 def _by_lineage(
@@ -109,13 +109,24 @@ def _by_lineage(
     extra: dict[str, Any],
     out: Out,
 ) -> dict[str, Any]:
+    value = names.get(lineage) if lineage is not None else None
     if lineage is None:
         out.need("flow cytometry immunophenotyping (B, T and myeloid panels)", "lineage not assigned")
-        return kb.conclude(rule, "indeterminate", [*because, "lineage not assigned"], **extra)
-    if lineage not in names:
-        line = f"no source covers lineage {lineage} presenting as lymphoblastic lymphoma"
-        return kb.conclude(rule, "indeterminate", [*because, line], **extra)
-    return kb.conclude(rule, names[lineage], because, **extra)
+        because.append("lineage not assigned")
+        value = "indeterminate"
+    elif value is None:
+        because.append(f"no source covers lineage {lineage} presenting as lymphoblastic lymphoma")
+        value = "indeterminate"
+    r = kb.rules[rule]  # built in kb.conclude's key order (``because`` is the caller's fresh list)
+    result = {
+        "value": value,
+        "rule": r.id,
+        "rule_version": r.version,
+        "because": because,
+        "sources": list(r.sources),
+    }
+    result.update(extra)
+    return result
 
 
 def _below_threshold(
@@ -199,12 +210,12 @@ def _burkitt(
     lineage = immuno.lineage["value"]
     reasons: list[str] = []
     if mature is True:
-        reasons += ["mature B phenotype: " + "; ".join(immuno.mature_b["because"])]
+        reasons.append("mature B phenotype: " + "; ".join(immuno.mature_b["because"]))
     if case.marrow.fab == "L3":
         reasons.append("marrow.fab = L3 (Burkitt-type morphology)")
-    myc = [c for c in (genetics.call("t_8_14"), genetics.call("myc_r")) if c.present is True]
-    b_like = lineage is None or "B" in lineage
-    if myc and b_like:
+    t814, myc_r = genetics.call("t_8_14"), genetics.call("myc_r")
+    if (t814.present is True or myc_r.present is True) and (lineage is None or "B" in lineage):
+        myc = [c for c in (t814, myc_r) if c.present is True]
         reasons.append("t(8;14)/MYC rearrangement: " + "; ".join(e for c in myc for e in c.evidence))
     if not reasons:
         return None

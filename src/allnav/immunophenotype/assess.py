@@ -49,64 +49,98 @@ class ImmunophenotypeAssessment(NamedTuple):
     unknown_markers: list[str]
 
 
+#: An :class:`ImmunophenotypeAssessment` from a tuple of all its fields in order, without the keyword
+#: handling of the generated constructor.
+_new_assessment = functools.partial(tuple.__new__, ImmunophenotypeAssessment)
+
+
 class _Out:
+    __slots__ = ("alerts", "pending")
+
     def __init__(self) -> None:
         self.pending: list[dict[str, str]] = []
         self.alerts: list[Conclusion] = []
 
     def need(self, test: str, why: str) -> None:
-        if not any(p["test"] == test for p in self.pending):
-            self.pending.append({"test": test, "why": why})
+        for p in self.pending:  # a loop, no generator: usually empty or short
+            if p["test"] == test:
+                return
+        self.pending.append({"test": test, "why": why})
 
 
 def assess_immunophenotype(case: Case, kb: KnowledgeBase) -> ImmunophenotypeAssessment:
     """Assess the case's immunophenotype; markers win over the lab's reported lineage."""
+    # Speed: the frequent conclusions are built as dict literals in kb.conclude's key order
+    # (value, rule, rule_version, because, sources, extras) from the rule record; rare ones use kb.conclude.
+    rules = kb.rules
     p = Panel.of(case.immunophenotype)
     out = _Out()
-    crit = _criteria(p)
+    # the B, T (MPAL-strict) and myeloid criteria; single-lineage T is evaluated only when needed
+    crit = {
+        "B": lin.b_criterion(p),
+        "T": lin.t_criterion(p, strict=True),
+        "myeloid": lin.myeloid_criterion(p),
+    }
     lineage = _lineage(p, crit, case.reported_lineage, kb, out)
     value = lineage["value"]
-    mpal = _mpal(p, crit, lineage, kb, out)
+    by_markers = lineage["basis"] == "markers"
+    mpal = _mpal(p, crit, value, by_markers, kb, out)
     mature = stages.mature_b(p, b_lineage=value is not None and "B" in value)
     if mature.value is None and value == "B":
         out.need(_join(mature.missing), "exclude a mature B-cell (Burkitt) neoplasm (R-A9)")
     b_stage = t_stage = None
-    if value == "B" and lineage["basis"] == "markers":
+    if value == "B" and by_markers:
         f = stages.b_stage(p, mature.value if isinstance(mature.value, bool) else None)
-        b_stage = kb.conclude(B_STAGE, f.value, f.because)
+        r = rules[B_STAGE]
+        b_stage = {
+            "value": f.value,
+            "rule": r.id,
+            "rule_version": r.version,
+            "because": f.because,
+            "sources": list(r.sources),
+        }
         if f.value is None:
             out.need(_join(f.missing), "B maturation stage (pro-B is a prognostic factor; C5)")
-    if value == "T" and lineage["basis"] == "markers":
+    elif value == "T" and by_markers:
         f = stages.t_stage(p)
-        t_stage = kb.conclude(T_STAGE, f.value, f.because)
+        r = rules[T_STAGE]
+        t_stage = {
+            "value": f.value,
+            "rule": r.id,
+            "rule_version": r.version,
+            "because": f.because,
+            "sources": list(r.sources),
+        }
         if f.value is None:
             out.need(_join(f.missing), "EGIL T maturation stage (C5)")
-    return ImmunophenotypeAssessment(
-        lineage=lineage,
-        mpal=mpal,
-        etp=_etp(p, lineage, case.reported_lineage, kb, out),
-        b_stage=b_stage,
-        t_stage=t_stage,
-        mature_b=kb.conclude(MATURE_B, mature.value, mature.because),
-        cd19=_expression(p, kb, ("CD19",)),
-        cd22=_expression(p, kb, ("CD22", "cCD22")),
-        pending=out.pending,
-        alerts=out.alerts,
-        unknown_markers=list(p.unknown),
+    etp = _etp(p, lineage, case.reported_lineage, kb, out)
+    r = rules[MATURE_B]
+    mature_b = {
+        "value": mature.value,
+        "rule": r.id,
+        "rule_version": r.version,
+        "because": mature.because,
+        "sources": list(r.sources),
+    }
+    return _new_assessment(
+        (
+            lineage,
+            mpal,
+            etp,
+            b_stage,
+            t_stage,
+            mature_b,
+            _expression(p, kb, _CD19),
+            _expression(p, kb, _CD22),
+            out.pending,
+            out.alerts,
+            list(p.unknown),
+        )
     )
 
 
 def _join(names: list[str]) -> str:
     return ", ".join(names)
-
-
-def _criteria(p: Panel) -> dict[str, lin.Criterion]:
-    """The B, T (MPAL-strict) and myeloid criteria; single-lineage T is evaluated only when needed."""
-    return {
-        "B": lin.b_criterion(p),
-        "T": lin.t_criterion(p, strict=True),
-        "myeloid": lin.myeloid_criterion(p),
-    }
 
 
 def _lineage(
@@ -127,21 +161,36 @@ def _lineage(
             basis="reported_lineage",
             reported_lineage=reported,
         )
-    sub = {k: kb.conclude(_RULE_OF[k], c.met, c.because) for k, c in crit.items()}
-    if p.dim("MPO"):
+    rules = kb.rules
+    calls = p.calls
+    sub: dict[str, Conclusion] = {}
+    because = []
+    met: list[str] = []  # the lineages whose criteria are met, in B, T, myeloid order
+    for k, c in crit.items():
+        r = rules[_RULE_OF[k]]
+        # the criterion's lines are its own fresh list: no copy needed
+        sub[k] = {
+            "value": c.met,
+            "rule": r.id,
+            "rule_version": r.version,
+            "because": c.because,
+            "sources": list(r.sources),
+        }
+        because.append(_CRITERION_LINE[k, c.met])
+        if c.met:
+            met.append(k)
+    if calls.get("MPO") is True and not p.strong_calls["MPO"]:  # p.dim("MPO")
         line = (
             "weak MPO counted as myeloid (WHO 2016); WHO-HAEM5/ICC ask intensity > 50% of mature neutrophils"
         )
         out.alerts.append(kb.conclude(RULE_MYELOID, line, [p.describe("MPO")], severity="warning"))
-    met = frozenset([k for k in ("B", "T", "myeloid") if crit[k].met])
-    extra: dict[str, Any] = {}
-    because = [_CRITERION_LINE[k, c["value"]] for k, c in sub.items()]
-    because += list(p.notes)
+    because += p.notes
     value: str | None
+    myeloid_also = False
     if len(met) >= 2:
-        value = MIXED.get(met, "B/T")
+        value = MIXED.get(frozenset(met), "B/T")
         if len(met) == 3:
-            extra["myeloid_also"] = True
+            myeloid_also = True
             out.alerts.append(
                 kb.conclude(
                     LINEAGE,
@@ -150,8 +199,8 @@ def _lineage(
                     severity="warning",
                 )
             )
-    elif len(met) == 1:
-        value = next(iter(met))
+    elif met:
+        value = met[0]
     elif lin.t_criterion(p, strict=False).met:
         value = "T"
         because.append("cCD3 expressed (dim): enough for single-lineage T-ALL, no intensity needed (B3)")
@@ -187,7 +236,19 @@ def _lineage(
                 severity="warning",
             )
         )
-    return kb.conclude(LINEAGE, value, because, basis="markers", criteria=sub, **extra)
+    r = rules[LINEAGE]
+    result: Conclusion = {
+        "value": value,
+        "rule": r.id,
+        "rule_version": r.version,
+        "because": because,
+        "sources": list(r.sources),
+        "basis": "markers",
+        "criteria": sub,
+    }
+    if myeloid_also:
+        result["myeloid_also"] = True
+    return result
 
 
 _RULE_OF = {"B": RULE_B, "T": RULE_T, "myeloid": RULE_MYELOID}
@@ -205,52 +266,88 @@ _CRITERION_LINE = {(k, v): f"{k}: {w}" for k in ("B", "T", "myeloid") for v, w i
 
 
 @functools.cache
-def _egil_points() -> tuple[tuple[str, tuple[tuple[str, float], ...]], ...]:
-    """The EGIL point table as ``((lineage, ((marker, points), ...)), ...)`` in file order (read once)."""
-    return tuple((k, tuple(t.items())) for k, t in marker_table().egil_points.items())
+def _egil_index() -> lin.EgilIndex:
+    """The EGIL point table of ``markers.yaml`` indexed by marker (read once)."""
+    return lin.egil_index((k, tuple(t.items())) for k, t in marker_table().egil_points.items())
 
 
 _OTHERS = {"B": ("T", "myeloid"), "T": ("B", "myeloid"), "myeloid": ("B", "T")}
+_EGIL_ROLE = "history only: WHO 2016 / WHO-HAEM5 / ICC supersede EGIL (L9)"
 
 
 def _mpal(
-    p: Panel, crit: dict[str, lin.Criterion], lineage: Conclusion, kb: KnowledgeBase, out: _Out
+    p: Panel,
+    crit: dict[str, lin.Criterion],
+    value: str | None,
+    by_markers: bool,
+    kb: KnowledgeBase,
+    out: _Out,
 ) -> Conclusion:
-    value = lineage["value"]
-    scores = lin.egil_scores(p, _egil_points())
-    over = [k for k, v in scores.items() if v > 2]
-    egil = kb.conclude(
-        EGIL,
-        len(over) > 1,
-        [
-            *[f"{k} = {v:g}" for k, v in scores.items()],  # :g as panel.fmt
-            "biphenotypic when > 2 for more than one lineage",
-        ],
-        scores=scores,
-        role="history only: WHO 2016 / WHO-HAEM5 / ICC supersede EGIL (L9)",
-    )
+    rules = kb.rules
+    index = _egil_index()
+    scores = lin.egil_scores(p, index)
+    texts = index.texts
+    lines = []
+    over = 0
+    for k, v in scores.items():
+        lines.append(texts[k][v])  # f"{k} = {v:g}", :g as panel.fmt, made when the table was read
+        if v > 2:
+            over += 1
+    lines.append("biphenotypic when > 2 for more than one lineage")
+    r = rules[EGIL]
+    egil = {
+        "value": over > 1,
+        "rule": r.id,
+        "rule_version": r.version,
+        "because": lines,
+        "sources": list(r.sources),
+        "scores": scores,
+        "role": _EGIL_ROLE,
+    }
     because = [f"lineage = {value}"]
-    aberrant = [n for n in ("CD13", "CD33") if p.positive(n)]
-    if aberrant and value in ("B", "T") and not p.positive("MPO"):
+    calls = p.calls
+    aberrant = []
+    if calls.get("CD13"):
+        aberrant.append("CD13")
+    if calls.get("CD33"):
+        aberrant.append("CD33")
+    if aberrant and value in ("B", "T") and not calls.get("MPO"):
         line = f"{', '.join(aberrant)} positive without MPO: aberrant myeloid antigens do not make MPAL"
         because.append(line)
         out.alerts.append(
             kb.conclude(ABERRANT, line, [p.describe(n) for n in (*aberrant, "MPO")], severity="info")
         )
-    if lineage["basis"] != "markers":
+    mixed: bool | None
+    if not by_markers:
         mixed = value in MIXED_VALUES if value is not None else None
-        return kb.conclude(MPAL, mixed, [*because, "from the reported lineage"], egil=egil)
-    if value in MIXED_VALUES:
-        return kb.conclude(MPAL, True, [*because, "more than one lineage meets WHO criteria"], egil=egil)
-    if value is None:
-        return kb.conclude(MPAL, None, because, egil=egil)
-    others = _OTHERS.get(value, ())
-    open_ = [k for k in others if crit[k].met is None]
-    for k in open_:
-        out.need(_join(crit[k].missing), f"exclude MPAL ({value}/{k} lineage not evaluable)")
-    if open_:
-        return kb.conclude(MPAL, None, [*because, f"not evaluable: {', '.join(open_)} lineage"], egil=egil)
-    return kb.conclude(MPAL, False, [*because, "no second lineage meets WHO criteria"], egil=egil)
+        because.append("from the reported lineage")
+    elif value in MIXED_VALUES:
+        mixed = True
+        because.append("more than one lineage meets WHO criteria")
+    elif value is None:
+        mixed = None
+    else:
+        open_ = []
+        for k in _OTHERS.get(value, ()):
+            if crit[k].met is None:
+                open_.append(k)
+        if open_:
+            for k in open_:
+                out.need(_join(crit[k].missing), f"exclude MPAL ({value}/{k} lineage not evaluable)")
+            mixed = None
+            because.append(f"not evaluable: {', '.join(open_)} lineage")
+        else:
+            mixed = False
+            because.append("no second lineage meets WHO criteria")
+    r = rules[MPAL]
+    return {
+        "value": mixed,
+        "rule": r.id,
+        "rule_version": r.version,
+        "because": because,
+        "sources": list(r.sources),
+        "egil": egil,
+    }
 
 
 def _etp(p: Panel, lineage: Conclusion, reported: str | None, kb: KnowledgeBase, out: _Out) -> Conclusion:
@@ -266,7 +363,15 @@ def _etp(p: Panel, lineage: Conclusion, reported: str | None, kb: KnowledgeBase,
     if value == "T/myeloid":
         return kb.conclude(ETP, False, ["T/myeloid MPAL, not T-ALL (C4 item 5)"], near_etp=False)
     if value != "T":
-        return kb.conclude(ETP, None, [f"lineage = {value}: ETP applies to T lineage only"], near_etp=None)
+        r = kb.rules[ETP]
+        return {
+            "value": None,
+            "rule": r.id,
+            "rule_version": r.version,
+            "because": [f"lineage = {value}: ETP applies to T lineage only"],
+            "sources": list(r.sources),
+            "near_etp": None,
+        }
     c = etp_rules.etp_criteria(p)
     result, near = c.etp(), c.near_etp()
     if result is None or (result is False and near is None):
@@ -280,24 +385,46 @@ def _etp(p: Panel, lineage: Conclusion, reported: str | None, kb: KnowledgeBase,
                 severity="warning",
             )
         )
-    return kb.conclude(ETP, result, c.because, near_etp=near)
+    r = kb.rules[ETP]
+    return {
+        "value": result,
+        "rule": r.id,
+        "rule_version": r.version,
+        "because": c.because,  # the criteria's own list (the alert above copied it)
+        "sources": list(r.sources),
+        "near_etp": near,
+    }
+
+
+_CD19 = ("CD19",)
+_CD22 = ("CD22", "cCD22")
 
 
 def _expression(p: Panel, kb: KnowledgeBase, names: tuple[str, ...]) -> Conclusion:
+    r = kb.rules[EXPRESSION]
+    calls = p.calls
     for name in names:
-        pos = p.positive(name)
+        pos = calls.get(name)
         if pos is None:
             continue
-        value = "negative" if not pos else ("dim" if p.dim(name) else "positive")
-        compartment = p.info[name].compartment
-        return kb.conclude(
-            EXPRESSION,
-            value,
-            [p.describe(name)],
-            marker=name,
-            percent=p.percent(name),
-            compartment=compartment,
-        )
-    return kb.conclude(
-        EXPRESSION, None, [f"{'/'.join(names)} not reported"], marker=names[0], percent=None, compartment=None
-    )
+        row = p.row(name)
+        return {
+            "value": "negative" if not pos else ("positive" if p.strong_calls[name] else "dim"),
+            "rule": r.id,
+            "rule_version": r.version,
+            "because": [p.texts.get(name) or p.describe(name)],
+            "sources": list(r.sources),
+            "marker": name,
+            "percent": p.values[name].percent,
+            "compartment": row.compartment if row is not None else None,
+        }
+    return {
+        "value": None,
+        "rule": r.id,
+        "rule_version": r.version,
+        "because": [f"{'/'.join(names)} not reported"],
+        "sources": list(r.sources),
+        "marker": names[0],
+        "percent": None,
+        "compartment": None,
+    }

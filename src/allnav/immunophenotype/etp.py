@@ -33,8 +33,9 @@ class EtpCriteria:
 
     def near_etp(self) -> bool | None:
         """Items 1, 2, 4, 5 met but CD5 on >= 75% of blasts."""
-        others = _all(v for k, v in self.items.items() if k != "cd5_below_75")
-        cd5 = self.items["cd5_below_75"]
+        items = self.items
+        others = _all([v for k, v in items.items() if k != "cd5_below_75"])
+        cd5 = items["cd5_below_75"]
         if others is False or cd5 is True:
             return False
         if others is None or cd5 is None:
@@ -43,44 +44,43 @@ class EtpCriteria:
 
 
 def _all(values: Iterable[bool | None]) -> bool | None:
-    vals = list(values)
-    if any(v is False for v in vals):
-        return False
-    if any(v is None for v in vals):
-        return None
-    return True
+    vals = values if isinstance(values, list) else list(values)
+    # `in` compares with ==, the same as `is` for True / False / None
+    return False if False in vals else (None if None in vals else True)
 
 
 def below(p: Panel, name: str, cutoff: float, *, dim_counts_below: bool = False) -> bool | None:
     """Marker on < cutoff % of blasts: percentage if given, bare 'neg' yes, bare 'pos' no/unknown."""
-    pct = p.percent(name)
+    v = p.values.get(name)
+    pct = None if v is None else v.percent
     if pct is not None:
         return pct < cutoff
-    pos = p.positive(name)
+    pos = p.calls.get(name)
     if pos is None:
         return None
     if not pos:
         return True
-    if dim_counts_below and p.dim(name):
+    if dim_counts_below and not p.strong_calls[name]:  # positive: p.dim(name)
         return True
     return False if cutoff <= CD1A_CD8_CUTOFF else None
 
 
 def at_least(p: Panel, name: str, cutoff: float) -> bool | None:
     """Marker on >= cutoff % of blasts: needs a percentage unless the marker is negative."""
-    pct = p.percent(name)
+    v = p.values.get(name)
+    pct = None if v is None else v.percent
     if pct is not None:
         return pct >= cutoff
-    pos = p.positive(name)
-    return False if pos is False else None
+    return False if p.calls.get(name) is False else None
 
 
 def etp_criteria(p: Panel) -> EtpCriteria:
     """Evaluate the C4 items on a T-lineage panel."""
-    c = EtpCriteria(items={})
-    cd7 = p.positive("CD7")
+    c = EtpCriteria({}, [], [])
+    describe = p.describe
+    cd7 = p.calls.get("CD7")
     c.items["t_lineage_cd7"] = cd7
-    c.because.append(f"1. cCD3+ T lineage and {p.describe('CD7')}: {_word(cd7)}")
+    c.because.append(f"1. cCD3+ T lineage and {describe('CD7')}: {_WORDS[cd7]}")
     if cd7 is None:
         c.missing.append("CD7")
 
@@ -88,10 +88,13 @@ def etp_criteria(p: Panel) -> EtpCriteria:
     cd8 = below(p, "CD8", CD1A_CD8_CUTOFF)
     c.items["cd1a_cd8_below_5"] = _all([cd1a, cd8])
     c.because.append(
-        f"2. CD1a and CD8 on < 5% of blasts: {p.describe('CD1a')} -> {_word(cd1a)}; "
-        f"{p.describe('CD8')} -> {_word(cd8)}"
+        f"2. CD1a and CD8 on < 5% of blasts: {describe('CD1a')} -> {_WORDS[cd1a]}; "
+        f"{describe('CD8')} -> {_WORDS[cd8]}"
     )
-    c.missing += [n for n, v in (("CD1a", cd1a), ("CD8", cd8)) if v is None]
+    if cd1a is None:
+        c.missing.append("CD1a")
+    if cd8 is None:
+        c.missing.append("CD8")
 
     cd5 = below(p, "CD5", CD5_CUTOFF, dim_counts_below=True)
     c.items["cd5_below_75"] = cd5
@@ -101,9 +104,14 @@ def etp_criteria(p: Panel) -> EtpCriteria:
     if cd5 is None:
         c.missing.append("CD5 (% of blasts positive)")
 
-    hits = {n: at_least(p, n, STEM_CUTOFF) for n in STEM_MYELOID}
-    met = [n for n, v in hits.items() if v]
-    open_ = [n for n, v in hits.items() if v is None]
+    met: list[str] = []
+    open_: list[str] = []
+    for n in STEM_MYELOID:
+        hit = at_least(p, n, STEM_CUTOFF)
+        if hit:
+            met.append(n)
+        elif hit is None:
+            open_.append(n)
     stem: bool | None = True if met else (None if open_ else False)
     c.items["stem_myeloid_25"] = stem
     shown = ", ".join(f"{n} {fmt(p.percent(n) or 0)}%" for n in met) or "none"
@@ -113,7 +121,7 @@ def etp_criteria(p: Panel) -> EtpCriteria:
 
     mpo = below(p, "MPO", MPO_CUTOFF)
     c.items["mpo_negative"] = mpo
-    c.because.append(f"5. MPO negative (< 3%): {p.describe('MPO')} -> {_word(mpo)}")
+    c.because.append(f"5. MPO negative (< 3%): {describe('MPO')} -> {_WORDS[mpo]}")
     if mpo is None:
         c.missing.append("MPO")
     return c

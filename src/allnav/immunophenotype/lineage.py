@@ -9,14 +9,16 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
+from allnav.errors import KnowledgeBaseError
 from allnav.immunophenotype.panel import Panel
 
 B_SUPPORT: tuple[tuple[str, ...], ...] = (("cCD79a",), ("cCD22", "CD22"), ("CD10",))
 T_MARKERS = ("cCD3", "sCD3", "CD3")
 MONOCYTIC = ("NSE", "CD11c", "CD14", "CD64", "lysozyme")
 LINEAGE_MARKERS = ("CD19", "cCD79a", "cCD22", "CD22", "CD10", *T_MARKERS, "MPO", *MONOCYTIC)
-_LINEAGE_SET = frozenset(LINEAGE_MARKERS)
+_T_SET = frozenset(T_MARKERS)
 
 
 @dataclass(slots=True)
@@ -30,19 +32,20 @@ class Criterion:
 
 def b_criterion(p: Panel) -> Criterion:
     """B lineage: strong CD19 + 1, weak CD19 + 2, CD19 absent + 3 of {CD79a, CD22, CD10} strong."""
-    lines = [p.describe("CD19")]
+    describe = p.describe
+    texts = p.texts
+    lines = [texts.get("CD19") or describe("CD19")]
     n = 0
     tested = 0
     values = p.values
     strong = p.strong_calls
-    describe = p.describe
     for names in B_SUPPORT:
         # call: True when one of the names is strong, None when none was tested, else False
         call: bool | None = None
         shown = False
         for x in names:
             if x in values:
-                lines.append(describe(x))
+                lines.append(texts.get(x) or describe(x))
                 shown = True
                 s = strong[x]
                 if s:
@@ -55,51 +58,69 @@ def b_criterion(p: Panel) -> Criterion:
             tested += 1
             if call:
                 n += 1
-    cd19 = p.positive("CD19")
+    cd19 = p.calls.get("CD19")
     lines.append(f"strongly expressed of CD79a/CD22/CD10: {n}")
     if cd19 is None:
         if n >= 3:
-            return Criterion(True, [*lines, "3 of 3 suffice whatever CD19"])
+            lines.append("3 of 3 suffice whatever CD19")
+            return Criterion(True, lines, [])
         if tested == 0 or n >= 1:
-            return Criterion(None, [*lines, "CD19 not reported"], ["CD19"])
-        return Criterion(False, [*lines, "no CD79a/CD22/CD10 expression"])
+            lines.append("CD19 not reported")
+            return Criterion(None, lines, ["CD19"])
+        lines.append("no CD79a/CD22/CD10 expression")
+        return Criterion(False, lines, [])
     if cd19:
-        need = 2 if p.dim("CD19") else 1
+        need = 1 if strong["CD19"] else 2  # weak (dim) CD19 needs two
         kind = "weak CD19" if need == 2 else "CD19 positive (strong or intensity not stated)"
     else:
         need, kind = 3, "CD19 negative"
     met = n >= need
-    return Criterion(met, [*lines, f"{kind}: needs {need}, has {n} -> {'met' if met else 'not met'}"])
+    lines.append(f"{kind}: needs {need}, has {n} -> {'met' if met else 'not met'}")
+    return Criterion(met, lines, [])
 
 
 def t_criterion(p: Panel, *, strict: bool) -> Criterion:
     """T lineage: cytoplasmic or surface CD3; for MPAL (strict) cCD3 must be strong (C1, C2, B3)."""
-    positive = p.calls
-    calls = [positive.get(n) for n in T_MARKERS]  # cCD3, sCD3, CD3: each True / False / None
-    if calls.count(None) == len(calls):
+    calls = p.calls
+    # the calls of T_MARKERS (cCD3, sCD3, CD3), each True / False / None
+    ccd3, scd3, cd3 = calls.get("cCD3"), calls.get("sCD3"), calls.get("CD3")
+    if ccd3 is None and scd3 is None and cd3 is None:
         return Criterion(None, ["cCD3/sCD3 not reported"], ["cCD3"])
-    shown = [p.describe(n) for n in T_MARKERS if n in p.values]
-    if True not in calls:
-        return Criterion(False, shown)
-    if not strict or calls[1] or p.strong("cCD3") or p.strong("CD3"):
-        how = "strong cCD3 or sCD3 (MPAL criterion)" if strict else "CD3 expressed (no intensity needed)"
-        return Criterion(True, [*shown, how])
-    return Criterion(False, [*shown, "only dim/weak cCD3: too weak to assign T lineage in MPAL"])
+    values = p.values
+    texts = p.texts
+    shown = []
+    for n in T_MARKERS:
+        if n in values:
+            shown.append(texts.get(n) or p.describe(n))
+    if ccd3 is not True and scd3 is not True and cd3 is not True:
+        return Criterion(False, shown, [])
+    strong = p.strong_calls
+    if not strict or scd3 or strong.get("cCD3") or strong.get("CD3"):
+        shown.append(
+            "strong cCD3 or sCD3 (MPAL criterion)" if strict else "CD3 expressed (no intensity needed)"
+        )
+        return Criterion(True, shown, [])
+    shown.append("only dim/weak cCD3: too weak to assign T lineage in MPAL")
+    return Criterion(False, shown, [])
 
 
 def myeloid_criterion(p: Panel) -> Criterion:
     """Myeloid: MPO positive, or monocytic differentiation (>= 2 of NSE, CD11c, CD14, CD64, lysozyme)."""
-    lines = [p.describe("MPO")]
-    positive = p.calls
-    mono = [n for n in MONOCYTIC if positive.get(n)]
+    lines = [p.texts.get("MPO") or p.describe("MPO")]
+    calls = p.calls
+    mono = []
+    for n in MONOCYTIC:
+        if calls.get(n):
+            mono.append(n)
     if mono:
         lines.append(f"monocytic markers positive: {', '.join(mono)} ({len(mono)}; >= 2 needed)")
-    mpo = p.positive("MPO")
+    mpo = calls.get("MPO")
     if mpo or len(mono) >= 2:
-        return Criterion(True, lines)
+        return Criterion(True, lines, [])
     if mpo is None:
-        return Criterion(None, [*lines, "MPO not reported"], ["MPO"])
-    return Criterion(False, lines)
+        lines.append("MPO not reported")
+        return Criterion(None, lines, ["MPO"])
+    return Criterion(False, lines, [])
 
 
 def aul_criterion(p: Panel) -> Criterion:
@@ -131,22 +152,66 @@ def aul_criterion(p: Panel) -> Criterion:
 def markers_available(p: Panel) -> bool:
     """Whether any lineage-defining marker was reported (else the lab's reported lineage is used)."""
     calls = p.calls  # a call is None exactly when neither a reading nor a percentage was given
-    return any(calls[n] is not None for n in _LINEAGE_SET.intersection(calls))
+    for n in LINEAGE_MARKERS:  # noqa: SIM110 - a loop, no generator: CD19 first, usually one look-up
+        if calls.get(n) is not None:
+            return True
+    return False
 
 
-def egil_scores(p: Panel, points: Iterable[tuple[str, Iterable[tuple[str, float]]]]) -> dict[str, float]:
+class EgilIndex(NamedTuple):
+    """The EGIL point table arranged for scoring a panel (built once from ``markers.yaml``)."""
+
+    #: the lineages in file order (the order of the scores)
+    lineages: tuple[str, ...]
+    #: marker -> ``((lineage, points), ...)``, every listed marker except CD3
+    by_marker: dict[str, tuple[tuple[str, float], ...]]
+    #: CD3's ``((lineage, points), ...)``: EGIL's CD3 is cytoplasmic or surface (any of :data:`T_MARKERS`)
+    cd3: tuple[tuple[str, float], ...]
+    #: lineage -> every score it can reach -> its ``"B = 2.5"`` text (score formatted with ``:g``)
+    texts: dict[str, dict[float, str]]
+
+
+def egil_index(points: Iterable[tuple[str, Iterable[tuple[str, float]]]]) -> EgilIndex:
+    """Index ``(lineage, ((marker, points), ...))`` pairs, as ``markers.yaml`` lists them, by marker.
+
+    Scores are then summed in panel order rather than file order: the points must be multiples of 0.25
+    (EGIL uses 0.5, 1 and 2) so that every order gives exactly the same float sums.
+    """
+    lineages: list[str] = []
+    by_marker: dict[str, list[tuple[str, float]]] = {}
+    for lin, table in points:
+        lineages.append(lin)
+        for name, pts in table:
+            if (pts * 4) % 1:
+                raise KnowledgeBaseError(f"markers.yaml: EGIL points {name} = {pts} not a multiple of 0.25")
+            by_marker.setdefault(name, []).append((lin, pts))
+    # scores are sums of multiples of 0.25: each lineage's possible scores are 0, 0.25, ... its total
+    totals = dict.fromkeys(lineages, 0.0)
+    for rows in by_marker.values():
+        for lin, pts in rows:
+            totals[lin] += pts
+    texts = {
+        lin: {k / 4: f"{lin} = {k / 4:g}" for k in range(int(total * 4) + 1)} for lin, total in totals.items()
+    }
+    cd3 = tuple(by_marker.pop("CD3", ()))
+    return EgilIndex(tuple(lineages), {k: tuple(v) for k, v in by_marker.items()}, cd3, texts)
+
+
+def egil_scores(p: Panel, index: EgilIndex) -> dict[str, float]:
     """EGIL 1995 points per lineage (historical; positivity by the lab call or the EGIL % convention).
 
-    ``points``: ``(lineage, ((marker, points), ...))`` pairs, as ``markers.yaml`` lists them.
+    ``index``: the point table from :func:`egil_index`.
     """
-    hits = {name for name, call in p.calls.items() if call}
-    if not hits.isdisjoint(T_MARKERS):
-        hits.add("CD3")  # EGIL's CD3: cytoplasmic or surface
-    out: dict[str, float] = {}
-    for lin, table in points:
-        total = 0.0
-        for name, pts in table:
-            if name in hits:
-                total += pts
-        out[lin] = total
+    out = dict.fromkeys(index.lineages, 0.0)
+    by_marker = index.by_marker
+    cd3 = False
+    for name, call in p.calls.items():
+        if call:
+            if name in _T_SET:
+                cd3 = True
+            for lin, pts in by_marker.get(name, ()):
+                out[lin] += pts
+    if cd3:  # counted once, whichever of cCD3 / sCD3 / CD3 is positive
+        for lin, pts in index.cd3:
+            out[lin] += pts
     return out

@@ -116,32 +116,34 @@ class Panel:
     """The case's immunophenotype, canonicalised (immutable: built once by :meth:`of`).
 
     The per-marker calls (:meth:`positive`, :meth:`strong`) are made once, when the panel is built;
-    :meth:`describe` texts once, when first asked for.
+    :meth:`describe` texts once: those of plain ``pos`` / ``neg`` markers when the panel is built, the
+    others when first asked for.
     """
 
-    __slots__ = ("_described", "calls", "info", "notes", "strong_calls", "unknown", "values", "written_as")
+    __slots__ = ("calls", "notes", "strong_calls", "texts", "unknown", "values", "written_as")
 
     def __init__(
         self,
         values: dict[str, MarkerValue],
         written_as: dict[str, str],
-        info: dict[str, MarkerInfo],
         unknown: tuple[str, ...],
         notes: tuple[str, ...],
         calls: dict[str, bool | None],
         strong_calls: dict[str, bool | None],
+        described: dict[str, str] | None = None,
     ) -> None:
         self.values: Mapping[str, MarkerValue] = values
+        #: the name as the case wrote it, for the markers written under another spelling (by canonical name)
         self.written_as: Mapping[str, str] = written_as
-        self.info: Mapping[str, MarkerInfo] = info
         self.unknown = unknown
         self.notes = notes
         #: each reported marker's positive call (:meth:`positive`), by canonical name
         self.calls = calls
         #: each reported marker's strong call (:meth:`strong`), by canonical name
         self.strong_calls = strong_calls
-        #: :meth:`describe` texts made so far
-        self._described: dict[str, str] = {}
+        #: :meth:`describe` texts made so far, by name (:meth:`of` makes those of plain 'pos' / 'neg'
+        #: markers); hot paths read ``texts.get(name) or describe(name)``, a dict look-up before a call
+        self.texts: dict[str, str] = {} if described is None else described
 
     @classmethod
     def of(cls, markers: Mapping[str, MarkerValue]) -> Panel:
@@ -149,28 +151,35 @@ class Panel:
         exact = _exact()  # the other spellings (_lookup) and the cut-offs are rarely needed
         values: dict[str, MarkerValue] = {}
         written: dict[str, str] = {}
-        info: dict[str, MarkerInfo] = {}
         positive: dict[str, bool | None] = {}
         strong: dict[str, bool | None] = {}
+        described: dict[str, str] = {}
         unknown: list[str] = []
         notes: list[str] = []
         for name, value in markers.items():
             row = exact.get(name)
             if row is None:
                 row = _lookup().get(_key(name))
-            if row is None:
-                unknown.append(name)
-                continue
+                if row is None:
+                    unknown.append(name)
+                    continue
             canonical = row.name
             if canonical in values:
-                notes.append(f"{name} and {written[canonical]} both name {canonical}; the first is used")
+                first = written.get(canonical, canonical)
+                notes.append(f"{name} and {first} both name {canonical}; the first is used")
                 continue
-            if canonical != name:
-                notes.append(f"marker {name!r} read as {canonical}")
             values[canonical] = value
-            written[canonical] = name
-            info[canonical] = row
             call = value.positive
+            if canonical != name:
+                written[canonical] = name
+                notes.append(f"marker {name!r} read as {canonical}")
+            elif value.intensity is None and value.percent is None:
+                # the usual plain 'pos' / 'neg': its :meth:`describe` text now, as :meth:`_describe` words it
+                described[name] = (
+                    f"{name} = {value.raw} (intensity not stated)" if call else f"{name} = {value.raw}"
+                )
+                positive[name] = strong[name] = call
+                continue
             if call is None:
                 percent = value.percent
                 if percent is None:
@@ -181,7 +190,7 @@ class Panel:
             strong[canonical] = call and value.intensity not in _DIM
         if "CD3" in values:
             notes.append("CD3 given without c/s prefix: counts for T lineage, not as surface CD3 for staging")
-        return cls(values, written, info, tuple(unknown), tuple(notes), positive, strong)
+        return cls(values, written, tuple(unknown), tuple(notes), positive, strong, described)
 
     def tested(self, name: str) -> bool:
         """Whether the marker was reported at all (with a readable call or percentage)."""
@@ -205,23 +214,32 @@ class Panel:
         """Positive with a dim/weak qualifier."""
         return self.calls.get(name) is True and not self.strong_calls[name]
 
+    @property
+    def info(self) -> Mapping[str, MarkerInfo]:
+        """Each reported marker's row of the known-marker table, by canonical name (built when asked)."""
+        exact = _exact()
+        return {name: exact[name] for name in self.values}
+
+    def row(self, name: str) -> MarkerInfo | None:
+        """The known-marker table row of a reported marker (None when not reported)."""
+        return _exact()[name] if name in self.values else None
+
     def _cutoff(self, name: str) -> float:
-        row = self.info.get(name)
-        return _cutoff_of(row)
+        return _cutoff_of(self.row(name))
 
     def describe(self, name: str) -> str:
         """``'CD5 = 30 (30% of blasts; positive by the EGIL >= 20% convention)'`` style text."""
-        text = self._described.get(name)
+        text = self.texts.get(name)
         if text is None:
-            text = self._described[name] = self._describe(name)
+            text = self.texts[name] = self._describe(name)
         return text
 
     def _describe(self, name: str) -> str:
         v = self.values.get(name)
         if v is None:
             return f"{name} not reported"
-        written = self.written_as[name]
-        label = name if written == name else f"{name} (as {written})"
+        written = self.written_as.get(name)
+        label = name if written is None else f"{name} (as {written})"
         if v.percent is None and v.intensity is None:  # the usual 'pos' / 'neg'
             return f"{label} = {v.raw} (intensity not stated)" if v.positive else f"{label} = {v.raw}"
         parts = []

@@ -18,7 +18,13 @@ class Finding:
 
 def surface_ig(p: Panel) -> Finding:
     """Surface Ig light-chain restriction: sIg+, or exactly one of kappa/lambda positive."""
-    k, lam, sig = p.positive("kappa"), p.positive("lambda"), p.positive("sIg")
+    calls = p.calls
+    k, lam, sig = calls.get("kappa"), calls.get("lambda"), calls.get("sIg")
+    if k is None and lam is None and sig is None:
+        # nothing reported (the usual case): the last line of this function, without the texts
+        return Finding(
+            None, ["sIg / kappa / lambda not reported"], ["surface Ig light chains (kappa/lambda)"]
+        )
     shown = [p.describe(n) for n in ("sIg", "kappa", "lambda") if n in p.values]
     if k is True and lam is True:
         return Finding(False, [*shown, "kappa and lambda both positive: not restricted"])
@@ -38,16 +44,20 @@ def surface_ig(p: Panel) -> Finding:
 def mature_b(p: Panel, b_lineage: bool) -> Finding:
     """Mature B-cell phenotype (Burkitt features): surface Ig light-chain restricted and TdT negative."""
     sig = surface_ig(p)
-    tdt = p.positive("TdT")
-    lines = [*sig.because, p.describe("TdT")]
+    tdt = p.calls.get("TdT")
+    lines = sig.because  # the finding's own fresh list
+    lines.append(p.texts.get("TdT") or p.describe("TdT"))
     if sig.value is False:
         return Finding(False, lines)
     if tdt is True:
-        return Finding(False, [*lines, "TdT positive: precursor (lymphoblastic) phenotype"])
+        lines.append("TdT positive: precursor (lymphoblastic) phenotype")
+        return Finding(False, lines)
     if sig.value is True and tdt is False:
-        return Finding(True, [*lines, "surface Ig light-chain restricted and TdT negative"])
+        lines.append("surface Ig light-chain restricted and TdT negative")
+        return Finding(True, lines)
     if not b_lineage and sig.value is None:
-        return Finding(False, [*lines, "not B lineage"])
+        lines.append("not B lineage")
+        return Finding(False, lines)
     missing = [*sig.missing, *(["TdT"] if tdt is None else [])]
     return Finding(None, lines, missing)
 
@@ -56,35 +66,50 @@ def b_stage(p: Panel, mature: bool | None) -> Finding:
     """pro-B (CD10-), common (CD10+), pre-B (cytoplasmic mu+), mature-B (surface Ig restricted)."""
     if mature is True:
         return Finding("mature-B", ["surface Ig light-chain restricted, TdT negative (B-IV)"])
-    cd10 = p.positive("CD10")
-    cmu = p.positive("cIgM")
-    lines = [p.describe("CD10"), p.describe("cIgM"), p.describe("TdT")]
+    calls, texts, describe = p.calls, p.texts, p.describe
+    cd10 = calls.get("CD10")
+    cmu = calls.get("cIgM")
+    lines = [
+        texts.get("CD10") or describe("CD10"),
+        texts.get("cIgM") or describe("cIgM"),
+        texts.get("TdT") or describe("TdT"),
+    ]
     if cmu is True:
-        return Finding("pre-B", [*lines, "cytoplasmic mu positive (B-III)"])
-    caveat = [] if cmu is False else ["cIgM not reported: pre-B (cytoplasmic mu+) not excluded"]
-    if cd10 is True:
-        return Finding("common", [*lines, "CD10 positive (B-II)", *caveat])
-    if cd10 is False:
-        return Finding("pro-B", [*lines, "CD10 negative (B-I)", *caveat])
-    return Finding(None, [*lines, "CD10 not reported"], ["CD10"])
+        lines.append("cytoplasmic mu positive (B-III)")
+        return Finding("pre-B", lines)
+    if cd10 is None:
+        lines.append("CD10 not reported")
+        return Finding(None, lines, ["CD10"])
+    lines.append("CD10 positive (B-II)" if cd10 else "CD10 negative (B-I)")
+    if cmu is not False:
+        lines.append("cIgM not reported: pre-B (cytoplasmic mu+) not excluded")
+    return Finding("common" if cd10 else "pro-B", lines)
 
 
 def t_stage(p: Panel) -> Finding:
     """EGIL T-I pro-T, T-II pre-T, T-III cortical (CD1a+), T-IV mature (sCD3+, CD1a-)."""
-    cd1a, scd3 = p.positive("CD1a"), p.positive("sCD3")
-    early = {n: p.positive(n) for n in ("CD2", "CD5", "CD8")}
-    lines = [p.describe(n) for n in ("CD1a", "sCD3", "CD2", "CD5", "CD8", "CD7")]
+    calls, texts, describe = p.calls, p.texts, p.describe
+    cd1a, scd3 = calls.get("CD1a"), calls.get("sCD3")
+    lines = [texts.get(n) or describe(n) for n in ("CD1a", "sCD3", "CD2", "CD5", "CD8", "CD7")]
     if cd1a is True:
-        return Finding("T-III", [*lines, "CD1a positive: cortical"])
+        lines.append("CD1a positive: cortical")
+        return Finding("T-III", lines)
     if cd1a is None:
-        return Finding(None, [*lines, "CD1a not reported"], ["CD1a"])
+        lines.append("CD1a not reported")
+        return Finding(None, lines, ["CD1a"])
     if scd3 is True:
-        return Finding("T-IV", [*lines, "surface CD3 positive, CD1a negative: mature"])
+        lines.append("surface CD3 positive, CD1a negative: mature")
+        return Finding("T-IV", lines)
     if scd3 is None:
-        return Finding(None, [*lines, "surface CD3 not reported (T-II/T-III vs T-IV)"], ["sCD3"])
+        lines.append("surface CD3 not reported (T-II/T-III vs T-IV)")
+        return Finding(None, lines, ["sCD3"])
+    early = {n: calls.get(n) for n in ("CD2", "CD5", "CD8")}
     if any(early.values()):
-        return Finding("T-II", [*lines, "CD2/CD5/CD8 expressed, CD1a and sCD3 negative: pre-T"])
+        lines.append("CD2/CD5/CD8 expressed, CD1a and sCD3 negative: pre-T")
+        return Finding("T-II", lines)
     unknown = [n for n, v in early.items() if v is None]
     if unknown:
-        return Finding(None, [*lines, f"not reported: {', '.join(unknown)}"], unknown)
-    return Finding("T-I", [*lines, "CD2, CD5, CD8, CD1a and sCD3 negative: pro-T"])
+        lines.append(f"not reported: {', '.join(unknown)}")
+        return Finding(None, lines, unknown)
+    lines.append("CD2, CD5, CD8, CD1a and sCD3 negative: pro-T")
+    return Finding("T-I", lines)
