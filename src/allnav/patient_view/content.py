@@ -9,13 +9,14 @@ from __future__ import annotations
 import functools
 import re
 import string
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Literal, NamedTuple
+from typing import Any, Literal, NamedTuple, TypeVar, cast
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from allnav.errors import KnowledgeBaseError
+from allnav.knowledge import KnowledgeBase
 from allnav.knowledge.tables import load_table
 
 Stage = Literal["suspected", "diagnosis", "during", "after", "relapse", "palliative"]
@@ -255,6 +256,27 @@ def prepared(c: Content) -> Prepared:
                     )
         found = _PREPARED[id(c)] = Prepared(c, cites, lists)
     return found
+
+
+T = TypeVar("T")
+
+#: what :func:`built` made, per (content, knowledge base, builder): kept while both are the same objects
+_BUILT: dict[tuple[int, int, Callable[..., Any]], tuple[Content, KnowledgeBase, Any]] = {}
+_MAX_BUILT = 64
+
+
+def built(c: Content, kb: KnowledgeBase, build: Callable[[Content, KnowledgeBase], T]) -> T:
+    """``build(c, kb)``: lookups made once per content and knowledge base (wording, citations, rule
+    versions: never a patient's values), kept while both are the same objects."""
+    key = (id(c), id(kb), build)
+    found = _BUILT.get(key)
+    if found is not None and found[0] is c and found[1] is kb:
+        return cast("T", found[2])
+    if len(_BUILT) >= _MAX_BUILT:  # bounded even if a caller makes a knowledge base per call
+        _BUILT.clear()
+    made = build(c, kb)
+    _BUILT[key] = (c, kb, made)
+    return made
 
 
 @functools.cache

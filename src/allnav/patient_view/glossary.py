@@ -3,7 +3,8 @@
 The answer is the same as searching each term's regular expressions over the texts joined by newlines
 (tests/patient_view checks this), but the texts of the content itself are searched once: a patient's
 texts are mostly content texts, joined with spaces or with a few values filled in, and only the
-surroundings of those joins and values are looked at per patient.
+surroundings of those joins and values are looked at per patient (the patient view goes further:
+:mod:`allnav.patient_view.terms`).
 """
 
 from __future__ import annotations

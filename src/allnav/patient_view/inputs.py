@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from types import MappingProxyType
 from typing import Any, NamedTuple
 
-from allnav.case.model import Blood, Case, TimelineEntry
+from allnav.case.model import Case, TimelineEntry
 
 ASPARAGINASE = (
     "asparaginase",
@@ -113,35 +113,8 @@ def _as_of(case: Case, dated: list[tuple[int, TimelineEntry]]) -> int:
     return max((d for d, _ in dated), default=0)
 
 
-def _latest_panel(case: Case, dated: list[tuple[int, TimelineEntry]], limit: int) -> tuple[Blood, int | None]:
-    """The most recent blood panel up to the as-of day (values are never mixed across days; of entries
-    on the same day, the later one)."""
-    best: tuple[int, Blood] | None = None
-    for d, e in dated:
-        if d <= limit and e.blood is not None and (best is None or d >= best[0]):
-            best = (d, e.blood)
-    if best is None:
-        return case.blood, 0
-    return best[1], best[0]
-
-
-def _drugs(case: Case, dated: list[tuple[int, TimelineEntry]], limit: int) -> tuple[str, ...]:
-    """Drugs of the current phase: ordered, undated, or given since the latest phase started."""
-    since = max((d for d, e in dated if d <= limit and e.phase), default=None)
-    out: list[str] = []
-    for m in case.medications:
-        if m.status == "given" and m.day is not None:
-            if case.as_of_day is not None and m.day > limit:
-                continue
-            if since is not None and m.day < since:
-                continue
-        for name in (m.drug, m.product):
-            if name and (n := name.strip().lower()) not in out:
-                out.append(n)
-    return tuple(out)
-
-
 _NOTHING: Mapping[str, Any] = MappingProxyType({})
+_new = tuple.__new__
 
 
 def _mapping(x: Any) -> Mapping[str, Any]:
@@ -151,37 +124,85 @@ def _mapping(x: Any) -> Mapping[str, Any]:
 
 def read_facts(case: Case, assessment: Mapping[str, Any]) -> PatientFacts:
     """Gather the facts for the patient view from the case and the (possibly partial) assessment."""
-    dated = _dated(case)
-    limit = _as_of(case, dated)
+    # one pass over the timeline entries with a known day, up to the as-of day (without ``as_of_day``, the
+    # latest day: every dated entry); the latest blood panel, and the start of the latest phase
+    limit = case.as_of_day
+    panel, panel_day = case.blood, 0
+    best: int | None = None
+    since: int | None = None
+    dx_date = case.patient.diagnosis_date
+    for e in case.timeline:
+        d = e.day
+        if d is None:
+            if not (e.date and dx_date):
+                continue
+            d = _day(case, None, e.date)
+            if d is None:
+                continue
+        if limit is not None and d > limit:
+            continue
+        if e.blood is not None and (best is None or d >= best):
+            best = panel_day = d
+            panel = e.blood
+        if e.phase and (since is None or d > since):
+            since = d
+    drugs: list[str] = []
+    for m in case.medications:
+        if m.status == "given" and m.day is not None:
+            if limit is not None and m.day > limit:
+                continue
+            if since is not None and m.day < since:
+                continue
+        for name in (m.drug, m.product):
+            if name and (n := name.strip().lower()) not in drugs:
+                drugs.append(n)
     get = assessment.get
-    plan = _mapping(get("treatment_plan"))
-    resp = get("response")
-    resp_map = _mapping(resp)
-    mrd = _mapping(get("mrd"))
+    plan, resp, mrd = get("treatment_plan"), get("response"), get("mrd")
+    # (a dict is the usual form: no call for it)
+    plan = plan if type(plan) is dict else _mapping(plan)
+    resp_map = resp if type(resp) is dict else _mapping(resp)
+    mrd = mrd if type(mrd) is dict else _mapping(mrd)
     level = mrd.get("level")
     pending = get("pending")
-    panel, panel_day = _latest_panel(case, dated, limit)
+    dx, cns, phase_now, phase_next, transplant, response, etp, ph = _values_of(
+        get("diagnosis"),
+        get("cns_status"),
+        plan.get("phase_now"),
+        plan.get("phase_next"),
+        plan.get("transplant"),
+        resp,
+        get("etp"),
+        get("ph_positive"),
+    )
+    relapse_site, late, mrd_status = (
+        resp_map.get("relapse_site"),
+        resp_map.get("late_relapse"),
+        mrd.get("status"),
+    )
     anc, platelets, hemoglobin = panel.anc, panel.platelets, panel.hemoglobin
-    return PatientFacts(
-        case.patient.sex,
-        _str_of(get("diagnosis")),
-        _bool_of(get("etp")),
-        _bool_of(get("ph_positive")),
-        _str_of(get("cns_status")),
-        _str_of(plan.get("phase_now")),
-        _str_of(plan.get("phase_next")),
-        _str_of(plan.get("transplant")),
-        _str_of(resp),
-        _s(resp_map.get("relapse_site")),
-        _b(resp_map.get("late_relapse")),
-        _s(mrd.get("status")),
-        float(level) if isinstance(level, int | float) and not isinstance(level, bool) else None,
-        None if anc is None else Count(float(anc), panel_day, panel.anc_lln),
-        None if platelets is None else Count(float(platelets), panel_day, panel.platelets_lln),
-        None if hemoglobin is None else Count(float(hemoglobin), panel_day, panel.hemoglobin_lln),
-        "\n".join(_drugs(case, dated, limit)),
-        bool(case.crs_icans),
-        len(pending) if isinstance(pending, list) else 0,
+    return _new(  # (a NamedTuple made without its __new__, a Python function: the hot path of every case)
+        PatientFacts,
+        (
+            case.patient.sex,
+            dx if isinstance(dx, str) and dx else None,
+            etp if isinstance(etp, bool) else None,
+            ph if isinstance(ph, bool) else None,
+            cns if isinstance(cns, str) and cns else None,
+            phase_now if isinstance(phase_now, str) and phase_now else None,
+            phase_next if isinstance(phase_next, str) and phase_next else None,
+            transplant if isinstance(transplant, str) and transplant else None,
+            response if isinstance(response, str) and response else None,
+            relapse_site if isinstance(relapse_site, str) and relapse_site else None,
+            late if isinstance(late, bool) else None,
+            mrd_status if isinstance(mrd_status, str) and mrd_status else None,
+            float(level) if isinstance(level, int | float) and not isinstance(level, bool) else None,
+            None if anc is None else _new(Count, (float(anc), panel_day, panel.anc_lln)),
+            None if platelets is None else _new(Count, (float(platelets), panel_day, panel.platelets_lln)),
+            None if hemoglobin is None else _new(Count, (float(hemoglobin), panel_day, panel.hemoglobin_lln)),
+            "\n".join(drugs),
+            bool(case.crs_icans),
+            len(pending) if isinstance(pending, list) else 0,
+        ),
     )
 
 
@@ -203,23 +224,9 @@ def has_drug(facts: PatientFacts, names: tuple[str, ...]) -> bool:
     return False
 
 
-def _str_of(raw: Any) -> str | None:
-    """:func:`_s` of :func:`value`."""
-    if raw is not None and (type(raw) is dict or isinstance(raw, Mapping)):
-        raw = raw.get("value")
-    return raw if isinstance(raw, str) and raw else None
-
-
-def _bool_of(raw: Any) -> bool | None:
-    """:func:`_b` of :func:`value`."""
-    if raw is not None and (type(raw) is dict or isinstance(raw, Mapping)):
-        raw = raw.get("value")
-    return raw if isinstance(raw, bool) else None
-
-
-def _s(v: Any) -> str | None:
-    return v if isinstance(v, str) and v else None
-
-
-def _b(v: Any) -> bool | None:
-    return v if isinstance(v, bool) else None
+def _values_of(*raws: Any) -> list[Any]:
+    """:func:`value` of each (one call for the many read per patient)."""
+    return [
+        raw.get("value") if raw is not None and (type(raw) is dict or isinstance(raw, Mapping)) else raw
+        for raw in raws
+    ]

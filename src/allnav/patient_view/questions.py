@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, NamedTuple
 
 from allnav.knowledge import KnowledgeBase, RuleRef
 from allnav.patient_view.content import NO_QUESTIONS, Content, QuestionList, Stage, prepared
 from allnav.patient_view.inputs import PatientFacts, transplant_relevant
+from allnav.patient_view.terms import index_of
 
 STAGE = RuleRef("pt.stage")
 QUESTIONS = RuleRef("pt.questions")
@@ -26,17 +27,21 @@ _STAGE_OF_PHASE: dict[str, Stage] = {
 
 def stage(kb: KnowledgeBase, facts: PatientFacts) -> dict[str, Any]:
     """The patient's stage for the question lists: suspected, diagnosis, during, after, relapse, palliative."""
+    value, why = stage_of(facts)
+    return kb.conclude(STAGE, value, [why])
+
+
+def stage_of(facts: PatientFacts) -> tuple[Stage, str]:
+    """The value of :func:`stage` and the reason for it."""
     if facts.diagnosis not in ("B-ALL", "T-ALL", "B-LBL", "T-LBL", "MPAL", "AUL"):
-        return kb.conclude(STAGE, "suspected", [f"diagnosis = {facts.diagnosis or 'not established'}"])
+        return "suspected", f"diagnosis = {facts.diagnosis or 'not established'}"
     if facts.phase_now in _STAGE_OF_PHASE:
-        return kb.conclude(
-            STAGE, _STAGE_OF_PHASE[facts.phase_now], [f"treatment phase now = {facts.phase_now}"]
-        )
+        return _STAGE_OF_PHASE[facts.phase_now], f"treatment phase now = {facts.phase_now}"
     if facts.response is None:
-        return kb.conclude(STAGE, "diagnosis", ["no treatment phase or response recorded"])
+        return "diagnosis", "no treatment phase or response recorded"
     if facts.response in ("relapse", "refractory", "progressive"):
-        return kb.conclude(STAGE, "relapse", [f"response = {facts.response}"])
-    return kb.conclude(STAGE, "during", [f"response = {facts.response}; no phase recorded"])
+        return "relapse", f"response = {facts.response}"
+    return "during", f"response = {facts.response}; no phase recorded"
 
 
 def question_list(c: Content, facts: PatientFacts, st: Stage) -> QuestionList:
@@ -62,3 +67,28 @@ def question_dicts(found: QuestionList) -> list[dict[str, Any]]:
 def questions(kb: KnowledgeBase, c: Content, facts: PatientFacts, st: Stage) -> list[dict[str, Any]]:
     """The seed's questions for this stage (conditional ones only when they apply), in seed order."""
     return question_dicts(question_list(c, facts, st))
+
+
+class Asked(NamedTuple):
+    """A question list built once: the list, the glossary terms (local) of its texts, and its questions
+    as output (copied for each patient)."""
+
+    questions: QuestionList
+    terms: frozenset[int]
+    dicts: tuple[dict[str, Any], ...]
+
+
+def question_tables(c: Content, kb: KnowledgeBase) -> dict[tuple[Stage, bool, bool], Asked]:
+    """Each question list of the content by (stage, tests pending, transplant relevant)."""
+    index = index_of(c)
+    out = {}
+    for key, found in prepared(c).questions.items():
+        terms = frozenset().union(*(index.static[t] for t in found.texts))
+        dicts = tuple(
+            {"id": qid, "text": text, "source": source, "rule": QUESTIONS} for qid, text, source in found.rows
+        )
+        out[key] = Asked(found, terms, dicts)
+    return out
+
+
+NOTHING_ASKED = Asked(NO_QUESTIONS, frozenset(), ())
