@@ -14,10 +14,11 @@ normalisation is noted), ``gene_alteration`` (``IKZF1 deletion``, ``TP53 p.R248Q
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import Literal, NamedTuple
 
-__all__ = ["ParsedFinding", "normalise_transcript", "read_finding"]
+__all__ = ["ParsedFinding", "normalise_transcript", "read_finding", "read_finding_text"]
 
 Kind = Literal["fusion", "gene_alteration", "iscn", "copy_number", "subtype", "other"]
 
@@ -154,26 +155,108 @@ def _may_be_iscn(t: str) -> bool:
     return "(" in t or "," in t or t[:1] in ("+", "-") or len(t) == 6
 
 
+_ALIASED = frozenset(_GENE_ALIASES)
+# read_finding relies on it: a text with '::' and no '-' is never a subtype name
+if any("::" in name and "-" not in name for name in _SUBTYPES):  # pragma: no cover - a table guard
+    raise ValueError("a subtype name with '::' and no '-'")
+# Methods commonly written that are not classifiers: no need to search them for _CLASSIFIER.
+_PLAIN_METHODS = frozenset({"FISH", "RT-PCR", "PCR", "RT-qPCR", "qPCR", "MLPA", "NGS", "SNP array"})
+if any(_CLASSIFIER.search(m) for m in _PLAIN_METHODS):  # pragma: no cover - a guard on the table above
+    raise ValueError("a plain method matches _CLASSIFIER")
+# A ParsedFinding from a full 5-tuple, without its Python-level __new__.
+_parsed = functools.partial(tuple.__new__, ParsedFinding)
+# For ASCII text, re.IGNORECASE matches exactly what str.lower() equates, so the anchored word patterns
+# (_COPIES, _FUSION_TAIL) are read with plain string tests; other text takes the patterns themselves.
+_GENE_WORD = re.compile(r"[A-Z][A-Z0-9]*(?:orf\d+)? [^\s\-(),/:]+")  # on ASCII text only
+_COPY_WORDS = frozenset({"copies", "copy number", "copy-number", "signals", "cn"})
+_FUSION_WORDS = (" fusion", " rearrangement", " transcript")
+
+
+def _plain_fusion(t: str) -> bool:
+    """``_PLAIN_FUSION.fullmatch(t)``; for ASCII text without '-', with string tests (cheaper than the pattern)."""
+    if "-" in t or not t.isascii():
+        return _PLAIN_FUSION.fullmatch(t) is not None
+    return all(part.isalnum() and part[0].isalpha() for part in t.split("::"))  # a letter, letters, digits
+
+
 def read_finding(text: str, *, method: str | None = None, probability: float | None = None) -> ParsedFinding:
     """Read a finding's text; a classifier ``method`` or a ``probability`` makes it a subtype call."""
-    notes: list[str] = []
+    return read_finding_text(text, method, probability)
+
+
+def read_finding_text(text: str, method: str | None, probability: float | None) -> ParsedFinding:
+    """:func:`read_finding` with positional arguments (cheaper to call on the case-loading path)."""
     t = " ".join(text.split())
-    if t.lower() in _SUBTYPES or probability is not None or (method and _CLASSIFIER.search(method)):
-        return _subtype(t, notes)
+    classifier = probability is not None or bool(
+        method and method not in _PLAIN_METHODS and _CLASSIFIER.search(method)
+    )
+    if not classifier and "::" in t and "-" not in t and "orf" not in t and t.isascii():
+        # The usual case, a fusion in HGNC notation (_PLAIN_FUSION without '-'): no subtype name has '::'
+        # without '-', and no test below (ISCN, -r, copies, -ITD) can match it.
+        normal = t.upper()
+        parts = normal.split("::")
+        for part in parts:  # a letter, then letters and digits (as _PLAIN_FUSION, ASCII)
+            if not part.isalnum() or not part[0].isalpha():
+                break
+        else:
+            if _ALIASED.isdisjoint(parts):  # no previous symbol to note (else the full reading below)
+                return _parsed((normal, "fusion", tuple(parts), "fusion", ()))
+    if classifier or t.lower() in _SUBTYPES:
+        return _subtype(t, [])
+    if "::" in t and "orf" not in t and _plain_fusion(t):
+        # A fusion in HGNC notation: no test below (ISCN, -r, copies, -ITD) can match it.
+        # Upper-casing the whole text upper-cases each gene (its '::' and '-digits' are kept).
+        normal = t.upper()
+        genes = tuple(normal.split("::"))
+        if _ALIASED.isdisjoint(genes):  # no previous symbol to note (else the full reading below)
+            return _parsed((normal, "fusion", genes, "fusion", ()))
+    notes: list[str] = []
+    if t.isascii() and _GENE_WORD.fullmatch(t):
+        # 'IKZF1 deletion', 'KMT2A rearrangement': a gene and one word without '-', '(', ',', '/', ':'
+        # cannot be read as ISCN, -r, -ITD or a fusion; only 'RUNX1 copies' is read otherwise.
+        head, _, rest = t.partition(" ")
+        word = rest.lower()
+        if word not in _COPY_WORDS:
+            if head in _GENE_ALIASES or (rest[:1].isupper() and rest[1:2].isdecimal()):
+                return _gene_alteration(t, notes)  # a previous symbol or a protein change: with its note
+            # as _gene_alteration: head is a gene in upper case (_GENE), kept as written by _gene
+            return _parsed((t, "gene_alteration", (head,), _ALTERATIONS.get(word, rest), ()))
     if _may_be_iscn(t) and _ISCN.match(t):
         return ParsedFinding(t, "iscn", (), t)
     if t.endswith("-r") and _GENE_R.fullmatch(t):
         return _gene_alteration(t, notes)
     spaced = " " in t  # t's only whitespace is single spaces
-    m = _COPIES.match(t) if spaced else None
-    if m and _GENE_ANYCASE.match(m["gene"]):
-        gene = _gene(m["gene"], notes)
+    ascii_text = t.isascii()
+    copies_of: str | None = None
+    if spaced:
+        if ascii_text:
+            head, _, rest = t.partition(" ")
+            copies_of = head if rest.lower() in _COPY_WORDS else None
+        else:
+            m = _COPIES.match(t)
+            copies_of = m["gene"] if m else None
+    if copies_of is not None and _GENE_ANYCASE.match(copies_of):
+        gene = _gene(copies_of, notes)
         return ParsedFinding(f"{gene} copies", "copy_number", (gene,), "copies", tuple(notes))
-    head, _, tail = t.rpartition("-")
-    if tail.upper() in _MUTATION_SUFFIXES and _GENE_ANYCASE.match(head):
-        gene = _gene(head, notes)
-        return ParsedFinding(f"{gene} {tail.upper()}", "gene_alteration", (gene,), tail.upper(), tuple(notes))
-    fusion = _split_fusion(_FUSION_TAIL.sub("", t) if spaced else t)
+    if "-" in t:  # without a hyphen the head is empty and cannot be a gene
+        head, _, tail = t.rpartition("-")
+        if tail.upper() in _MUTATION_SUFFIXES and _GENE_ANYCASE.match(head):
+            gene = _gene(head, notes)
+            return ParsedFinding(
+                f"{gene} {tail.upper()}", "gene_alteration", (gene,), tail.upper(), tuple(notes)
+            )
+    candidate = t
+    if spaced:
+        if ascii_text:
+            low = t.lower()
+            for word in _FUSION_WORDS:
+                if low.endswith(word):
+                    candidate = t[: -len(word)]
+                    break
+        else:
+            candidate = _FUSION_TAIL.sub("", t)
+    # _split_fusion needs one of '::', '/', '-' (each of its forms is split at one of them)
+    fusion = _split_fusion(candidate) if "::" in candidate or "/" in candidate or "-" in candidate else None
     if fusion:
         genes = tuple([_gene(g, notes) for g in fusion])
         normal = "::".join(genes)
@@ -193,11 +276,12 @@ def _gene_alteration(t: str, notes: list[str]) -> ParsedFinding:
     if not rest:
         return ParsedFinding(t, "other", (gene,), None, tuple(notes))
     alteration = _ALTERATIONS.get(rest.lower(), rest)
-    if _PROTEIN.match(rest):
+    # _PROTEIN needs an A-Z and a decimal digit first (a cheap test rules out the usual words)
+    if rest[:1].isupper() and rest[1:2].isdecimal() and _PROTEIN.match(rest):
         alteration = f"p.{rest}"
         notes.append(f"{rest!r} read as protein change {alteration!r}")
     finding = t if gene == head else f"{gene} {rest}"
-    return ParsedFinding(finding, "gene_alteration", (gene,), alteration, tuple(notes))
+    return _parsed((finding, "gene_alteration", (gene,), alteration, tuple(notes) if notes else ()))
 
 
 _TRANSCRIPTS = {

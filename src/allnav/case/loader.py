@@ -13,6 +13,7 @@ from typing import Any, Literal
 
 import yaml
 
+from allnav.case.fast import build_case
 from allnav.case.model import Case
 from allnav.case.validate import validate_case
 from allnav.errors import CaseValidationError, FieldProblem
@@ -28,7 +29,18 @@ def load_case(data: Mapping[str, Any]) -> Case:
     Raises :class:`CaseValidationError` (or its subclass :class:`ImplausibleValueError`) listing every
     problem with its field path, the value, what is accepted and, for a misspelt field, a suggestion.
     """
-    return validate_case(data)
+    try:  # as _validated (inlined: one call less on the hot path)
+        return build_case(data)
+    except Exception:
+        return validate_case(data)
+
+
+def _validated(data: Any) -> Case:
+    """A valid case in one walk (:mod:`allnav.case.fast`); anything unusual through the full walk."""
+    try:
+        return build_case(data)
+    except Exception:  # SlowPathError, or an error on odd input: the full walk decides, words it
+        return validate_case(data)
 
 
 def _syntax(fmt: str, message: str) -> CaseValidationError:
@@ -104,7 +116,7 @@ def load_case_text(text: str, fmt: Format | None = None) -> Case:
             "(case)", "a case file is an object with at least `patient`", None, None, None, {"kind": "type"}
         )
         raise CaseValidationError("case file refused: not an object", [problem])
-    return validate_case(data)
+    return _validated(data)
 
 
 def load_case_file(path: str | Path) -> Case:
