@@ -27,7 +27,7 @@ from allnav.errors import (
     UnitError,
 )
 
-accel.install()  # the compiled karyotype engine, when built and current (see allnav.accel)
+accel.install()  # the compiled hot path, when built and current (see allnav.accel)
 
 if TYPE_CHECKING:
     from allnav.assessment import assess

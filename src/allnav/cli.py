@@ -54,7 +54,7 @@ def _read_text(path: str) -> str:
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(
-    __version__, prog_name="allnav", message=f"%(prog)s %(version)s (karyotype engine: {accel.STATUS})"
+    __version__, prog_name="allnav", message=f"%(prog)s %(version)s (engine: {accel.STATUS})"
 )
 def main() -> None:
     """allnav: decision support for adult acute lymphoblastic leukemia (not a medical device)."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import json
 import os
 import random
@@ -226,3 +227,20 @@ def test_the_compiled_assessment_gives_the_same_bytes_as_pure_python() -> None:
         refused += expected.startswith(b'{"error"')
         assert line == expected, case["patient"]["id"]
     assert refused < len(cases) / 3  # most comparisons are of whole assessments, not of refusals
+
+
+def test_no_compiled_function_reuses_an_except_name_for_two_exception_types() -> None:
+    """Compiled by mypyc, a name bound by ``except A as e`` holds only an ``A``: a second ``except B as e`` in
+    the same function fails at run time with a TypeError when B is raised. Each handler gets its own name."""
+    clashes = []
+    for module in accel.ACCEL_MODULES:
+        path = accel.source_path(module)
+        for scope in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not isinstance(scope, ast.FunctionDef | ast.AsyncFunctionDef):
+                continue
+            types: dict[str, set[str]] = {}
+            for node in ast.walk(scope):
+                if isinstance(node, ast.ExceptHandler) and node.name and node.type is not None:
+                    types.setdefault(node.name, set()).add(ast.unparse(node.type))
+            clashes += [f"{path.name}:{scope.name}: {n} {sorted(t)}" for n, t in types.items() if len(t) > 1]
+    assert not clashes

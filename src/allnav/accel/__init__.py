@@ -27,8 +27,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
 
-#: The modules compiled by mypyc: the karyotype engine's hot path (parse + features), one list for all uses.
+#: The modules compiled by mypyc: the assessment's hot path, from the karyotype engine to the patient's view.
+#: Left out, because mypyc cannot compile them or they are not on the hot path: modules that define pydantic
+#: models (the case model, the knowledge tables: mypyc compiles no BaseModel subclass), ``knowledge.rules``
+#: (``RuleRef`` subclasses ``str``), the lark grammar and transformer, ``cytogenetics.semantics`` (a dataclass
+#: exception), ``immunophenotype.stages`` (a dataclass field typed ``object``), the text renderers, and every
+#: package ``__init__`` (they only re-export).
 ACCEL_MODULES: tuple[str, ...] = (
+    # karyotype engine
     "allnav.cytogenetics.scanner",
     "allnav.cytogenetics.features",
     "allnav.cytogenetics.recurrent",
@@ -36,6 +42,68 @@ ACCEL_MODULES: tuple[str, ...] = (
     "allnav.cytogenetics.model",
     "allnav.cytogenetics.karyotype",
     "allnav.cytogenetics.formatting",
+    # case loading
+    "allnav.case.checks",
+    "allnav.case.fast",
+    "allnav.case.genetics_text",
+    "allnav.case.loader",
+    "allnav.case.markers",
+    "allnav.case.sections",
+    "allnav.case.units",
+    # the evaluators, in the order allnav.assessment.assess calls them
+    "allnav.genetics.call",
+    "allnav.genetics.composite",
+    "allnav.genetics.evidence",
+    "allnav.genetics.features",
+    "allnav.genetics.findings",
+    "allnav.genetics.ploidy",
+    "allnav.genetics.profile",
+    "allnav.genetics.resolve",
+    "allnav.genetics.status",
+    "allnav.immunophenotype.assess",
+    "allnav.immunophenotype.etp",
+    "allnav.immunophenotype.lineage",
+    "allnav.diagnosis.assess",
+    "allnav.diagnosis.cns",
+    "allnav.diagnosis.profile",
+    "allnav.diagnosis.support",
+    "allnav.diagnosis.threshold",
+    "allnav.classification.codes",
+    "allnav.classification.who2016",
+    "allnav.classification.who2022",
+    "allnav.response.engine",
+    "allnav.response.findings",
+    "allnav.response.mrd",
+    "allnav.response.status",
+    "allnav.response.timeline",
+    "allnav.prognosis.clinical",
+    "allnav.prognosis.lesions",
+    "allnav.prognosis.pending",
+    "allnav.prognosis.risk",
+    "allnav.safety.anthracycline",
+    "allnav.safety.crs_icans",
+    "allnav.safety.ctcae",
+    "allnav.safety.dose_checks",
+    "allnav.safety.engine",
+    "allnav.safety.tls",
+    "allnav.followup.engine",
+    "allnav.treatment.context",
+    "allnav.treatment.frontline",
+    "allnav.treatment.labels",
+    "allnav.treatment.phase",
+    "allnav.treatment.plan",
+    "allnav.treatment.relapse",
+    "allnav.treatment.transplant",
+    "allnav.patient_view.glossary",
+    "allnav.patient_view.inputs",
+    "allnav.patient_view.patterns",
+    "allnav.patient_view.questions",
+    "allnav.patient_view.report",
+    "allnav.patient_view.summary",
+    "allnav.patient_view.terms",
+    "allnav.patient_view.view",
+    # the orchestration
+    "allnav.assessment.assess",
 )
 MANIFEST = "manifest.json"
 _PACKAGE_ROOT = Path(__file__).resolve().parent.parent  # .../src/allnav

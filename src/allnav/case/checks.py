@@ -112,7 +112,12 @@ def check_number(value: Any, path: str, key: str, problems: Problems, *, integer
 
 
 def _plausible(
-    converted: float, given: Any, path: str, key: str, problems: Problems, hint: str | None = None
+    converted: int | float,  # not just float: compiled (mypyc), a float parameter would turn an int into 2.0
+    given: Any,
+    path: str,
+    key: str,
+    problems: Problems,
+    hint: str | None = None,
 ) -> Any:
     r = plausible_range(key)
     if r is None or r.min <= converted <= r.max:

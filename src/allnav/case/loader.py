@@ -100,8 +100,8 @@ def _parse(text: str, fmt: Format) -> Any:
             raise _syntax("json", "nesting too deep") from None
     try:
         return yaml.load(text, Loader=_UniqueKeyLoader)  # a SafeLoader subclass
-    except yaml.YAMLError as exc:
-        raise _syntax("yaml", str(exc).replace("\n", " ")) from None
+    except yaml.YAMLError as yaml_exc:  # its own name: compiled, one name holds one exception type
+        raise _syntax("yaml", str(yaml_exc).replace("\n", " ")) from None
     except RecursionError:
         raise _syntax("yaml", "nesting too deep") from None
 

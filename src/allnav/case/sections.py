@@ -59,8 +59,9 @@ def read_panel(value: Any, path: str, problems: Problems) -> Any:
             kind = "implausible" if exc.implausible else "invalid"
             problems.add(f"{path}.{name}", str(exc), raw, kind=kind, accepted=exc.accepted)
             continue
-        except ValidationError as exc:
-            problems.add(f"{path}.{name}", f"not a marker value: {exc.errors()[0]['msg']}", raw, kind="type")
+        except ValidationError as invalid:  # its own name: compiled, one name holds one exception type
+            msg = invalid.errors()[0]["msg"]
+            problems.add(f"{path}.{name}", f"not a marker value: {msg}", raw, kind="type")
             continue
         if mv is None:
             continue
