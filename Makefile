@@ -46,7 +46,8 @@ test: lint typecheck unit
 
 bench: install
 	$(BIN)/python benchmarks/run.py
-	$(BIN)/python benchmarks/assess_bench.py
+	ALLNAV_ACCEL=0 $(BIN)/python benchmarks/assess_bench.py --file-cases 2000
+	$(BIN)/python benchmarks/assess_bench.py --jobs 1,2
 	$(BIN)/python benchmarks/load_bench.py
 
 lock:

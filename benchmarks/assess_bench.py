@@ -33,7 +33,7 @@ from typing import Any
 
 from click.testing import CliRunner
 
-from allnav import assess
+from allnav import accel, assess
 from allnav.case import load_case
 from allnav.cli import main as cli_main
 from allnav.errors import CaseValidationError
@@ -226,6 +226,7 @@ def main() -> None:
     base = rate(load_case, cases, args.rounds)
     full = rate(lambda c: assess(c, kb=kb), cases, args.rounds)
     print(f"assessment benchmark: {len(cases)} distinct cases, median of {args.rounds} rounds")
+    print(f"  build: {accel.STATUS}")
     print(f"  load_case (baseline)   {base:10.0f} cases/s")
     print(f"  assess (everything)    {full:10.0f} cases/s")
     print(f"  ratio assess/baseline  {full / base:10.3f}")
