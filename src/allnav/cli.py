@@ -13,7 +13,8 @@ import json
 import multiprocessing
 import os
 import sys
-from collections.abc import Callable, Iterable, Iterator
+import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Any
 
@@ -159,16 +160,54 @@ def _line_text(item: tuple[int, str]) -> str:
     return render_text(_assess_line(item)) + "\n\n"
 
 
-#: Lines handed to a worker at a time with ``--jobs``: large enough that the pickling round trip is small
-#: beside the ~0.5 ms an assessment takes, small enough that the progress bar moves.
+#: Lines handed to a worker at a time with ``--jobs``: enough that the hand-over is small beside the
+#: assessments, few enough that the progress bar moves and that little output waits on disk.
 JOBS_CHUNK = 32
+
+
+def _chunk_to_file(task: tuple[str, int, bool, list[tuple[int, str]]]) -> tuple[str, int]:
+    """In a worker: write the output of one chunk of lines into its own file; return the path and line count.
+
+    The output (~40 KiB per case) goes through a private temporary file rather than back through the pool's
+    pipe, which measured 1.3x slower on two processes.
+    """
+    directory, index, as_json, items = task
+    path = os.path.join(directory, f"{index}.out")
+    with open(path, "wb") as fh:
+        if as_json:
+            fh.writelines(map(_line_bytes, items))
+        else:
+            fh.writelines(text.encode("utf-8") for text in map(_line_text, items))
+    return path, len(items)
+
+
+def _parallel_outputs(
+    stack: contextlib.ExitStack, lines: list[tuple[int, str]], as_json: bool, jobs: int
+) -> Iterator[tuple[bytes, int]]:
+    """The output of each chunk of lines, in input order, assessed by ``jobs`` worker processes."""
+    # the evaluators and the knowledge base are loaded once here and shared by the forked workers
+    importlib.import_module("allnav.assessment")
+    importlib.import_module("allnav.knowledge").load_knowledge_base()
+    directory = stack.enter_context(tempfile.TemporaryDirectory(prefix="allnav-jobs-"))
+    tasks = (
+        (directory, i, as_json, lines[start : start + JOBS_CHUNK])
+        for i, start in enumerate(range(0, len(lines), JOBS_CHUNK))
+    )
+    context = multiprocessing.get_context("fork" if sys.platform.startswith("linux") else "spawn")
+    pool = stack.enter_context(context.Pool(min(jobs, len(lines))))
+    for path, count in pool.imap(_chunk_to_file, tasks):
+        with open(path, "rb") as fh:
+            data = fh.read()
+        os.unlink(path)  # output waiting on disk stays a few chunks, however long the file
+        yield data, count
 
 
 def _assess_jsonl(path: str, as_json: bool, out: IO[str], jobs: int = 1) -> None:
     """Assess each JSON Lines case of ``path`` onto ``out``, in input order; ``jobs`` > 1 uses that many processes.
 
-    Each output line is made (assessment and JSON) in the process that assessed it, so the parent only writes
-    bytes in order. The cases are independent and nothing is cached, so the output is the same for any ``jobs``.
+    With ``jobs`` > 1 each chunk of output (assessments and JSON) is made in the worker that assessed it, so
+    the parent only copies bytes in order. The cases are independent and nothing is cached, so the output is
+    the same for any ``jobs``.
     """
     # JSON Lines go out as bytes when the stream has a binary buffer (orjson makes UTF-8 bytes: no decode and
     # re-encode of ~40 KiB per case); text streams without one (StringIO) get text.
@@ -177,29 +216,28 @@ def _assess_jsonl(path: str, as_json: bool, out: IO[str], jobs: int = 1) -> None
         out.flush()
     lines = list(enumerate(_open_lines(path), start=1))
     show_progress = len(lines) >= PROGRESS_MIN_LINES
-    one: Callable[[tuple[int, str]], bytes | str] = _line_bytes if as_json else _line_text
     with contextlib.ExitStack() as stack:
-        results: Iterable[bytes | str]
-        if jobs > 1 and len(lines) > 1:
-            # the evaluators and the knowledge base are loaded once here and shared by the forked workers
-            importlib.import_module("allnav.assessment")
-            importlib.import_module("allnav.knowledge").load_knowledge_base()
-            context = multiprocessing.get_context("fork" if sys.platform.startswith("linux") else "spawn")
-            pool = stack.enter_context(context.Pool(min(jobs, len(lines))))
-            results = pool.imap(one, lines, chunksize=JOBS_CHUNK)
-        else:
-            results = map(one, lines)
         bar = stack.enter_context(
             click.progressbar(
                 length=len(lines), label="assessing", file=sys.stderr if show_progress else io.StringIO()
             )
         )
-        for result in results:
-            if raw is not None:
-                raw.write(result if isinstance(result, bytes) else result.encode("utf-8"))
-            else:
-                out.write(result.decode("utf-8") if isinstance(result, bytes) else result)
-            bar.update(1)
+        if jobs > 1 and len(lines) > 1:
+            for data, count in _parallel_outputs(stack, lines, as_json, jobs):
+                if raw is not None:
+                    raw.write(data)
+                else:
+                    out.write(data.decode("utf-8"))
+                bar.update(count)
+        else:
+            for item in lines:
+                if raw is not None:
+                    raw.write(_line_bytes(item))
+                elif as_json:
+                    out.write(_line_bytes(item).decode("utf-8"))
+                else:
+                    out.write(_line_text(item))
+                bar.update(1)
     if raw is not None:
         raw.flush()
 
