@@ -177,8 +177,9 @@ def _case_files() -> list[dict[str, Any]]:
 
 
 def _varied(cases: list[dict[str, Any]], n: int, seed: int = 20261127) -> list[dict[str, Any]]:
-    """``n`` seeded variants: blood and marrow numbers scaled by 0.5-1.5 (some beyond their limits, so that
-    refusals are compared too), markers dropped, the karyotype or a genetics finding removed."""
+    """``n`` seeded variants: blood, marrow and CSF numbers scaled by 0.5-1.5, written as ints or floats (some
+    beyond their limits, so that refusals are compared too), markers dropped, the karyotype or a genetics finding
+    removed, timeline days and ages moved."""
     rng = random.Random(seed)
     out = []
     for i in range(n):
@@ -188,7 +189,9 @@ def _varied(cases: list[dict[str, Any]], n: int, seed: int = 20261127) -> list[d
             if isinstance(values, dict):
                 for key, value in values.items():
                     if isinstance(value, int | float) and not isinstance(value, bool) and rng.random() < 0.5:
-                        values[key] = round(value * rng.uniform(0.5, 1.5), 1)
+                        scaled = value * rng.uniform(0.5, 1.5)
+                        # ints as well as floats: compiled, a float-typed parameter would turn an int into x.0
+                        values[key] = round(scaled) if rng.random() < 0.5 else round(scaled, 1)
         markers = case.get("immunophenotype", {}).get("markers")
         if isinstance(markers, dict) and markers and rng.random() < 0.3:
             markers.pop(rng.choice(sorted(markers)))
@@ -196,7 +199,13 @@ def _varied(cases: list[dict[str, Any]], n: int, seed: int = 20261127) -> list[d
             case.pop("karyotype", None)
         if case.get("genetics") and rng.random() < 0.3:
             case["genetics"].pop(rng.randrange(len(case["genetics"])))
-        case.setdefault("patient", {})["id"] = f"variant-{i}"
+        patient = case.setdefault("patient", {})
+        if isinstance(patient.get("age_years"), int | float) and rng.random() < 0.3:
+            patient["age_years"] = rng.choice([18, 39, 40, 55, 60, 64, 65, 75, 39.5, 60.0])
+        for entry in case.get("timeline") or []:
+            if isinstance(entry, dict) and isinstance(entry.get("day"), int) and rng.random() < 0.2:
+                entry["day"] = max(0, entry["day"] + rng.randint(-10, 10))
+        patient["id"] = f"variant-{i}"
         out.append(case)
     return out
 
