@@ -226,3 +226,12 @@ def test_explain_shows_the_whole_course() -> None:
     assert course.index("response CR") < course.index("response relapse")
     for section in ("Drug safety:", "Treatment phase now:", "Follow-up:"):
         assert section in text
+
+
+def test_json_lines_keep_non_string_keys_and_unknown_values_as_text() -> None:
+    from allnav.cli import _dump, _json_line
+
+    assert _json_line({"a": [1, 2.5, None]}) == b'{"a":[1,2.5,null]}\n'
+    assert _json_line({1: "x", "b": {2: 3}}) == b'{"1":"x","b":{"2":3}}\n'  # keys that are not strings
+    assert _dump({"path": Path("/x")}) == '{"path":"/x"}'  # values orjson cannot write go out as text
+    assert _dump({"é": "ü"}) == '{"é":"ü"}'
