@@ -117,27 +117,32 @@ def _strings() -> list[str]:
     return texts
 
 
-def test_the_compiled_build_gives_the_same_results_as_pure_python() -> None:
+def _compiled_run(script: str, inputs: list[Any]) -> list[bytes]:
+    """The output lines of a dump script run on the compiled build (skipped, or failed where it is required,
+    when there is no current build), one per input, after checking that the script really ran compiled."""
     files, status = accel.check(accel.accel_dir())
     if files is None:
         if REQUIRED:
             pytest.fail(f"the compiled build is required here (ALLNAV_ACCEL_REQUIRED=1) but: {status}")
         pytest.skip(status)
-    texts = _strings()
-    env = {**os.environ, "ALLNAV_ACCEL": "1"}
-    stdin = b"".join(orjson.dumps(t) + b"\n" for t in texts)
     done = subprocess.run(
-        [sys.executable, str(Path(engine_dump.__file__))],
-        input=stdin,
-        env=env,
+        [sys.executable, script],
+        input=b"".join(orjson.dumps(x) + b"\n" for x in inputs),
+        env={**os.environ, "ALLNAV_ACCEL": "1"},
         capture_output=True,
         check=True,
     )
     lines = done.stdout.splitlines()
     assert orjson.loads(lines[0])["status"].startswith("compiled")
-    assert len(lines) == len(texts) + 1
+    assert len(lines) == len(inputs) + 1
+    return lines[1:]
+
+
+def test_the_compiled_build_gives_the_same_results_as_pure_python() -> None:
+    texts = _strings()
+    lines = _compiled_run(str(Path(engine_dump.__file__)), texts)
     valid = 0
-    for text, line in zip(texts, lines[1:], strict=True):
+    for text, line in zip(texts, lines, strict=True):
         expected = engine_dump.result(text)
         valid += "features" in expected
         assert orjson.loads(line) == orjson.loads(orjson.dumps(expected, option=orjson.OPT_SORT_KEYS)), text
@@ -212,26 +217,11 @@ def _varied(cases: list[dict[str, Any]], n: int, seed: int = 20261127) -> list[d
 
 def test_the_compiled_assessment_gives_the_same_bytes_as_pure_python() -> None:
     """Every compiled evaluator together: the ``--json`` bytes of each assessment, compiled vs pure."""
-    files, status = accel.check(accel.accel_dir())
-    if files is None:
-        if REQUIRED:
-            pytest.fail(f"the compiled build is required here (ALLNAV_ACCEL_REQUIRED=1) but: {status}")
-        pytest.skip(status)
     base = _case_files()
     cases = base + _varied(base, 1500)
-    stdin = b"".join(orjson.dumps(c) + b"\n" for c in cases)
-    done = subprocess.run(
-        [sys.executable, str(Path(assess_dump.__file__))],
-        input=stdin,
-        env={**os.environ, "ALLNAV_ACCEL": "1"},
-        capture_output=True,
-        check=True,
-    )
-    lines = done.stdout.splitlines()
-    assert orjson.loads(lines[0])["status"].startswith("compiled")
-    assert len(lines) == len(cases) + 1
+    lines = _compiled_run(str(Path(assess_dump.__file__)), cases)
     refused = 0
-    for case, line in zip(cases, lines[1:], strict=True):
+    for case, line in zip(cases, lines, strict=True):
         expected = assess_dump.result(case)
         refused += expected.startswith(b'{"error"')
         assert line == expected, case["patient"]["id"]
